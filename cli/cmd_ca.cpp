@@ -1,0 +1,110 @@
+// tanba ca init | issue | list
+#include <iostream>
+
+#include "common.hpp"
+#include "render.hpp"
+#include "tanba/base/file_io.hpp"
+#include "tanba/ca/authority.hpp"
+
+namespace tanba::cli {
+namespace {
+
+struct CaOptions {
+    std::string dir;
+    std::string name;
+    std::string parent;
+    std::string algo = "ecdsa-p256";
+    std::string org;
+    std::string country = "KZ";
+    std::string base_url = "http://localhost:8080";
+    std::string profile;
+    std::string csr;
+    std::string out;
+    std::string iin;
+    std::string bin;
+    bool json = false;
+    PassphraseOptions pass;
+    PassphraseOptions parent_pass;
+};
+
+ca::KeyLoader loader_for(const PassphraseOptions& pass) {
+    return [&pass](const std::filesystem::path& dir, const std::string& ref) -> std::unique_ptr<keys::Signer> {
+        return std::move(load_key(dir / ref, pass).key);
+    };
+}
+
+}  // namespace
+
+void register_ca(CLI::App& app, Context& ctx) {
+    auto o = std::make_shared<CaOptions>();
+    auto* ca = app.add_subcommand("ca", "run a certification authority kept in a directory");
+    ca->require_subcommand(1);
+
+    auto* init = ca->add_subcommand("init", "create a root CA, or a CA issued by --parent");
+    init->add_option("--dir", o->dir, "directory for the new CA")->required();
+    init->add_option("--name", o->name, "the CA's common name")->required();
+    init->add_option("--parent", o->parent, "directory of the issuing (parent) CA");
+    init->add_option("--algo", o->algo, "key type (default ecdsa-p256)");
+    init->add_option("--org", o->org, "organisation (O)");
+    init->add_option("--country", o->country, "country code (default KZ)");
+    init->add_option("--base-url", o->base_url, "where CRL/OCSP/CA certificate are served (default http://localhost:8080)");
+    init->add_option("--profile", o->profile, "profile of the CA certificate (default root-ca / issuing-ca)");
+    add_passphrase_options(*init, o->pass);
+    add_passphrase_options(*init, o->parent_pass, "parent-");
+    init->callback([o, &ctx] {
+        auto spec = keys::parse_key_spec(o->algo);
+        std::optional<ca::CertificateAuthority> parent;
+        if (!o->parent.empty()) {
+            parent.emplace(ca::CertificateAuthority::open(o->parent, ctx.clock));
+            auto pp = o->parent_pass.pass_file.empty() ? o->pass : o->parent_pass;
+            parent->unlock(loader_for(pp));
+        }
+        auto pass = resolve_passphrase(o->pass, PassphrasePurpose::Create, o->dir + "/ca.key");
+        auto key = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(spec));
+        std::string pem = key->to_pem(pass ? &*pass : nullptr);
+        ca::CreateOptions co{o->dir, o->name, o->org, o->country, o->base_url, o->profile};
+        auto created = ca::CertificateAuthority::create(co, std::move(key), pem, parent ? &*parent : nullptr, ctx.clock);
+        std::cerr << "created " << (parent ? "CA" : "root CA") << " '" << o->name << "' in " << o->dir << " ("
+                  << keys::to_string(spec) << ", key " << (pass ? "encrypted" : "UNENCRYPTED") << ")\n";
+        std::cout << created.certificate().pem();
+    });
+
+    auto* issue = ca->add_subcommand("issue", "issue a certificate from a request with a profile");
+    issue->add_option("--dir", o->dir, "CA directory")->required();
+    issue->add_option("--profile", o->profile, "profile name (see the CA's profiles/ folder)")->required();
+    issue->add_option("--csr", o->csr, "request file (PEM or DER)")->required();
+    issue->add_option("--out", o->out, "certificate file to write (PEM)")->required();
+    add_passphrase_options(*issue, o->pass);
+    issue->callback([o, &ctx] {
+        auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
+        authority.profiles().get(o->profile);  // an unknown profile fails before any passphrase prompt
+        auto csr = x509::CertificateRequest::load(read_file(o->csr));
+        authority.unlock(loader_for(o->pass));
+        auto cert = authority.issue(o->profile, csr);
+        write_file(o->out, as_bytes(cert.pem()));
+        std::cerr << "issued " << cert.serial_hex() << " (" << o->profile << ") for " << cert.subject_text() << "\n";
+    });
+
+    auto* list = ca->add_subcommand("list", "list the certificates a CA issued");
+    list->add_option("--dir", o->dir, "CA directory")->required();
+    list->add_option("--iin", o->iin, "only this subject IIN");
+    list->add_option("--bin", o->bin, "only this subject BIN");
+    list->add_flag("--json", o->json, "JSON output");
+    list->callback([o, &ctx] {
+        auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
+        store::CertificateQuery q;
+        if (!o->iin.empty()) q.subject_iin = o->iin;
+        if (!o->bin.empty()) q.subject_bin = o->bin;
+        auto rows = authority.list(q);
+        if (o->json) {
+            nlohmann::json arr = nlohmann::json::array();
+            for (const auto& r : rows) arr.push_back(record_json(r));
+            return print_json({{"ca", authority.config().id}, {"certificates", arr}});
+        }
+        for (const auto& r : rows)
+            std::cout << r.serial << "  " << store::to_string(r.status) << "  " << r.profile << "  "
+                      << format_rfc3339(r.not_after) << "  " << r.subject << "\n";
+    });
+}
+
+}  // namespace tanba::cli

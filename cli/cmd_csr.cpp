@@ -1,0 +1,53 @@
+// tanba csr new
+#include <iostream>
+
+#include "common.hpp"
+#include "tanba/base/file_io.hpp"
+#include "tanba/ident/identifiers.hpp"
+#include "tanba/x509/csr.hpp"
+
+namespace tanba::cli {
+namespace {
+struct CsrOptions {
+    std::string key;
+    std::string out;
+    x509::SubjectIdentity id;
+    PassphraseOptions pass;
+};
+}  // namespace
+
+void register_csr(CLI::App& app, Context&) {
+    auto o = std::make_shared<CsrOptions>();
+    auto* csr = app.add_subcommand("csr", "certificate requests (PKCS#10)");
+    csr->require_subcommand(1);
+    auto* gen = csr->add_subcommand("new", "create a request in the NCA subject layout");
+    gen->add_option("--key", o->key, "the requester's key file")->required();
+    gen->add_option("--iin", o->id.iin, "IIN of the person (12 digits)");
+    gen->add_option("--surname", o->id.surname, "surname (UTF-8)");
+    gen->add_option("--given", o->id.given_name, "first name");
+    gen->add_option("--patronymic", o->id.patronymic, "patronymic (goes in GIVENNAME, as NCA does)");
+    gen->add_option("--bin", o->id.bin, "BIN of the legal entity (12 digits)");
+    gen->add_option("--org", o->id.organization, "organisation name (O)");
+    gen->add_option("--email", o->id.email, "e-mail address");
+    gen->add_option("--country", o->id.country, "country code (default KZ)");
+    gen->add_option("--locality", o->id.locality, "city (L)");
+    gen->add_option("--state", o->id.state, "region (ST)");
+    gen->add_option("--cn", o->id.common_name, "explicit common name (services; default \"SURNAME GIVEN\")");
+    gen->add_option("--out", o->out, "request file to write (PEM)")->required();
+    add_passphrase_options(*gen, o->pass);
+    gen->callback([o] {
+        if (!o->id.iin.empty()) ident::parse_iin(o->id.iin);  // refuses a bad IIN with its own code
+        if (!o->id.bin.empty()) ident::parse_bin(o->id.bin);
+        if (!o->id.bin.empty() && o->id.organization.empty())
+            throw Error(ErrorCode::USAGE, "--bin needs --org");
+        if (o->id.iin.empty() && o->id.common_name.empty())
+            throw Error(ErrorCode::USAGE, "give --iin with --surname/--given, or --cn");
+        if (!o->id.iin.empty() && o->id.surname.empty()) throw Error(ErrorCode::USAGE, "--iin needs --surname");
+        auto key = load_key(o->key, o->pass);
+        auto req = x509::make_request(*key.key, o->id);
+        write_file(o->out, as_bytes(req.pem()));
+        std::cerr << "wrote request for " << x509::to_text(req.subject()) << " to " << o->out << "\n";
+    });
+}
+
+}  // namespace tanba::cli

@@ -1,0 +1,57 @@
+// tanba key new | show
+#include <iostream>
+
+#include "common.hpp"
+#include "tanba/base/file_io.hpp"
+#include "tanba/ossl/codec.hpp"
+
+namespace tanba::cli {
+namespace {
+struct KeyOptions {
+    std::string algo = "ecdsa-p256";
+    std::string out;
+    std::string file;
+    bool json = false;
+    PassphraseOptions pass;
+};
+}  // namespace
+
+void register_key(CLI::App& app, Context&) {
+    auto o = std::make_shared<KeyOptions>();
+    auto* key = app.add_subcommand("key", "software keys (PKCS#8, encrypted at rest)");
+    key->require_subcommand(1);
+
+    auto* gen = key->add_subcommand("new", "generate a key");
+    gen->add_option("--algo", o->algo, "rsa-2048, rsa-3072, rsa-4096, ecdsa-p256 (default), ecdsa-p384, ed25519");
+    gen->add_option("--out", o->out, "key file to create (mode 0600; not overwritten)")->required();
+    add_passphrase_options(*gen, o->pass);
+    gen->callback([o] {
+        auto spec = keys::parse_key_spec(o->algo);
+        auto pass = resolve_passphrase(o->pass, PassphrasePurpose::Create, o->out);
+        auto k = keys::SoftwareKey::generate(spec);
+        write_file(o->out, as_bytes(k.to_pem(pass ? &*pass : nullptr)), FileMode::Private, Overwrite::Refuse);
+        std::cerr << "wrote " << keys::to_string(spec) << " key to " << o->out
+                  << (pass ? " (encrypted)" : " (UNENCRYPTED)") << "\n";
+    });
+
+    auto* show = key->add_subcommand("show", "describe a key (type, size, public key id)");
+    show->add_option("file", o->file, "key file (PEM, DER or PKCS#12)")->required();
+    show->add_flag("--json", o->json, "JSON output");
+    add_passphrase_options(*show, o->pass);
+    show->callback([o] {
+        auto loaded = load_key(o->file, o->pass);
+        auto spec = loaded.key->spec();
+        auto spki = loaded.key->public_key_der();
+        nlohmann::json j{{"file", o->file},
+                         {"algorithm", keys::to_string(spec)},
+                         {"bits", spec.bits},
+                         {"publicKeySha256", to_hex(ossl::sha256(spki))},
+                         {"publicKeyPem", ossl::to_pem(spki, "PUBLIC KEY")}};
+        if (o->json) return print_json(j);
+        std::cout << "algorithm: " << keys::to_string(spec) << "\nbits: " << spec.bits
+                  << "\npublic key SHA-256: " << j["publicKeySha256"].get<std::string>() << "\n"
+                  << j["publicKeyPem"].get<std::string>();
+    });
+}
+
+}  // namespace tanba::cli

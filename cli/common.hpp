@@ -1,0 +1,57 @@
+#pragma once
+// Shared pieces of the tanba command groups: options structs, passphrases, key loading, output.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "tanba/base/bytes.hpp"
+#include "tanba/base/clock.hpp"
+#include "tanba/base/error.hpp"
+#include "tanba/keys/software_key.hpp"
+
+namespace tanba::cli {
+
+/// What every command can reach; wired once in main().
+struct Context {
+    const Clock& clock;
+    int exit_code = 0;  // set by commands that report a verdict (1 = something invalid)
+};
+
+/// --pass-file F | --no-passphrase (with TANBA_PASSPHRASE and a terminal prompt in between).
+struct PassphraseOptions {
+    std::string pass_file;
+    bool no_passphrase = false;
+};
+void add_passphrase_options(CLI::App& cmd, PassphraseOptions& opts, const std::string& prefix = "");
+
+enum class PassphrasePurpose { Read, Create };
+/// For Create: nullopt means "write unencrypted" (only with --no-passphrase). For Read: the
+/// passphrase of an encrypted input. Throws KEY_NO_PASSPHRASE when there is no source and no
+/// terminal to ask on (never hangs). what names the key in the prompt.
+std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, PassphrasePurpose purpose,
+                                         const std::string& what);
+
+/// A key from a file: PKCS#8 / traditional PEM or DER, encrypted or not, or PKCS#12 (whose
+/// certificate comes along).
+struct LoadedKey {
+    std::unique_ptr<keys::SoftwareKey> key;
+    ossl::Cert certificate;  // from a PKCS#12, else null
+};
+LoadedKey load_key(const std::filesystem::path& file, const PassphraseOptions& opts);
+
+/// Prints a JSON document to standard output.
+void print_json(const nlohmann::json& j);
+void print_ordered_json(const nlohmann::ordered_json& j);  // keeps insertion order
+
+void register_id(CLI::App& app, Context& ctx);
+void register_key(CLI::App& app, Context& ctx);
+void register_csr(CLI::App& app, Context& ctx);
+void register_ca(CLI::App& app, Context& ctx);
+void register_cert(CLI::App& app, Context& ctx);
+void register_errors(CLI::App& app, Context& ctx);
+
+}  // namespace tanba::cli

@@ -1,0 +1,105 @@
+#include "render.hpp"
+
+#include <sstream>
+
+#include "tanba/base/clock.hpp"
+
+namespace tanba::cli {
+namespace {
+
+nlohmann::json identifier_json(const x509::IdentifierField& f) {
+    if (f.status == x509::IdentifierStatus::Absent) return nullptr;
+    nlohmann::json j{{"value", f.value}, {"status", x509::to_string(f.status)}};
+    if (f.failure) j["code"] = to_string(*f.failure);
+    return j;
+}
+
+std::string identifier_text(const x509::IdentifierField& f) {
+    if (f.status == x509::IdentifierStatus::Absent) return "-";
+    std::string s = f.value + " (" + std::string(x509::to_string(f.status));
+    if (f.failure) s += ": " + std::string(to_string(*f.failure));
+    return s + ")";
+}
+
+std::string joined(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
+nlohmann::json info_json(const x509::CertificateInfo& i) {
+    nlohmann::json roles = nlohmann::json::array();
+    for (const auto& r : i.roles) roles.push_back({{"oid", r.oid}, {"name", r.name}});
+    nlohmann::json attrs = nlohmann::json::array();
+    for (const auto& a : i.subject_attributes) attrs.push_back({{"oid", a.oid}, {"name", a.short_name}, {"value", a.value}});
+    nlohmann::json j{
+        {"subject", i.subject},
+        {"issuer", i.issuer},
+        {"serial", i.serial_hex},
+        {"sha256", i.sha256},
+        {"commonName", i.identity.common_name},
+        {"surname", i.identity.surname},
+        {"givenName", i.identity.given_name},
+        {"patronymic", i.identity.patronymic},
+        {"organization", i.identity.organization},
+        {"country", i.identity.country},
+        {"email", i.identity.email},
+        {"iin", identifier_json(i.iin)},
+        {"bin", identifier_json(i.bin)},
+        {"subjectAttributes", attrs},
+        {"keyUsage", i.key_usage},
+        {"extendedKeyUsage", i.extended_key_usage},
+        {"roles", roles},
+        {"policies", i.policies},
+        {"usageClass", x509::to_string(i.usage_class)},
+        {"notBefore", format_rfc3339(i.not_before)},
+        {"notAfter", format_rfc3339(i.not_after)},
+        {"isCa", i.is_ca},
+        {"signatureAlgorithm", i.signature_algorithm},
+        {"publicKeyAlgorithm", i.public_key_algorithm},
+        {"publicKeyBits", i.public_key_bits},
+    };
+    if (i.path_length) j["pathLength"] = *i.path_length;
+    return j;
+}
+
+std::string info_text(const x509::CertificateInfo& i) {
+    std::ostringstream o;
+    o << "subject:        " << i.subject << "\n"
+      << "issuer:         " << i.issuer << "\n"
+      << "serial:         " << i.serial_hex << "\n"
+      << "validity:       " << format_rfc3339(i.not_before) << " .. " << format_rfc3339(i.not_after) << "\n"
+      << "common name:    " << i.identity.common_name << "\n"
+      << "surname:        " << (i.identity.surname.empty() ? "-" : i.identity.surname) << "\n"
+      << "given name:     " << (i.identity.given_name.empty() ? "-" : i.identity.given_name) << "\n"
+      << "patronymic:     " << (i.identity.patronymic.empty() ? "-" : i.identity.patronymic) << "\n"
+      << "organisation:   " << (i.identity.organization.empty() ? "-" : i.identity.organization) << "\n"
+      << "IIN:            " << identifier_text(i.iin) << "\n"
+      << "BIN:            " << identifier_text(i.bin) << "\n"
+      << "key usage:      " << joined(i.key_usage) << " (" << x509::to_string(i.usage_class) << ")\n"
+      << "extended usage: " << joined(i.extended_key_usage) << "\n";
+    o << "roles:          ";
+    if (i.roles.empty()) o << "-";
+    for (std::size_t k = 0; k < i.roles.size(); ++k) o << (k ? ", " : "") << i.roles[k].oid << " (" << i.roles[k].name << ")";
+    o << "\npolicies:       " << joined(i.policies) << "\n"
+      << "CA:             " << (i.is_ca ? "yes" : "no");
+    if (i.path_length) o << " (path length " << *i.path_length << ")";
+    o << "\nsignature:      " << i.signature_algorithm << "\n"
+      << "public key:     " << i.public_key_algorithm;
+    if (i.public_key_bits) o << " " << i.public_key_bits << " bits";
+    else o << " (not supported by OpenSSL here)";
+    o << "\nSHA-256:        " << i.sha256 << "\n";
+    return o.str();
+}
+
+nlohmann::json record_json(const store::CertificateRecord& r) {
+    return {{"serial", r.serial},         {"status", store::to_string(r.status)},
+            {"profile", r.profile},       {"subject", r.subject},
+            {"iin", r.subject_iin},       {"bin", r.subject_bin},
+            {"notBefore", format_rfc3339(r.not_before)}, {"notAfter", format_rfc3339(r.not_after)},
+            {"createdAt", format_rfc3339(r.created_at)}};
+}
+
+}  // namespace tanba::cli

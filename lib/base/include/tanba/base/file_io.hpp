@@ -1,0 +1,26 @@
+#pragma once
+// File I/O with size limits and safe writes.
+#include <cstddef>
+#include <filesystem>
+
+#include "tanba/base/bytes.hpp"
+
+namespace tanba {
+
+/// Default cap for untrusted input files (certificates, CSRs, keys): 4 MiB.
+inline constexpr std::size_t kDefaultMaxInput = 4u << 20;
+
+/// Reads a whole file, or "-" for standard input. Throws FILE_NOT_FOUND, IO_ERROR,
+/// INPUT_TOO_LARGE (when larger than max_size).
+Bytes read_file(const std::filesystem::path& path, std::size_t max_size = kDefaultMaxInput);
+
+enum class FileMode { Public, Private };   // 0644 or 0600
+enum class Overwrite { Refuse, Replace };
+
+/// Writes the file atomically (temporary file + fsync + rename) with the given permissions,
+/// or to standard output when path is "-". With Overwrite::Refuse, an existing file is
+/// FILE_EXISTS. A private file is created with mode 0600 from the start (never wider).
+void write_file(const std::filesystem::path& path, ByteView data, FileMode mode = FileMode::Public,
+                Overwrite overwrite = Overwrite::Replace);
+
+}  // namespace tanba

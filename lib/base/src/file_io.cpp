@@ -1,0 +1,117 @@
+#include "tanba/base/file_io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <random>
+
+#include "tanba/base/error.hpp"
+
+namespace tanba {
+namespace fs = std::filesystem;
+
+namespace {
+
+Bytes read_stream(std::istream& in, std::size_t max_size, const std::string& what) {
+    Bytes out;
+    char buf[65536];
+    while (in) {
+        in.read(buf, sizeof buf);
+        auto n = static_cast<std::size_t>(in.gcount());
+        if (out.size() + n > max_size)
+            throw Error(ErrorCode::INPUT_TOO_LARGE, what + " is larger than " + std::to_string(max_size) + " bytes");
+        out.insert(out.end(), buf, buf + n);
+    }
+    return out;
+}
+
+std::string errno_text() { return std::strerror(errno); }
+
+void write_all(int fd, ByteView data, const std::string& what) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw Error(ErrorCode::IO_ERROR, "writing " + what + ": " + errno_text());
+        }
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+}  // namespace
+
+Bytes read_file(const fs::path& path, std::size_t max_size) {
+    if (path == "-") return read_stream(std::cin, max_size, "standard input");
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) throw Error(ErrorCode::FILE_NOT_FOUND, path.string());
+        throw Error(ErrorCode::IO_ERROR, "opening " + path.string() + ": " + errno_text());
+    }
+    Bytes out;
+    std::uint8_t buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int e = errno;
+            ::close(fd);
+            throw Error(ErrorCode::IO_ERROR, "reading " + path.string() + ": " + std::strerror(e));
+        }
+        if (n == 0) break;
+        if (out.size() + static_cast<std::size_t>(n) > max_size) {
+            ::close(fd);
+            throw Error(ErrorCode::INPUT_TOO_LARGE,
+                        path.string() + " is larger than " + std::to_string(max_size) + " bytes");
+        }
+        out.insert(out.end(), buf, buf + n);
+    }
+    ::close(fd);
+    return out;
+}
+
+void write_file(const fs::path& path, ByteView data, FileMode mode, Overwrite overwrite) {
+    if (path == "-") {
+        std::cout.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+        std::cout.flush();
+        return;
+    }
+    if (overwrite == Overwrite::Refuse && fs::exists(path))
+        throw Error(ErrorCode::FILE_EXISTS, path.string());
+    const mode_t perms = mode == FileMode::Private ? 0600 : 0644;
+    std::random_device rd;
+    fs::path tmp = path;
+    tmp += ".tmp" + std::to_string(rd());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, perms);
+    if (fd < 0) throw Error(ErrorCode::IO_ERROR, "creating " + path.string() + ": " + errno_text());
+    try {
+        ::fchmod(fd, perms);  // not widened by the umask, not narrowed either
+        write_all(fd, data, path.string());
+        if (::fsync(fd) != 0) throw Error(ErrorCode::IO_ERROR, "syncing " + path.string() + ": " + errno_text());
+    } catch (...) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        throw;
+    }
+    ::close(fd);
+    if (overwrite == Overwrite::Refuse) {
+        // link() fails if the target appeared meanwhile: no silent replacement.
+        if (::link(tmp.c_str(), path.c_str()) != 0) {
+            int e = errno;
+            ::unlink(tmp.c_str());
+            if (e == EEXIST) throw Error(ErrorCode::FILE_EXISTS, path.string());
+            throw Error(ErrorCode::IO_ERROR, "writing " + path.string() + ": " + std::strerror(e));
+        }
+        ::unlink(tmp.c_str());
+    } else if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        int e = errno;
+        ::unlink(tmp.c_str());
+        throw Error(ErrorCode::IO_ERROR, "writing " + path.string() + ": " + std::strerror(e));
+    }
+}
+
+}  // namespace tanba

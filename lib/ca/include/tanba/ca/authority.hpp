@@ -1,0 +1,96 @@
+#pragma once
+// A certification authority kept in a directory:
+//   ca.toml     configuration (id, name, key location, base URL)      — docs/ca-directory.md
+//   ca.pem      the CA's certificate;  chain.pem  it and its issuers up to the root
+//   ca.key      the CA's key, PKCS#8 encrypted at rest (unless created unencrypted)
+//   ca.db       SQLite repository: every certificate issued, reservations, audit log
+//   profiles/   certificate profiles (TOML); add a file to add a profile
+//
+// Issuance pipeline (ARCHITECTURE.md): profile → proof of possession → key policy → subject
+// rules → TBS → lints → serial reserved in the store (unique) → sign → certificate stored.
+// Nothing is signed that the store does not know.
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tanba/base/bytes.hpp"
+#include "tanba/base/clock.hpp"
+#include "tanba/keys/signer.hpp"
+#include "tanba/store/repository.hpp"
+#include "tanba/x509/builder.hpp"
+#include "tanba/x509/csr.hpp"
+
+namespace tanba::ca {
+
+struct CaConfig {
+    std::string id;             // short ASCII name used in URLs: <base_url>/crl/<id>.crl
+    std::string name;           // the CA's common name
+    std::string key;            // key file (relative to the directory) or, later, a pkcs11: URI
+    std::string base_url;       // where the CA's CRL, OCSP and certificate are served
+    std::string parent;         // parent CA directory (informational), empty for a root
+
+    x509::RevocationUrls urls() const;
+};
+
+struct CreateOptions {
+    std::filesystem::path dir;
+    std::string name;
+    std::string organization;
+    std::string country = "KZ";
+    std::string base_url = "http://localhost:8080";
+    /// Profile for the CA's own certificate; defaults to root-ca / issuing-ca.
+    std::string profile;
+};
+
+class CertificateAuthority;
+
+/// Loads a key for a CA: given the key reference from ca.toml (resolved against the
+/// directory), returns a Signer. The front end supplies it (it knows how to ask for
+/// passphrases and, later, PINs).
+using KeyLoader = std::function<std::unique_ptr<keys::Signer>(const std::filesystem::path& dir, const std::string& key_ref)>;
+
+/// Issues certificates. Safe to call issue() from several threads at once.
+class CertificateAuthority {
+public:
+    /// Opens an existing CA directory (key not loaded). Throws CA_NOT_FOUND, CONFIG_INVALID,
+    /// STORE_* errors, PROFILE_INVALID.
+    static CertificateAuthority open(const std::filesystem::path& dir, const Clock& clock);
+
+    /// Creates a new CA in an empty or absent directory: a self-signed root when parent is
+    /// null, otherwise a CA whose certificate the (unlocked) parent issues. key_pem is the
+    /// key as it will be written to ca.key (mode 0600). Throws CA_EXISTS, CA_PARENT_INVALID.
+    static CertificateAuthority create(const CreateOptions& options, std::unique_ptr<keys::Signer> key,
+                                       const std::string& key_pem, CertificateAuthority* parent, const Clock& clock);
+
+    CertificateAuthority(CertificateAuthority&&) noexcept;
+    ~CertificateAuthority();
+
+    /// Loads the CA key with the loader and checks it matches the certificate (KEY_MISMATCH).
+    void unlock(const KeyLoader& loader);
+    bool unlocked() const;
+
+    const CaConfig& config() const;
+    const std::filesystem::path& dir() const;
+    const x509::Certificate& certificate() const;
+    /// This CA's certificate and its issuers up to the root.
+    const std::vector<x509::Certificate>& chain() const;
+    const x509::ProfileSet& profiles() const;
+    /// Hex key identifier of this CA (the issuer column in the store).
+    const std::string& issuer_id() const;
+    store::CaRepository& repository();
+
+    /// Runs the issuance pipeline on a CSR with a profile. Requires unlock().
+    x509::Certificate issue(const std::string& profile, const x509::CertificateRequest& csr);
+
+    std::vector<store::CertificateRecord> list(const store::CertificateQuery& query);
+
+private:
+    struct State;
+    explicit CertificateAuthority(std::unique_ptr<State> state);
+    std::unique_ptr<State> s_;
+};
+
+}  // namespace tanba::ca

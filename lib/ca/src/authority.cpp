@@ -1,0 +1,238 @@
+#include "tanba/ca/authority.hpp"
+
+#include <sys/stat.h>
+
+#include <map>
+
+#include "config.hpp"
+#include "tanba/base/file_io.hpp"
+#include "tanba/ossl/codec.hpp"
+#include "tanba/store/sqlite_store.hpp"
+#include "tanba/x509/lint.hpp"
+
+namespace tanba::ca {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kSerialAttempts = 5;
+
+bool same_public_key(const EVP_PKEY* a, const EVP_PKEY* b) { return EVP_PKEY_eq(a, b) == 1; }
+
+std::vector<x509::Certificate> load_certs(const fs::path& file) {
+    return x509::Certificate::load_all(read_file(file));
+}
+
+std::string pem_of(const std::vector<x509::Certificate>& certs) {
+    std::string out;
+    for (const auto& c : certs) out += c.pem();
+    return out;
+}
+
+// Keeps only the requested extensions the profile allows, by name or OID.
+std::vector<ossl::Extension> allowed_extensions(const x509::Profile& profile, const x509::CertificateRequest& csr) {
+    std::vector<ossl::Extension> out;
+    for (auto& ext : csr.requested_extensions()) {
+        const ASN1_OBJECT* obj = X509_EXTENSION_get_object(ext.get());
+        int nid = OBJ_obj2nid(obj);
+        std::string dotted = ossl::oid_text(obj);
+        for (const auto& allowed : profile.allowed_csr_extensions) {
+            if (allowed == dotted || (nid != NID_undef && (allowed == OBJ_nid2sn(nid) || allowed == OBJ_nid2ln(nid)))) {
+                out.push_back(std::move(ext));
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+struct PipelineInput {
+    const x509::Profile& profile;
+    const x509::PreparedProfile& prepared;
+    const X509_NAME* subject;
+    const EVP_PKEY* public_key;
+    std::vector<ossl::Extension> extra;
+    const x509::Certificate* issuer;  // null: self-signed
+    const keys::Signer& signer;
+    store::CaRepository& repo;
+    const std::string& issuer_id;
+    const Clock& clock;
+};
+
+x509::Certificate run_pipeline(PipelineInput in) {
+    x509::check_subject(in.subject, in.profile);
+    auto [nb, na] = x509::validity_for(in.profile, in.clock.now(), in.issuer);
+    x509::TbsRequest req{in.subject, in.public_key, x509::random_serial(), nb, na, std::move(in.extra)};
+    auto tbs = x509::build_tbs(in.prepared, req, {in.issuer});
+    x509::require_clean(tbs, in.profile, in.issuer);
+
+    store::CertificateRecord rec;
+    rec.issuer = in.issuer_id;
+    rec.profile = in.profile.name;
+    rec.subject = x509::to_text(in.subject);
+    auto id = x509::identity_from_name(in.subject);
+    rec.subject_iin = id.iin;
+    rec.subject_bin = id.bin;
+    rec.not_before = nb;
+    rec.not_after = na;
+    Bytes serial = req.serial;
+    for (int attempt = 1;; ++attempt) {
+        rec.serial = to_hex(serial);
+        try {
+            in.repo.reserve(rec);
+            break;
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::STORE_CONFLICT) throw;
+            if (attempt == kSerialAttempts) throw Error(ErrorCode::CA_SERIAL_EXHAUSTED, rec.serial);
+            serial = x509::random_serial();
+            x509::set_serial(tbs, serial);
+        }
+    }
+    std::optional<x509::Certificate> cert;
+    try {
+        cert = x509::sign_tbs(std::move(tbs), in.signer);
+    } catch (const Error& e) {
+        in.repo.mark_failed(rec.issuer, rec.serial, e.what());
+        throw;
+    }
+    in.repo.complete(rec.issuer, rec.serial, cert->der());
+    return std::move(*cert);
+}
+
+void install_builtin_profiles(const fs::path& dir) {
+    fs::create_directories(dir);
+    for (const auto& [name, text] : x509::builtin_profile_texts())
+        write_file(dir / (name + ".toml"), as_bytes(text), FileMode::Public, Overwrite::Refuse);
+}
+
+}  // namespace
+
+struct CertificateAuthority::State {
+    fs::path dir;
+    CaConfig config;
+    const Clock& clock;
+    std::vector<x509::Certificate> chain;  // [0] is this CA
+    x509::ProfileSet profiles;
+    std::map<std::string, x509::PreparedProfile, std::less<>> prepared;
+    std::unique_ptr<store::CaRepository> repo;
+    std::unique_ptr<keys::Signer> signer;
+    std::string issuer_id;
+};
+
+CertificateAuthority::CertificateAuthority(std::unique_ptr<State> s) : s_(std::move(s)) {}
+CertificateAuthority::CertificateAuthority(CertificateAuthority&&) noexcept = default;
+CertificateAuthority::~CertificateAuthority() = default;
+
+CertificateAuthority CertificateAuthority::open(const fs::path& dir, const Clock& clock) {
+    auto config = read_config(dir);
+    auto chain = load_certs(dir / "chain.pem");
+    auto own = load_certs(dir / "ca.pem");
+    if (chain.empty() || chain.front().der() != own.front().der())
+        throw Error(ErrorCode::CONFIG_INVALID, (dir / "chain.pem").string() + " does not start with ca.pem");
+    auto profiles = fs::is_directory(dir / "profiles") ? x509::ProfileSet::load_dir(dir / "profiles")
+                                                       : x509::ProfileSet::builtin();
+    auto repo = store::open_sqlite(dir / "ca.db", store::OpenMode::MustExist, clock);
+    auto s = std::unique_ptr<State>(new State{dir, std::move(config), clock, std::move(chain), std::move(profiles),
+                                              {}, std::move(repo), nullptr, {}});
+    auto urls = s->config.urls();
+    for (const auto& name : s->profiles.names())
+        s->prepared.emplace(name, x509::prepare_profile(s->profiles.get(name), urls));
+    s->issuer_id = to_hex(x509::key_identifier(X509_get0_pubkey(s->chain.front().get())));
+    return CertificateAuthority(std::move(s));
+}
+
+CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::unique_ptr<keys::Signer> key,
+                                                  const std::string& key_pem, CertificateAuthority* parent,
+                                                  const Clock& clock) {
+    std::error_code ec;
+    if (fs::exists(o.dir) && !fs::is_empty(o.dir, ec)) throw Error(ErrorCode::CA_EXISTS, o.dir.string() + " is not empty");
+    if (parent && !parent->unlocked()) throw Error(ErrorCode::CA_PARENT_INVALID, "parent CA key is not loaded");
+    if (parent && X509_get_pathlen(parent->certificate().get()) == 0)
+        throw Error(ErrorCode::CA_PARENT_INVALID, parent->dir().string() + " may not issue CA certificates (path length 0)");
+
+    // Everything is built in a staging directory and renamed into place at the end, so a
+    // failure leaves no half-made CA behind.
+    fs::path final_dir = fs::absolute(o.dir).lexically_normal();
+    if (final_dir.filename().empty()) final_dir = final_dir.parent_path();
+    fs::path stage = final_dir;
+    stage += ".partial";
+    fs::remove_all(stage);
+    fs::create_directories(stage);
+    ::chmod(stage.c_str(), 0700);
+    try {
+        CaConfig config{make_id(o.name, final_dir), o.name, "ca.key", o.base_url,
+                        parent ? fs::absolute(parent->dir()).lexically_normal().string() : ""};
+        x509::SubjectIdentity id;
+        id.common_name = o.name;
+        id.organization = o.organization;
+        id.country = o.country;
+        auto name = x509::build_name(id);
+        const std::string profile_name = !o.profile.empty() ? o.profile : parent ? "issuing-ca" : "root-ca";
+
+        install_builtin_profiles(stage / "profiles");
+        auto repo = store::open_sqlite(stage / "ca.db", store::OpenMode::CreateIfMissing, clock);
+        std::vector<x509::Certificate> chain;
+        if (parent) {
+            chain.push_back(parent->issue(profile_name, x509::make_request(*key, id)));
+            for (const auto& c : parent->chain()) chain.push_back(c);
+        } else {
+            auto profiles = x509::ProfileSet::load_dir(stage / "profiles");
+            const auto& profile = profiles.get(profile_name);
+            if (profile.kind != x509::ProfileKind::RootCa)
+                throw Error(ErrorCode::PROFILE_INVALID, profile_name + " is not a root-ca profile");
+            auto prepared = x509::prepare_profile(profile, {});
+            std::string issuer_id = to_hex(x509::key_identifier(key->public_key()));
+            chain.push_back(run_pipeline({profile, prepared, name.get(), key->public_key(), {}, nullptr, *key, *repo,
+                                          issuer_id, clock}));
+        }
+        repo.reset();
+        write_file(stage / "ca.key", as_bytes(key_pem), FileMode::Private, Overwrite::Refuse);
+        write_file(stage / "ca.pem", as_bytes(chain.front().pem()));
+        write_file(stage / "chain.pem", as_bytes(pem_of(chain)));
+        write_config(stage, config);
+        if (fs::exists(final_dir)) fs::remove(final_dir);  // empty, checked above
+        fs::rename(stage, final_dir);
+    } catch (...) {
+        fs::remove_all(stage, ec);
+        throw;
+    }
+    auto ca = open(final_dir, clock);
+    ca.s_->signer = std::move(key);
+    return ca;
+}
+
+void CertificateAuthority::unlock(const KeyLoader& loader) {
+    auto signer = loader(s_->dir, s_->config.key);
+    if (!same_public_key(signer->public_key(), X509_get0_pubkey(certificate().get())))
+        throw Error(ErrorCode::KEY_MISMATCH, signer->describe() + " is not the key of " + s_->dir.string() + "/ca.pem");
+    s_->signer = std::move(signer);
+}
+
+bool CertificateAuthority::unlocked() const { return s_->signer != nullptr; }
+const CaConfig& CertificateAuthority::config() const { return s_->config; }
+const fs::path& CertificateAuthority::dir() const { return s_->dir; }
+const x509::Certificate& CertificateAuthority::certificate() const { return s_->chain.front(); }
+const std::vector<x509::Certificate>& CertificateAuthority::chain() const { return s_->chain; }
+const x509::ProfileSet& CertificateAuthority::profiles() const { return s_->profiles; }
+const std::string& CertificateAuthority::issuer_id() const { return s_->issuer_id; }
+store::CaRepository& CertificateAuthority::repository() { return *s_->repo; }
+
+x509::Certificate CertificateAuthority::issue(const std::string& profile_name, const x509::CertificateRequest& csr) {
+    if (!s_->signer) throw Error(ErrorCode::INVALID_ARGUMENT, "the CA key is not loaded");
+    const auto& profile = s_->profiles.get(profile_name);
+    if (profile.kind == x509::ProfileKind::RootCa)
+        throw Error(ErrorCode::CSR_POLICY, "a root-ca profile is only for a CA's own certificate");
+    csr.verify_proof_of_possession();
+    auto spec = csr.key_spec();
+    if (!profile.allows(spec))
+        throw Error(ErrorCode::CSR_POLICY, keys::to_string(spec) + " keys are not allowed by profile " + profile.name);
+    return run_pipeline({profile, s_->prepared.find(profile_name)->second, csr.subject(), csr.public_key(),
+                         allowed_extensions(profile, csr), &certificate(), *s_->signer, *s_->repo, s_->issuer_id,
+                         s_->clock});
+}
+
+std::vector<store::CertificateRecord> CertificateAuthority::list(const store::CertificateQuery& query) {
+    return s_->repo->list(query);
+}
+
+}  // namespace tanba::ca

@@ -1,0 +1,68 @@
+#pragma once
+// keys::Signer — the only thing signature formats (X.509, CMS, CRL, OCSP, TSP) see of a key.
+// A software key, a PKCS#12 file and a PKCS#11 token key all implement it.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tanba/base/bytes.hpp"
+#include "tanba/ossl/handles.hpp"
+
+namespace tanba::keys {
+
+enum class KeyAlgorithm { Rsa, EcP256, EcP384, Ed25519 };
+enum class HashAlg { Sha256, Sha384, Sha512, None };  // None: the algorithm hashes itself (Ed25519)
+enum class RsaPadding { Pkcs1v15, Pss };
+
+/// A key type and size as named on the command line: rsa-2048, rsa-3072, rsa-4096,
+/// ecdsa-p256, ecdsa-p384, ed25519.
+struct KeySpec {
+    KeyAlgorithm algorithm;
+    int bits;  // RSA modulus size, curve size (256/384), or 256 for Ed25519
+};
+/// Throws KEY_UNSUPPORTED for names not listed above.
+KeySpec parse_key_spec(std::string_view name);
+std::string to_string(const KeySpec& spec);
+std::string_view to_string(KeyAlgorithm a);
+std::string_view to_string(HashAlg h);
+
+struct SignOptions {
+    HashAlg hash = HashAlg::Sha256;
+    RsaPadding padding = RsaPadding::Pkcs1v15;
+};
+/// The conventional options for a key: SHA-256 (SHA-384 for P-384, none for Ed25519), PKCS#1 v1.5.
+SignOptions default_sign_options(KeyAlgorithm a);
+
+/// The OpenSSL digest for a hash (nullptr for HashAlg::None).
+const EVP_MD* digest_of(HashAlg h);
+
+class Signer {
+public:
+    virtual ~Signer() = default;
+
+    virtual KeySpec spec() const = 0;
+    /// The public key (no private part).
+    virtual const EVP_PKEY* public_key() const = 0;
+    /// Signs message (hashing it as options say). Throws KEY_SIGN_FAILED (token errors later).
+    virtual Bytes sign(ByteView message, const SignOptions& options) const = 0;
+    /// The OpenSSL key handle that performs the private operation (a software key, or a key
+    /// whose operations go to a token). Used by formats built on OpenSSL's signing APIs.
+    virtual EVP_PKEY* signing_key() const = 0;
+    /// Where the key lives, for messages ("file ca/ca.key", "pkcs11:token=...") — never secrets.
+    virtual std::string describe() const = 0;
+
+    /// SubjectPublicKeyInfo DER of public_key().
+    Bytes public_key_der() const;
+};
+
+/// The algorithm and size of an OpenSSL key; KEY_UNSUPPORTED for anything else (e.g. GOST).
+KeySpec spec_of(const EVP_PKEY* key);
+
+/// Signs with an OpenSSL private-key handle (software or token-backed); throws KEY_SIGN_FAILED.
+/// The common body of Signer::sign for keys that OpenSSL can drive.
+Bytes sign_with(EVP_PKEY* key, ByteView message, const SignOptions& options);
+
+/// Verifies a signature made by sign() with the public key (used by tests and self-checks).
+bool verify(const EVP_PKEY* key, ByteView message, ByteView signature, const SignOptions& options);
+
+}  // namespace tanba::keys

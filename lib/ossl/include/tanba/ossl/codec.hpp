@@ -1,0 +1,50 @@
+#pragma once
+// PEM/DER I/O and small ASN.1 helpers. All functions throw tanba::Error on failure.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tanba/base/bytes.hpp"
+#include "tanba/base/clock.hpp"
+#include "tanba/ossl/handles.hpp"
+
+namespace tanba::ossl {
+
+/// True when the data looks like PEM text ("-----BEGIN ").
+bool is_pem(ByteView data);
+
+/// All PEM blocks with the given label ("CERTIFICATE", "CERTIFICATE REQUEST", ...), as DER.
+std::vector<Bytes> pem_blocks(ByteView pem, std::string_view label);
+/// One PEM block with the label, wrapped at 64 columns.
+std::string to_pem(ByteView der, std::string_view label);
+
+Cert cert_from_der(ByteView der);
+Bytes cert_to_der(const X509* cert);
+/// Reads one or several certificates (PEM blocks or a single DER). Throws CERT_DECODE_FAILED.
+std::vector<Cert> certs_from_bytes(ByteView data);
+
+Req req_from_der(ByteView der);
+Bytes req_to_der(const X509_REQ* req);
+
+/// Converts between ASN1_TIME and TimePoint (whole seconds, UTC).
+TimePoint to_time_point(const ASN1_TIME* t);
+Asn1Time to_asn1_time(TimePoint t);
+
+/// Big-endian magnitude of a (non-negative) ASN.1 INTEGER and back.
+Bytes integer_bytes(const ASN1_INTEGER* i);
+Asn1Integer integer_from_bytes(ByteView bytes);
+
+/// Dotted text of an object ("1.2.398.3.3.4.1.1") and its short/long name when one is registered.
+std::string oid_text(const ASN1_OBJECT* obj);
+std::string oid_name(const ASN1_OBJECT* obj);
+/// Parses dotted text (numeric only). Throws INVALID_ARGUMENT.
+Asn1Object oid_from_text(std::string_view dotted);
+
+/// Fills a buffer with cryptographically secure random bytes. Throws CRYPTO_FAILURE.
+void random_bytes(std::span<std::uint8_t> out);
+
+/// SHA-1 / SHA-256 digest of the data.
+Bytes sha1(ByteView data);
+Bytes sha256(ByteView data);
+
+}  // namespace tanba::ossl

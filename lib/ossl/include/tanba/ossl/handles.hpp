@@ -1,0 +1,62 @@
+#pragma once
+// One owning RAII alias per OpenSSL type. Nothing outside lib/ossl calls *_free.
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/decoder.h>
+#include <openssl/encoder.h>
+#include <openssl/evp.h>
+#include <openssl/pkcs12.h>
+#include <openssl/provider.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+
+namespace tanba::ossl {
+
+template <auto Fn>
+struct Deleter {
+    template <class T>
+    void operator()(T* p) const noexcept { Fn(p); }
+};
+
+using Bio = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
+using BigNum = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
+using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
+using PKeyCtx = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
+using MdCtx = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
+using Cert = std::unique_ptr<X509, Deleter<X509_free>>;
+using Pubkey = std::unique_ptr<X509_PUBKEY, Deleter<X509_PUBKEY_free>>;
+using Req = std::unique_ptr<X509_REQ, Deleter<X509_REQ_free>>;
+using Name = std::unique_ptr<X509_NAME, Deleter<X509_NAME_free>>;
+using Extension = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
+using Asn1Integer = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER_free>>;
+using Asn1Time = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME_free>>;
+using Asn1Object = std::unique_ptr<ASN1_OBJECT, Deleter<ASN1_OBJECT_free>>;
+using Asn1OctetString = std::unique_ptr<ASN1_OCTET_STRING, Deleter<ASN1_OCTET_STRING_free>>;
+using BasicConstraints = std::unique_ptr<BASIC_CONSTRAINTS, Deleter<BASIC_CONSTRAINTS_free>>;
+using KeyUsageBits = std::unique_ptr<ASN1_BIT_STRING, Deleter<ASN1_BIT_STRING_free>>;
+using ExtKeyUsage = std::unique_ptr<EXTENDED_KEY_USAGE, Deleter<EXTENDED_KEY_USAGE_free>>;
+using CertPolicies = std::unique_ptr<CERTIFICATEPOLICIES, Deleter<CERTIFICATEPOLICIES_free>>;
+using GeneralNames = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES_free>>;
+using AuthorityKeyId = std::unique_ptr<AUTHORITY_KEYID, Deleter<AUTHORITY_KEYID_free>>;
+using Pkcs8Info = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Deleter<PKCS8_PRIV_KEY_INFO_free>>;
+using X509Sig = std::unique_ptr<X509_SIG, Deleter<X509_SIG_free>>;
+using DecoderCtx = std::unique_ptr<OSSL_DECODER_CTX, Deleter<OSSL_DECODER_CTX_free>>;
+using EncoderCtx = std::unique_ptr<OSSL_ENCODER_CTX, Deleter<OSSL_ENCODER_CTX_free>>;
+using Pkcs12 = std::unique_ptr<PKCS12, Deleter<PKCS12_free>>;
+using Provider = std::unique_ptr<OSSL_PROVIDER, Deleter<OSSL_PROVIDER_unload>>;
+inline void free_cert_stack(STACK_OF(X509)* s) { sk_X509_pop_free(s, X509_free); }
+inline void free_ext_stack(STACK_OF(X509_EXTENSION)* s) { sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free); }
+inline void free_openssl_mem(void* p) { OPENSSL_free(p); }
+using CertStack = std::unique_ptr<STACK_OF(X509), Deleter<free_cert_stack>>;
+using ExtensionStack = std::unique_ptr<STACK_OF(X509_EXTENSION), Deleter<free_ext_stack>>;
+using OpenSslString = std::unique_ptr<char, Deleter<free_openssl_mem>>;
+using OpenSslBytes = std::unique_ptr<unsigned char, Deleter<free_openssl_mem>>;
+
+/// Shares ownership of an X509 / EVP_PKEY (up-ref), for objects returned by get0 accessors.
+Cert up_ref(X509* cert);
+PKey up_ref(EVP_PKEY* key);
+
+}  // namespace tanba::ossl

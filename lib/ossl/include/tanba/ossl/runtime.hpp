@@ -1,0 +1,40 @@
+#pragma once
+// Process set-up of OpenSSL for tanba: providers and the national OIDs.
+#include <string_view>
+#include <span>
+
+#include "tanba/ossl/handles.hpp"
+
+namespace tanba::ossl {
+
+enum class OidKind { Role, Policy, Algorithm, Attribute, Extension };
+
+struct NationalOid {
+    std::string_view oid;         // dotted
+    std::string_view short_name;  // registered with OpenSSL, e.g. "kzRoleCeo"
+    std::string_view long_name;   // printed by `openssl`-style dumps and by tanba
+    OidKind kind;
+};
+
+/// The national OIDs (Kazakhstan 1.2.398.*, Uzbekistan 1.2.860.*) that tanba knows.
+std::span<const NationalOid> national_oids();
+/// The entry for a dotted OID, or nullptr.
+const NationalOid* find_national_oid(std::string_view dotted);
+
+/// Owns what OpenSSL needs for tanba in this process: the default and legacy providers (the
+/// legacy one reads NCA's RC2/3DES-encrypted PKCS#12 files) and the national OIDs registered
+/// so they print by name. Create one in main() (or a test's set-up) before other calls; a
+/// second instance is harmless (OpenSSL counts provider loads). Not copyable.
+class Runtime {
+public:
+    Runtime();
+    ~Runtime();
+    Runtime(const Runtime&) = delete;
+    Runtime& operator=(const Runtime&) = delete;
+
+private:
+    Provider legacy_;
+    Provider default_;
+};
+
+}  // namespace tanba::ossl

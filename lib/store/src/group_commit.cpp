@@ -1,0 +1,75 @@
+#include "group_commit.hpp"
+
+namespace tanba::store::sqlite {
+
+GroupCommitter::GroupCommitter(std::unique_ptr<Connection> conn) : conn_(std::move(conn)), writer_([this] { loop(); }) {}
+
+GroupCommitter::~GroupCommitter() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    queued_.notify_all();
+    writer_.join();
+}
+
+void GroupCommitter::run(Work work) {
+    Pending p{std::move(work), nullptr, false};
+    std::unique_lock lock(mutex_);
+    queue_.push_back(&p);
+    queued_.notify_one();
+    finished_.wait(lock, [&] { return p.done; });
+    if (p.error) std::rethrow_exception(p.error);
+}
+
+void GroupCommitter::loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping with nothing left
+        std::deque<Pending*> batch;
+        batch.swap(queue_);
+        lock.unlock();
+        commit_batch(batch);
+        lock.lock();
+        for (auto* p : batch) p->done = true;
+        finished_.notify_all();
+    }
+}
+
+void GroupCommitter::commit_batch(std::deque<Pending*>& batch) {
+    try {
+        conn_->exec("BEGIN IMMEDIATE");
+    } catch (...) {
+        for (auto* p : batch) p->error = std::current_exception();
+        return;
+    }
+    for (auto* p : batch) {
+        try {
+            conn_->exec("SAVEPOINT unit");
+            try {
+                p->work(*conn_);
+                conn_->exec("RELEASE unit");
+            } catch (...) {
+                p->error = std::current_exception();
+                conn_->exec("ROLLBACK TO unit");
+                conn_->exec("RELEASE unit");
+            }
+        } catch (...) {
+            if (!p->error) p->error = std::current_exception();
+        }
+    }
+    try {
+        conn_->exec("COMMIT");
+    } catch (...) {
+        auto e = std::current_exception();
+        try {
+            conn_->exec("ROLLBACK");
+        } catch (...) {
+        }
+        for (auto* p : batch)
+            if (!p->error) p->error = e;
+    }
+}
+
+}  // namespace tanba::store::sqlite

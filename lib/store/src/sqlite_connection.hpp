@@ -1,0 +1,68 @@
+#pragma once
+// Thin RAII over the SQLite C API (the one place sqlite3.h is included).
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tanba/base/bytes.hpp"
+#include "tanba/base/error.hpp"
+
+namespace tanba::store::sqlite {
+
+class Statement;
+
+class Connection {
+public:
+    /// Opens with SQLITE_OPEN_READWRITE (| CREATE when create is set); busy timeout 10 s.
+    Connection(const std::filesystem::path& file, bool create);
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    void exec(std::string_view sql);
+    Statement prepare(std::string_view sql);
+    sqlite3* handle() const { return db_.get(); }
+    /// Maps the last SQLite result to a tanba::Error (STORE_BUSY, STORE_CONFLICT, ...).
+    [[noreturn]] void fail(int rc, const std::string& context) const;
+
+private:
+    struct Close {
+        void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+    };
+    std::unique_ptr<sqlite3, Close> db_;
+};
+
+class Statement {
+public:
+    Statement(Connection& conn, sqlite3_stmt* stmt) : conn_(&conn), stmt_(stmt) {}
+
+    Statement& bind(int index, std::string_view text);
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, ByteView blob);
+    Statement& bind_null(int index);
+    Statement& bind_optional(int index, const std::string& text);  // empty → NULL
+
+    /// Steps once: true when a row is available.
+    bool step();
+    /// Steps to completion (for INSERT/UPDATE); returns the number of changed rows.
+    int run();
+    void reset();
+
+    std::string text(int col) const;
+    std::int64_t integer(int col) const;
+    Bytes blob(int col) const;
+    bool is_null(int col) const;
+
+private:
+    struct Finalize {
+        void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+    };
+    Connection* conn_;
+    std::unique_ptr<sqlite3_stmt, Finalize> stmt_;
+};
+
+}  // namespace tanba::store::sqlite

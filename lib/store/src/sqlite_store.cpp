@@ -1,0 +1,206 @@
+#include "tanba/store/sqlite_store.hpp"
+
+#include <map>
+#include <mutex>
+
+#include "group_commit.hpp"
+#include "sqlite_connection.hpp"
+
+namespace tanba::store {
+
+const std::map<std::string, std::string>& migration_texts();  // generated from migrations/*.sql
+
+namespace {
+
+constexpr std::int64_t kApplicationId = 0x54414E42;  // "TANB"
+
+std::int64_t secs(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint at(std::int64_t s) { return TimePoint(std::chrono::seconds(s)); }
+
+CertStatus status_from(const std::string& s) {
+    if (s == "issued") return CertStatus::Issued;
+    if (s == "failed") return CertStatus::Failed;
+    return CertStatus::Reserved;
+}
+
+std::int64_t pragma(sqlite::Connection& c, const char* name) {
+    auto st = c.prepare(std::string("PRAGMA ") + name);
+    return st.step() ? st.integer(0) : 0;
+}
+
+// Schema version = number of the last applied migration (PRAGMA user_version).
+void migrate(sqlite::Connection& c, const std::filesystem::path& file) {
+    // The first read of a file that is not SQLite fails here with SQLITE_NOTADB.
+    std::int64_t app = pragma(c, "application_id");
+    std::int64_t version = pragma(c, "user_version");
+    std::int64_t tables = 0;
+    {
+        auto st = c.prepare("SELECT count(*) FROM sqlite_master");
+        if (st.step()) tables = st.integer(0);
+    }
+    if (app != kApplicationId && (app != 0 || tables != 0))
+        throw Error(ErrorCode::STORE_NOT_A_DATABASE, file.string() + " is an SQLite database of another program");
+    const auto& migrations = migration_texts();
+    if (version > static_cast<std::int64_t>(migrations.size()))
+        throw Error(ErrorCode::STORE_SCHEMA_TOO_NEW, file.string() + " has schema " + std::to_string(version));
+    c.exec("PRAGMA journal_mode=WAL");
+    c.exec("PRAGMA synchronous=FULL");
+    std::int64_t n = 0;
+    for (const auto& [name, sql] : migrations) {  // names sort as their numbers: 0001_…, 0002_…
+        if (++n <= version) continue;
+        c.exec("BEGIN IMMEDIATE");
+        try {
+            c.exec(sql);
+            c.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
+            c.exec("PRAGMA user_version=" + std::to_string(n));
+            c.exec("COMMIT");
+        } catch (...) {
+            c.exec("ROLLBACK");
+            throw;
+        }
+    }
+}
+
+void audit(sqlite::Connection& c, TimePoint now, const char* event, const std::string& issuer,
+           const std::string& serial, const std::string& detail) {
+    c.prepare("INSERT INTO audit_log (at, event, issuer, serial, detail) VALUES ($1, $2, $3, $4, $5)")
+        .bind(1, secs(now))
+        .bind(2, std::string_view(event))
+        .bind(3, std::string_view(issuer))
+        .bind(4, std::string_view(serial))
+        .bind(5, std::string_view(detail))
+        .run();
+}
+
+constexpr const char* kColumns =
+    "issuer, serial, status, profile, subject, subject_iin, subject_bin, not_before, not_after, created_at, der";
+
+CertificateRecord read_row(sqlite::Statement& st) {
+    CertificateRecord r;
+    r.issuer = st.text(0);
+    r.serial = st.text(1);
+    r.status = status_from(st.text(2));
+    r.profile = st.text(3);
+    r.subject = st.text(4);
+    r.subject_iin = st.text(5);
+    r.subject_bin = st.text(6);
+    r.not_before = at(st.integer(7));
+    r.not_after = at(st.integer(8));
+    r.created_at = at(st.integer(9));
+    r.der = st.blob(10);
+    return r;
+}
+
+class SqliteRepository final : public CaRepository {
+public:
+    SqliteRepository(std::unique_ptr<sqlite::Connection> writer, std::unique_ptr<sqlite::Connection> reader,
+                     const Clock& clock)
+        : reader_(std::move(reader)), clock_(clock), writes_(std::move(writer)) {}
+
+    void reserve(const CertificateRecord& r) override {
+        writes_.run([&](sqlite::Connection& c) {
+            c.prepare(std::string("INSERT INTO certificates (") + kColumns +
+                      ") VALUES ($1, $2, 'reserved', $3, $4, $5, $6, $7, $8, $9, NULL)")
+                .bind(1, std::string_view(r.issuer))
+                .bind(2, std::string_view(r.serial))
+                .bind(3, std::string_view(r.profile))
+                .bind(4, std::string_view(r.subject))
+                .bind_optional(5, r.subject_iin)
+                .bind_optional(6, r.subject_bin)
+                .bind(7, secs(r.not_before))
+                .bind(8, secs(r.not_after))
+                .bind(9, secs(clock_.now()))
+                .run();
+            audit(c, clock_.now(), "reserved", r.issuer, r.serial, r.profile + " " + r.subject);
+        });
+    }
+
+    void complete(const std::string& issuer, const std::string& serial, ByteView der) override {
+        writes_.run([&](sqlite::Connection& c) {
+            int n = c.prepare("UPDATE certificates SET status = 'issued', der = $1 "
+                              "WHERE issuer = $2 AND serial = $3 AND status = 'reserved'")
+                        .bind(1, der)
+                        .bind(2, std::string_view(issuer))
+                        .bind(3, std::string_view(serial))
+                        .run();
+            if (n != 1) throw Error(ErrorCode::STORE_NOT_FOUND, "no reserved serial " + serial);
+            audit(c, clock_.now(), "issued", issuer, serial, "");
+        });
+    }
+
+    void mark_failed(const std::string& issuer, const std::string& serial, const std::string& reason) override {
+        writes_.run([&](sqlite::Connection& c) {
+            c.prepare("UPDATE certificates SET status = 'failed' WHERE issuer = $1 AND serial = $2 AND status = 'reserved'")
+                .bind(1, std::string_view(issuer))
+                .bind(2, std::string_view(serial))
+                .run();
+            audit(c, clock_.now(), "failed", issuer, serial, reason);
+        });
+    }
+
+    std::optional<CertificateRecord> find(const std::string& issuer, const std::string& serial) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare(std::string("SELECT ") + kColumns +
+                                   " FROM certificates WHERE issuer = $1 AND serial = $2");
+        st.bind(1, std::string_view(issuer)).bind(2, std::string_view(serial));
+        if (!st.step()) return std::nullopt;
+        return read_row(st);
+    }
+
+    std::vector<CertificateRecord> list(const CertificateQuery& q) override {
+        std::lock_guard lock(read_mutex_);
+        std::string sql = std::string("SELECT ") + kColumns + " FROM certificates WHERE 1 = 1";
+        std::vector<std::string> args;
+        auto filter = [&](const char* column, const std::optional<std::string>& v) {
+            if (!v) return;
+            args.push_back(*v);
+            sql += std::string(" AND ") + column + " = $" + std::to_string(args.size());
+        };
+        filter("issuer", q.issuer);
+        filter("subject_iin", q.subject_iin);
+        filter("subject_bin", q.subject_bin);
+        if (q.status) filter("status", std::string(to_string(*q.status)));
+        sql += " ORDER BY created_at DESC, serial LIMIT " + std::to_string(q.limit);
+        auto st = reader_->prepare(sql);
+        for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), std::string_view(args[i]));
+        std::vector<CertificateRecord> out;
+        while (st.step()) out.push_back(read_row(st));
+        return out;
+    }
+
+    std::int64_t audit_count() override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare("SELECT count(*) FROM audit_log");
+        return st.step() ? st.integer(0) : 0;
+    }
+
+private:
+    std::unique_ptr<sqlite::Connection> reader_;
+    std::mutex read_mutex_;
+    const Clock& clock_;
+    sqlite::GroupCommitter writes_;  // last: its thread stops first
+};
+
+}  // namespace
+
+std::string_view to_string(CertStatus s) {
+    switch (s) {
+        case CertStatus::Reserved: return "reserved";
+        case CertStatus::Issued: return "issued";
+        case CertStatus::Failed: return "failed";
+    }
+    return "?";
+}
+
+int sqlite_schema_version() { return static_cast<int>(migration_texts().size()); }
+
+std::unique_ptr<CaRepository> open_sqlite(const std::filesystem::path& file, OpenMode mode, const Clock& clock) {
+    if (mode == OpenMode::MustExist && !std::filesystem::exists(file))
+        throw Error(ErrorCode::FILE_NOT_FOUND, file.string());
+    auto writer = std::make_unique<sqlite::Connection>(file, mode == OpenMode::CreateIfMissing);
+    migrate(*writer, file);
+    auto reader = std::make_unique<sqlite::Connection>(file, false);
+    return std::make_unique<SqliteRepository>(std::move(writer), std::move(reader), clock);
+}
+
+}  // namespace tanba::store

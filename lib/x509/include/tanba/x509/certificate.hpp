@@ -1,0 +1,93 @@
+#pragma once
+// An immutable parsed certificate that keeps its DER, and the identity view of it.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tanba/base/bytes.hpp"
+#include "tanba/base/clock.hpp"
+#include "tanba/base/error.hpp"
+#include "tanba/ossl/handles.hpp"
+#include "tanba/x509/name.hpp"
+
+namespace tanba::x509 {
+
+class Certificate {
+public:
+    /// Throws CERT_DECODE_FAILED (also for trailing bytes).
+    static Certificate from_der(ByteView der);
+    /// One or more certificates from PEM (all CERTIFICATE blocks) or one DER certificate.
+    static std::vector<Certificate> load_all(ByteView data);
+    /// Exactly one certificate (the first, when PEM holds several).
+    static Certificate load(ByteView data);
+
+    const Bytes& der() const { return der_; }
+    std::string pem() const;
+    /// Borrowed handle; valid as long as this object.
+    X509* get() const { return cert_.get(); }
+
+    Bytes serial() const;             // big-endian magnitude
+    std::string serial_hex() const;   // lower-case hex, no leading zero bytes
+    TimePoint not_before() const;
+    TimePoint not_after() const;
+    bool is_ca() const;
+    bool self_signed() const;         // subject == issuer and the signature verifies with its own key
+    std::string subject_text() const;
+    std::string issuer_text() const;
+    std::string sha256_fingerprint() const;   // lower-case hex
+
+private:
+    Certificate(Bytes der, ossl::Cert cert) : der_(std::move(der)), cert_(std::move(cert)) {}
+    Bytes der_;
+    std::shared_ptr<X509> cert_;
+};
+
+enum class IdentifierStatus { Absent, Valid, Invalid };
+std::string_view to_string(IdentifierStatus s);
+
+/// An identifier found in a certificate: placeholders such as NCA's test "IIN123456789011"
+/// are reported as Invalid with the reason, never as errors.
+struct IdentifierField {
+    std::string value;                    // digits as found (prefix stripped)
+    IdentifierStatus status = IdentifierStatus::Absent;
+    std::optional<ErrorCode> failure;     // why it is invalid
+};
+
+struct Role {
+    std::string oid;
+    std::string name;
+};
+
+/// NCANode's classification by key usage: AUTH (digitalSignature + keyEncipherment),
+/// SIGN (digitalSignature + nonRepudiation); both bits set read as SIGN, like NCANode.
+enum class UsageClass { Auth, Sign, Unknown };
+std::string_view to_string(UsageClass u);
+
+struct CertificateInfo {
+    std::string subject;          // RFC 2253 text
+    std::string issuer;
+    std::string serial_hex;
+    std::string sha256;
+    SubjectIdentity identity;
+    IdentifierField iin;
+    IdentifierField bin;
+    std::vector<NameAttribute> subject_attributes;
+    std::vector<std::string> key_usage;           // "digitalSignature", ...
+    std::vector<std::string> extended_key_usage;  // names where known, else dotted OIDs
+    std::vector<Role> roles;                      // NCA role OIDs found in the EKU
+    std::vector<std::string> policies;            // dotted OIDs
+    UsageClass usage_class = UsageClass::Unknown;
+    TimePoint not_before;
+    TimePoint not_after;
+    bool is_ca = false;
+    std::optional<int> path_length;
+    std::string signature_algorithm;              // name where known, else dotted OID
+    std::string public_key_algorithm;
+    int public_key_bits = 0;                      // 0 when OpenSSL cannot load the key (GOST)
+};
+
+/// Reads everything tanba reports about a certificate. Never throws for unusual content.
+CertificateInfo describe(const Certificate& cert);
+
+}  // namespace tanba::x509

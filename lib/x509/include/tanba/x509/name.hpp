@@ -1,0 +1,47 @@
+#pragma once
+// Subject names in the layout of Kazakhstan's NCA (docs/nca-layout.md):
+//   CN = "SURNAME GIVEN", SURNAME = surname, serialNumber = "IIN" + 12 digits, C, [L, ST],
+//   [O = organisation, OU = "BIN" + 12 digits], GIVENNAME = patronymic, [emailAddress].
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tanba/ossl/handles.hpp"
+
+namespace tanba::x509 {
+
+/// Who a certificate is for. Text is UTF-8 (Cyrillic and Kazakh letters round-trip).
+struct SubjectIdentity {
+    std::string iin;            // 12 digits, without the "IIN" prefix; empty for none
+    std::string bin;            // 12 digits, without the "BIN" prefix; empty for none
+    std::string surname;
+    std::string given_name;     // first name: appears only in CN
+    std::string patronymic;     // goes into GIVENNAME, as NCA does
+    std::string organization;   // O, for legal-entity certificates
+    std::string country = "KZ";
+    std::string locality;
+    std::string state;
+    std::string email;
+    std::string common_name;    // explicit CN (CAs, services); otherwise "SURNAME GIVEN"
+};
+
+/// Builds the X.509 name in NCA order. Throws NAME_INVALID (empty subject, bad country code,
+/// identifiers that are not 12 digits). Identifier check digits are checked by lints.
+ossl::Name build_name(const SubjectIdentity& id);
+
+/// One attribute of a name, in order of appearance.
+struct NameAttribute {
+    std::string oid;        // dotted
+    std::string short_name; // "CN", "serialNumber", ...
+    std::string value;      // UTF-8
+};
+std::vector<NameAttribute> attributes(const X509_NAME* name);
+/// The first value for an attribute NID, or empty.
+std::string first_value(const X509_NAME* name, int nid);
+/// RFC 2253-style one-line text, UTF-8.
+std::string to_text(const X509_NAME* name);
+
+/// Reads the identity back from a name (prefixes stripped; unknown text left as is).
+SubjectIdentity identity_from_name(const X509_NAME* name);
+
+}  // namespace tanba::x509

@@ -1,0 +1,149 @@
+#include "tanba/x509/certificate.hpp"
+
+#include "tanba/ident/identifiers.hpp"
+#include "tanba/ossl/codec.hpp"
+#include "tanba/ossl/errors.hpp"
+#include "tanba/ossl/runtime.hpp"
+
+namespace tanba::x509 {
+
+Certificate Certificate::from_der(ByteView der) {
+    ossl::clear_errors();
+    auto c = ossl::cert_from_der(der);
+    return Certificate(Bytes(der.begin(), der.end()), std::move(c));
+}
+
+std::vector<Certificate> Certificate::load_all(ByteView data) {
+    std::vector<Certificate> out;
+    if (ossl::is_pem(data)) {
+        for (auto& der : ossl::pem_blocks(data, "CERTIFICATE")) out.push_back(from_der(der));
+        if (out.empty()) throw Error(ErrorCode::CERT_DECODE_FAILED, "no CERTIFICATE block in PEM input");
+    } else {
+        out.push_back(from_der(data));
+    }
+    return out;
+}
+
+Certificate Certificate::load(ByteView data) { return std::move(load_all(data).front()); }
+
+std::string Certificate::pem() const { return ossl::to_pem(der_, "CERTIFICATE"); }
+
+Bytes Certificate::serial() const { return ossl::integer_bytes(X509_get0_serialNumber(get())); }
+std::string Certificate::serial_hex() const { return to_hex(serial()); }
+TimePoint Certificate::not_before() const { return ossl::to_time_point(X509_get0_notBefore(get())); }
+TimePoint Certificate::not_after() const { return ossl::to_time_point(X509_get0_notAfter(get())); }
+bool Certificate::is_ca() const { return X509_check_ca(get()) > 0; }
+
+bool Certificate::self_signed() const {
+    bool ok = X509_self_signed(get(), 1) == 1;
+    ossl::clear_errors();
+    return ok;
+}
+
+std::string Certificate::subject_text() const { return to_text(X509_get_subject_name(get())); }
+std::string Certificate::issuer_text() const { return to_text(X509_get_issuer_name(get())); }
+std::string Certificate::sha256_fingerprint() const { return to_hex(ossl::sha256(der_)); }
+
+std::string_view to_string(IdentifierStatus s) {
+    switch (s) {
+        case IdentifierStatus::Absent: return "absent";
+        case IdentifierStatus::Valid: return "valid";
+        case IdentifierStatus::Invalid: return "invalid";
+    }
+    return "?";
+}
+
+std::string_view to_string(UsageClass u) {
+    switch (u) {
+        case UsageClass::Auth: return "AUTH";
+        case UsageClass::Sign: return "SIGN";
+        case UsageClass::Unknown: return "UNKNOWN";
+    }
+    return "?";
+}
+
+namespace {
+
+IdentifierField identifier(const std::string& value, ident::IdType type) {
+    IdentifierField f;
+    f.value = value;
+    if (value.empty()) return f;
+    auto r = ident::check(value, type);
+    f.status = r.valid() ? IdentifierStatus::Valid : IdentifierStatus::Invalid;
+    f.failure = r.failure;
+    return f;
+}
+
+constexpr std::pair<int, const char*> kKeyUsageBits[] = {
+    {0, "digitalSignature"}, {1, "nonRepudiation"}, {2, "keyEncipherment"},
+    {3, "dataEncipherment"}, {4, "keyAgreement"},   {5, "keyCertSign"},
+    {6, "cRLSign"},          {7, "encipherOnly"},   {8, "decipherOnly"},
+};
+
+std::string object_name(const ASN1_OBJECT* obj) {
+    int nid = OBJ_obj2nid(obj);
+    if (nid != NID_undef) return OBJ_nid2sn(nid);
+    return ossl::oid_text(obj);
+}
+
+void read_extensions(X509* x, CertificateInfo& info) {
+    int crit = 0;
+    if (ossl::KeyUsageBits ku{static_cast<ASN1_BIT_STRING*>(X509_get_ext_d2i(x, NID_key_usage, &crit, nullptr))}) {
+        for (auto [bit, name] : kKeyUsageBits)
+            if (ASN1_BIT_STRING_get_bit(ku.get(), bit)) info.key_usage.emplace_back(name);
+        bool ds = ASN1_BIT_STRING_get_bit(ku.get(), 0), nr = ASN1_BIT_STRING_get_bit(ku.get(), 1),
+             ke = ASN1_BIT_STRING_get_bit(ku.get(), 2);
+        info.usage_class = ds && nr ? UsageClass::Sign : ds && ke ? UsageClass::Auth : UsageClass::Unknown;
+    }
+    if (ossl::ExtKeyUsage eku{static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(x, NID_ext_key_usage, &crit, nullptr))}) {
+        for (int i = 0; i < sk_ASN1_OBJECT_num(eku.get()); ++i) {
+            const ASN1_OBJECT* o = sk_ASN1_OBJECT_value(eku.get(), i);
+            std::string dotted = ossl::oid_text(o);
+            info.extended_key_usage.push_back(object_name(o));
+            if (auto* n = ossl::find_national_oid(dotted); n && n->kind == ossl::OidKind::Role)
+                info.roles.push_back({dotted, std::string(n->long_name)});
+        }
+    }
+    if (ossl::CertPolicies pol{static_cast<CERTIFICATEPOLICIES*>(X509_get_ext_d2i(x, NID_certificate_policies, &crit, nullptr))}) {
+        for (int i = 0; i < sk_POLICYINFO_num(pol.get()); ++i)
+            info.policies.push_back(ossl::oid_text(sk_POLICYINFO_value(pol.get(), i)->policyid));
+    }
+    if (ossl::BasicConstraints bc{static_cast<BASIC_CONSTRAINTS*>(X509_get_ext_d2i(x, NID_basic_constraints, &crit, nullptr))}) {
+        info.is_ca = bc->ca != 0;
+        if (bc->pathlen) info.path_length = static_cast<int>(ASN1_INTEGER_get(bc->pathlen));
+    }
+    ossl::clear_errors();
+}
+
+}  // namespace
+
+CertificateInfo describe(const Certificate& cert) {
+    X509* x = cert.get();
+    CertificateInfo info;
+    info.subject = cert.subject_text();
+    info.issuer = cert.issuer_text();
+    info.serial_hex = cert.serial_hex();
+    info.sha256 = cert.sha256_fingerprint();
+    info.subject_attributes = attributes(X509_get_subject_name(x));
+    info.identity = identity_from_name(X509_get_subject_name(x));
+    info.iin = identifier(info.identity.iin, ident::IdType::Iin);
+    info.bin = identifier(info.identity.bin, ident::IdType::Bin);
+    info.not_before = cert.not_before();
+    info.not_after = cert.not_after();
+    read_extensions(x, info);
+
+    const X509_ALGOR* sig_alg = nullptr;
+    X509_get0_signature(nullptr, &sig_alg, x);
+    const ASN1_OBJECT* sig_obj = nullptr;
+    X509_ALGOR_get0(&sig_obj, nullptr, nullptr, sig_alg);
+    info.signature_algorithm = ossl::oid_name(sig_obj);
+
+    ASN1_OBJECT* key_obj = nullptr;
+    X509_PUBKEY_get0_param(&key_obj, nullptr, nullptr, nullptr, X509_get_X509_PUBKEY(x));
+    info.public_key_algorithm = key_obj ? ossl::oid_name(key_obj) : "unknown";
+    if (EVP_PKEY* pk = X509_get0_pubkey(x)) info.public_key_bits = EVP_PKEY_get_bits(pk);
+    ossl::clear_errors();
+    return info;
+}
+
+}  // namespace tanba::x509

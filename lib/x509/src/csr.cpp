@@ -1,0 +1,62 @@
+#include "tanba/x509/csr.hpp"
+
+#include "tanba/ossl/codec.hpp"
+#include "tanba/ossl/errors.hpp"
+
+namespace tanba::x509 {
+
+CertificateRequest CertificateRequest::load(ByteView data) {
+    ossl::clear_errors();
+    Bytes der;
+    if (ossl::is_pem(data)) {
+        auto blocks = ossl::pem_blocks(data, "CERTIFICATE REQUEST");
+        if (blocks.empty()) blocks = ossl::pem_blocks(data, "NEW CERTIFICATE REQUEST");
+        if (blocks.empty()) throw Error(ErrorCode::CSR_DECODE_FAILED, "no CERTIFICATE REQUEST block in PEM input");
+        der = std::move(blocks.front());
+    } else {
+        der.assign(data.begin(), data.end());
+    }
+    auto req = ossl::req_from_der(der);
+    return CertificateRequest(std::move(der), std::move(req));
+}
+
+std::string CertificateRequest::pem() const { return ossl::to_pem(der_, "CERTIFICATE REQUEST"); }
+
+EVP_PKEY* CertificateRequest::public_key() const {
+    EVP_PKEY* k = X509_REQ_get0_pubkey(req_.get());
+    if (!k) throw ossl::error(ErrorCode::KEY_UNSUPPORTED, "public key of the certificate request");
+    return k;
+}
+
+keys::KeySpec CertificateRequest::key_spec() const { return keys::spec_of(public_key()); }
+
+void CertificateRequest::verify_proof_of_possession() const {
+    ossl::clear_errors();
+    if (X509_REQ_verify(req_.get(), public_key()) != 1)
+        throw ossl::error(ErrorCode::CSR_BAD_SIGNATURE, "the request is not signed by the key it carries");
+}
+
+std::vector<ossl::Extension> CertificateRequest::requested_extensions() const {
+    std::vector<ossl::Extension> out;
+    ossl::ExtensionStack exts(X509_REQ_get_extensions(req_.get()));
+    for (int i = 0; exts && i < sk_X509_EXTENSION_num(exts.get()); ++i)
+        out.emplace_back(X509_EXTENSION_dup(sk_X509_EXTENSION_value(exts.get(), i)));
+    ossl::clear_errors();
+    return out;
+}
+
+CertificateRequest make_request(const keys::Signer& key, const SubjectIdentity& identity) {
+    ossl::clear_errors();
+    ossl::Req req(X509_REQ_new());
+    auto name = build_name(identity);
+    ossl::check(X509_REQ_set_version(req.get(), 0) == 1 && X509_REQ_set_subject_name(req.get(), name.get()) == 1 &&
+                    X509_REQ_set_pubkey(req.get(), const_cast<EVP_PKEY*>(key.public_key())) == 1,
+                ErrorCode::CRYPTO_FAILURE, "building certificate request");
+    auto opts = keys::default_sign_options(key.spec().algorithm);
+    if (X509_REQ_sign(req.get(), key.signing_key(), keys::digest_of(opts.hash)) <= 0)
+        throw ossl::error(ErrorCode::KEY_SIGN_FAILED, "signing certificate request with " + key.describe());
+    auto der = ossl::req_to_der(req.get());
+    return CertificateRequest::load(der);
+}
+
+}  // namespace tanba::x509
