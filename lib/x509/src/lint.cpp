@@ -51,9 +51,17 @@ void lint_extensions(X509* x, const Profile& p, const Certificate* issuer, Findi
 
     int crit = 0;
     ossl::ExtKeyUsage eku{static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(x, NID_ext_key_usage, &crit, nullptr))};
-    std::size_t eku_count = eku ? static_cast<std::size_t>(sk_ASN1_OBJECT_num(eku.get())) : 0;
-    if (eku_count != p.extended_key_usage.size()) add(f, "e_eku_mismatch", "extended key usage differs from the profile");
-    if (p.is_ca() && eku_count > 0) add(f, "w_ca_with_eku", "CA certificates carry no EKU here");
+    const bool eku_critical = crit == 1;
+    std::set<std::string> have, want_eku;
+    for (int i = 0; eku && i < sk_ASN1_OBJECT_num(eku.get()); ++i) have.insert(ossl::oid_text(sk_ASN1_OBJECT_value(eku.get(), i)));
+    for (const auto& e : p.extended_key_usage) {
+        ossl::Asn1Object obj(OBJ_txt2obj(e.c_str(), 0));
+        if (obj) want_eku.insert(ossl::oid_text(obj.get()));
+    }
+    if (have != want_eku) add(f, "e_eku_mismatch", "extended key usage differs from the profile");
+    if (eku && eku_critical != p.extended_key_usage_critical)
+        add(f, "e_eku_criticality", "extended key usage criticality differs from the profile");
+    if (p.is_ca() && !have.empty()) add(f, "e_ca_with_eku", "CA certificates carry no EKU here");
 
     ossl::BasicConstraints bc{static_cast<BASIC_CONSTRAINTS*>(X509_get_ext_d2i(x, NID_basic_constraints, &crit, nullptr))};
     if (p.is_ca() && (!bc || !bc->ca || !crit)) add(f, "e_ca_basic_constraints", "a CA needs critical basicConstraints CA:TRUE");

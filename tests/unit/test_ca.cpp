@@ -1,0 +1,155 @@
+#include <sys/stat.h>
+
+#include <thread>
+
+#include "tanba/ca/authority.hpp"
+#include "tanba/keys/software_key.hpp"
+#include "tanba/x509/lint.hpp"
+#include "test_support.hpp"
+
+using namespace tanba;
+
+namespace {
+
+struct Pki {
+    test::TempDir dir;
+    SystemClock clock;
+    std::optional<ca::CertificateAuthority> root;
+    std::optional<ca::CertificateAuthority> issuing;
+
+    Pki() {
+        auto rk = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(keys::parse_key_spec("ecdsa-p256")));
+        auto rpem = rk->to_pem(nullptr);
+        root.emplace(ca::CertificateAuthority::create({dir / "root", "Test Root", "Tanba", "KZ", "http://pki.test", ""},
+                                                      std::move(rk), rpem, nullptr, clock));
+        auto ik = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(keys::parse_key_spec("ecdsa-p256")));
+        auto ipem = ik->to_pem(nullptr);
+        issuing.emplace(ca::CertificateAuthority::create({dir / "issuing", "Test Issuing", "Tanba", "KZ", "http://pki.test", ""},
+                                                         std::move(ik), ipem, &*root, clock));
+    }
+};
+
+x509::CertificateRequest request(const std::string& iin, const std::string& bin = "") {
+    auto key = keys::SoftwareKey::generate(keys::parse_key_spec("ecdsa-p256"));
+    x509::SubjectIdentity id;
+    id.iin = iin;
+    id.surname = "ТЕСТОВ";
+    id.given_name = "ТЕСТ";
+    id.bin = bin;
+    if (!bin.empty()) id.organization = "АО ТЕСТ";
+    return x509::make_request(key, id);
+}
+
+}  // namespace
+
+TEST_CASE("a root and an issuing CA: files, chain, store") {
+    Pki pki;
+    const auto& root = *pki.root;
+    const auto& issuing = *pki.issuing;
+    CHECK(root.certificate().self_signed());
+    CHECK(issuing.chain().size() == 2);
+    CHECK(X509_verify(issuing.certificate().get(), X509_get0_pubkey(root.certificate().get())) == 1);
+    struct stat st {};
+    REQUIRE(::stat((pki.dir / "issuing/ca.key").c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK(issuing.config().id == "test-issuing");
+    CHECK(issuing.config().urls().crl == "http://pki.test/crl/test-issuing.crl");
+    // The root's store knows the issuing CA's certificate.
+    auto rows = pki.root->list({});
+    CHECK(rows.size() == 2);  // its own and the issuing CA's
+    CHECK(test::error_of([&] {
+              auto k = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(keys::parse_key_spec("ecdsa-p256")));
+              ca::CertificateAuthority::create({pki.dir / "issuing", "Again", "", "KZ", "http://x", ""}, std::move(k), "",
+                                               nullptr, pki.clock);
+          }) == ErrorCode::CA_EXISTS);
+    // The issuing CA has path length 0: it cannot issue another CA.
+    CHECK(test::error_of([&] {
+              auto k = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(keys::parse_key_spec("ecdsa-p256")));
+              ca::CertificateAuthority::create({pki.dir / "sub2", "Sub", "", "KZ", "http://x", ""}, std::move(k), "",
+                                               &*pki.issuing, pki.clock);
+          }) == ErrorCode::CA_PARENT_INVALID);
+    CHECK_FALSE(std::filesystem::exists(pki.dir / "sub2"));
+}
+
+TEST_CASE("issuing every end-entity profile; the store records each") {
+    Pki pki;
+    auto& ca = *pki.issuing;
+    for (const char* p : {"citizen-auth", "citizen-sign"}) {
+        auto cert = ca.issue(p, request("871008401427"));
+        auto info = x509::describe(cert);
+        CHECK(info.iin.value == "871008401427");
+        CHECK(X509_verify(cert.get(), X509_get0_pubkey(ca.certificate().get())) == 1);
+        auto rec = ca.repository().find(ca.issuer_id(), cert.serial_hex());
+        REQUIRE(rec);
+        CHECK(rec->status == store::CertStatus::Issued);
+        CHECK(rec->der == cert.der());
+    }
+    for (const char* p : {"legal-ceo", "legal-sign", "legal-finance", "legal-hr", "legal-employee"}) {
+        auto cert = ca.issue(p, request("871008401427", "940140000385"));
+        auto info = x509::describe(cert);
+        CHECK(info.bin.value == "940140000385");
+        CHECK(info.roles.size() == 2);
+        CHECK(info.roles[0].oid == "1.2.398.3.3.4.1.2");
+    }
+    store::CertificateQuery q;
+    q.subject_bin = "940140000385";
+    CHECK(ca.list(q).size() == 5);
+}
+
+TEST_CASE("bad requests are refused and leave no trace in the store") {
+    Pki pki;
+    auto& ca = *pki.issuing;
+    auto before = ca.list({}).size();
+    auto audit_before = ca.repository().audit_count();
+    CHECK(test::error_of([&] { ca.issue("citizen-sign", request("871008401428")); }) == ErrorCode::IDENTIFIER_INVALID);
+    CHECK(test::error_of([&] { ca.issue("legal-ceo", request("871008401427")); }) == ErrorCode::NAME_INVALID);
+    CHECK(test::error_of([&] { ca.issue("no-such", request("871008401427")); }) == ErrorCode::PROFILE_NOT_FOUND);
+    CHECK(test::error_of([&] { ca.issue("root-ca", request("871008401427")); }) == ErrorCode::CSR_POLICY);
+    auto csr = request("871008401427");
+    Bytes der = csr.der();
+    der.back() ^= 1;
+    CHECK(test::error_of([&] { ca.issue("citizen-sign", x509::CertificateRequest::load(der)); }) == ErrorCode::CSR_BAD_SIGNATURE);
+    auto ed = keys::SoftwareKey::generate(keys::parse_key_spec("ed25519"));
+    x509::SubjectIdentity id;
+    id.iin = "871008401427";
+    id.surname = "X";
+    CHECK(test::error_of([&] { ca.issue("citizen-sign", x509::make_request(ed, id)); }) == ErrorCode::CSR_POLICY);
+    CHECK(ca.list({}).size() == before);
+    CHECK(ca.repository().audit_count() == audit_before);
+}
+
+TEST_CASE("unlock checks the key belongs to the CA") {
+    Pki pki;
+    auto reopened = ca::CertificateAuthority::open(pki.dir / "issuing", pki.clock);
+    CHECK_FALSE(reopened.unlocked());
+    CHECK(test::error_of([&] { reopened.issue("citizen-sign", request("871008401427")); }) == ErrorCode::INVALID_ARGUMENT);
+    CHECK(test::error_of([&] {
+              reopened.unlock([](const std::filesystem::path&, const std::string&) -> std::unique_ptr<keys::Signer> {
+                  return std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(keys::parse_key_spec("ecdsa-p256")));
+              });
+          }) == ErrorCode::KEY_MISMATCH);
+    reopened.unlock([](const std::filesystem::path& dir, const std::string& ref) -> std::unique_ptr<keys::Signer> {
+        return std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::load(read_file(dir / ref), nullptr));
+    });
+    CHECK(reopened.issue("citizen-auth", request("871008401427")).is_ca() == false);
+}
+
+TEST_CASE("concurrent issuance from two threads: unique serials, all stored") {
+    Pki pki;
+    auto& ca = *pki.issuing;
+    std::vector<x509::CertificateRequest> reqs;
+    for (int i = 0; i < 40; ++i) reqs.push_back(request("871008401427"));
+    std::vector<std::string> serials(reqs.size());
+    auto work = [&](std::size_t from) {
+        for (std::size_t i = from; i < reqs.size(); i += 2) serials[i] = ca.issue("citizen-sign", reqs[i]).serial_hex();
+    };
+    std::thread a(work, 0), b(work, 1);
+    a.join();
+    b.join();
+    std::set<std::string> unique(serials.begin(), serials.end());
+    CHECK(unique.size() == reqs.size());
+    store::CertificateQuery q;
+    q.subject_iin = "871008401427";
+    q.status = store::CertStatus::Issued;
+    CHECK(ca.list(q).size() == reqs.size());
+}
