@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# docs/error-codes.md is generated from the error table and must match it.
+source "$(dirname "$0")/lib.sh"
+"$TANBA" errors --markdown > generated.md
+diff -u "$TANBA_SOURCE/docs/error-codes.md" generated.md || fail "docs/error-codes.md is stale: run 'build/bin/tanba errors --markdown > docs/error-codes.md'"
+ok
+for d in architecture.md identifiers.md profiles.md ca-directory.md cli.md; do
+  [ -s "$TANBA_SOURCE/docs/$d" ] || fail "docs/$d missing"; ok
+done
+done_checks docs

@@ -1,0 +1,38 @@
+# Sourced by the CLI tests. Gives: $TANBA, $WORK (a temp dir, removed at exit), $PY (Debian's
+# python3 with python3-cryptography), run/expect_fail helpers and a small PKI factory.
+set -euo pipefail
+: "${TANBA:?TANBA must point at the tanba binary}"
+: "${TANBA_TEST_DATA:?}"
+: "${TANBA_SOURCE:?}"
+PY=/usr/bin/python3
+WORK=$(mktemp -d /tmp/tanba-clitest.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+checks=0
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { checks=$((checks + 1)); }
+
+# expect_fail EXIT CODE cmd... — the command must exit with EXIT and name CODE in its output.
+expect_fail() {
+  local want_exit=$1 want_code=$2; shift 2
+  set +e
+  "$@" > "$WORK/out.txt" 2> "$WORK/err.txt" < /dev/null
+  local rc=$?
+  set -e
+  [ "$rc" -eq "$want_exit" ] || fail "'$*' exited $rc, wanted $want_exit; stderr: $(cat "$WORK/err.txt")"
+  cat "$WORK/out.txt" "$WORK/err.txt" | grep -q -- "$want_code" || fail "'$*' did not report $want_code; stderr: $(cat "$WORK/err.txt")"
+  ok
+}
+
+# contains FILE TEXT
+contains() { grep -qF -- "$2" "$1" || fail "$1 lacks '$2'"; ok; }
+
+# make_pki DIR ALGO: root + issuing CA with unencrypted keys (tests only)
+make_pki() {
+  local dir=$1 algo=${2:-ecdsa-p256}
+  "$TANBA" ca init --dir "$dir/root" --name "Test Root CA" --org "Tanba Test" --algo "$algo" --no-passphrase > /dev/null 2>&1
+  "$TANBA" ca init --dir "$dir/issuing" --name "Test Issuing CA" --org "Tanba Test" --parent "$dir/root" --algo "$algo" --no-passphrase > /dev/null 2>&1
+}
+
+done_checks() { echo "$1: $checks checks passed"; }
