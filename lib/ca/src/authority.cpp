@@ -46,12 +46,10 @@ std::vector<ossl::Extension> allowed_extensions(const x509::Profile& profile, co
     return out;
 }
 
-struct PipelineInput {
+// Who issues, for one batch.
+struct IssuerContext {
     const x509::Profile& profile;
     const x509::PreparedProfile& prepared;
-    const X509_NAME* subject;
-    const EVP_PKEY* public_key;
-    std::vector<ossl::Extension> extra;
     const x509::Certificate* issuer;  // null: self-signed
     const keys::Signer& signer;
     store::CaRepository& repo;
@@ -59,44 +57,78 @@ struct PipelineInput {
     const Clock& clock;
 };
 
-x509::Certificate run_pipeline(PipelineInput in) {
-    x509::check_subject(in.subject, in.profile);
-    auto [nb, na] = x509::validity_for(in.profile, in.clock.now(), in.issuer);
-    x509::TbsRequest req{in.subject, in.public_key, x509::random_serial(), nb, na, std::move(in.extra)};
-    auto tbs = x509::build_tbs(in.prepared, req, {in.issuer});
-    x509::require_clean(tbs, in.profile, in.issuer);
+// One request on its way through the pipeline.
+struct Item {
+    std::optional<x509::Tbs> tbs;
+    store::CertificateRecord record;
+    std::optional<Error> error;
+    std::optional<x509::Certificate> certificate;
+};
 
-    store::CertificateRecord rec;
-    rec.issuer = in.issuer_id;
-    rec.profile = in.profile.name;
-    rec.subject = x509::to_text(in.subject);
-    auto id = x509::identity_from_name(in.subject);
-    rec.subject_iin = id.iin;
-    rec.subject_bin = id.bin;
-    rec.not_before = nb;
-    rec.not_after = na;
-    Bytes serial = req.serial;
-    for (int attempt = 1;; ++attempt) {
-        rec.serial = to_hex(serial);
-        try {
-            in.repo.reserve(rec);
-            break;
-        } catch (const Error& e) {
-            if (e.code() != ErrorCode::STORE_CONFLICT) throw;
-            if (attempt == kSerialAttempts) throw Error(ErrorCode::CA_SERIAL_EXHAUSTED, rec.serial);
-            serial = x509::random_serial();
-            x509::set_serial(tbs, serial);
-        }
-    }
-    std::optional<x509::Certificate> cert;
+// Subject rules → TBS → lints → the record to reserve. Failures stay with the item.
+Item draft(const IssuerContext& ctx, const X509_NAME* subject, const EVP_PKEY* public_key,
+           const X509_PUBKEY* public_key_info, std::vector<ossl::Extension> extra) {
+    Item item;
     try {
-        cert = x509::sign_tbs(std::move(tbs), in.signer);
+        x509::check_subject(subject, ctx.profile);
+        auto [nb, na] = x509::validity_for(ctx.profile, ctx.clock.now(), ctx.issuer);
+        x509::TbsRequest req{subject, public_key, public_key_info, x509::random_serial(), nb, na, std::move(extra)};
+        item.tbs.emplace(x509::build_tbs(ctx.prepared, req, {ctx.issuer}));
+        x509::require_clean(*item.tbs, ctx.profile, ctx.issuer);
+        auto& rec = item.record;
+        rec.issuer = ctx.issuer_id;
+        rec.serial = to_hex(req.serial);
+        rec.profile = ctx.profile.name;
+        rec.subject = x509::to_text(subject);
+        auto id = x509::identity_from_name(subject);
+        rec.subject_iin = id.iin;
+        rec.subject_bin = id.bin;
+        rec.not_before = nb;
+        rec.not_after = na;
     } catch (const Error& e) {
-        in.repo.mark_failed(rec.issuer, rec.serial, e.what());
-        throw;
+        item.error = e;
+        item.tbs.reset();
     }
-    in.repo.complete(rec.issuer, rec.serial, cert->der());
-    return std::move(*cert);
+    return item;
+}
+
+// Reserve every drafted item's serial (one commit; collisions draw again), sign, and store
+// the certificates (one commit). Nothing is signed before its serial is durably reserved.
+void issue_items(const IssuerContext& ctx, std::vector<Item>& items) {
+    std::vector<Item*> pending;
+    for (auto& it : items)
+        if (!it.error) pending.push_back(&it);
+    for (int attempt = 1; !pending.empty(); ++attempt) {
+        std::vector<store::CertificateRecord> records;
+        for (auto* it : pending) records.push_back(it->record);
+        auto results = ctx.repo.reserve_all(records);
+        std::vector<Item*> again;
+        for (std::size_t i = 0; i < pending.size(); ++i) {
+            if (!results[i]) continue;
+            if (attempt == kSerialAttempts) {
+                pending[i]->error = Error(ErrorCode::CA_SERIAL_EXHAUSTED, pending[i]->record.serial);
+                continue;
+            }
+            Bytes serial = x509::random_serial();
+            x509::set_serial(*pending[i]->tbs, serial);
+            pending[i]->record.serial = to_hex(serial);
+            again.push_back(pending[i]);
+        }
+        pending.swap(again);
+    }
+    std::vector<store::Completion> done;
+    for (auto& it : items) {
+        if (!it.tbs || it.error) continue;
+        try {
+            it.certificate.emplace(x509::sign_tbs(std::move(*it.tbs), ctx.signer));
+            done.push_back({it.record.issuer, it.record.serial, it.certificate->der(), ""});
+        } catch (const Error& e) {
+            it.error = e;
+            done.push_back({it.record.issuer, it.record.serial, {}, e.what()});
+        }
+        it.tbs.reset();
+    }
+    if (!done.empty()) ctx.repo.finish_all(done);
 }
 
 void install_builtin_profiles(const fs::path& dir) {
@@ -137,7 +169,7 @@ CertificateAuthority CertificateAuthority::open(const fs::path& dir, const Clock
     auto urls = s->config.urls();
     for (const auto& name : s->profiles.names())
         s->prepared.emplace(name, x509::prepare_profile(s->profiles.get(name), urls));
-    s->issuer_id = to_hex(x509::key_identifier(X509_get0_pubkey(s->chain.front().get())));
+    s->issuer_id = to_hex(x509::key_identifier(X509_get_X509_PUBKEY(s->chain.front().get())));
     return CertificateAuthority(std::move(s));
 }
 
@@ -182,8 +214,12 @@ CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::u
                 throw Error(ErrorCode::PROFILE_INVALID, profile_name + " is not a root-ca profile");
             auto prepared = x509::prepare_profile(profile, {});
             std::string issuer_id = to_hex(x509::key_identifier(key->public_key()));
-            chain.push_back(run_pipeline({profile, prepared, name.get(), key->public_key(), {}, nullptr, *key, *repo,
-                                          issuer_id, clock}));
+            IssuerContext ctx{profile, prepared, nullptr, *key, *repo, issuer_id, clock};
+            std::vector<Item> items;
+            items.push_back(draft(ctx, name.get(), key->public_key(), nullptr, {}));
+            issue_items(ctx, items);
+            if (items.front().error) throw *items.front().error;
+            chain.push_back(std::move(*items.front().certificate));
         }
         repo.reset();
         write_file(stage / "ca.key", as_bytes(key_pem), FileMode::Private, Overwrite::Refuse);
@@ -217,18 +253,38 @@ const x509::ProfileSet& CertificateAuthority::profiles() const { return s_->prof
 const std::string& CertificateAuthority::issuer_id() const { return s_->issuer_id; }
 store::CaRepository& CertificateAuthority::repository() { return *s_->repo; }
 
-x509::Certificate CertificateAuthority::issue(const std::string& profile_name, const x509::CertificateRequest& csr) {
+x509::Certificate CertificateAuthority::issue(const std::string& profile, const x509::CertificateRequest& csr) {
+    auto results = issue_batch(profile, std::span(&csr, 1));
+    if (results.front().error) throw *results.front().error;
+    return std::move(*results.front().certificate);
+}
+
+std::vector<IssueResult> CertificateAuthority::issue_batch(const std::string& profile_name,
+                                                          std::span<const x509::CertificateRequest> csrs) {
     if (!s_->signer) throw Error(ErrorCode::INVALID_ARGUMENT, "the CA key is not loaded");
     const auto& profile = s_->profiles.get(profile_name);
     if (profile.kind == x509::ProfileKind::RootCa)
         throw Error(ErrorCode::CSR_POLICY, "a root-ca profile is only for a CA's own certificate");
-    csr.verify_proof_of_possession();
-    auto spec = csr.key_spec();
-    if (!profile.allows(spec))
-        throw Error(ErrorCode::CSR_POLICY, keys::to_string(spec) + " keys are not allowed by profile " + profile.name);
-    return run_pipeline({profile, s_->prepared.find(profile_name)->second, csr.subject(), csr.public_key(),
-                         allowed_extensions(profile, csr), &certificate(), *s_->signer, *s_->repo, s_->issuer_id,
-                         s_->clock});
+    IssuerContext ctx{profile, s_->prepared.find(profile_name)->second, &certificate(), *s_->signer, *s_->repo,
+                      s_->issuer_id, s_->clock};
+    std::vector<Item> items;
+    items.reserve(csrs.size());
+    for (const auto& csr : csrs) {
+        try {
+            csr.verify_proof_of_possession();
+            auto spec = csr.key_spec();
+            if (!profile.allows(spec))
+                throw Error(ErrorCode::CSR_POLICY, keys::to_string(spec) + " keys are not allowed by profile " + profile.name);
+            items.push_back(draft(ctx, csr.subject(), csr.public_key(), csr.public_key_info(), allowed_extensions(profile, csr)));
+        } catch (const Error& e) {
+            items.emplace_back().error = e;
+        }
+    }
+    issue_items(ctx, items);
+    std::vector<IssueResult> out;
+    out.reserve(items.size());
+    for (auto& it : items) out.push_back({std::move(it.certificate), std::move(it.error)});
+    return out;
 }
 
 std::vector<store::CertificateRecord> CertificateAuthority::list(const store::CertificateQuery& query) {

@@ -1,6 +1,9 @@
--- 0001: certificates with their DER, and the audit log.
+-- 0001: certificates with their DER, and the audit log (one entry per issued or failed serial).
 -- Written in the SQL that SQLite and PostgreSQL share (integers are Unix seconds).
+-- Rows are appended in issuance order (id); the unique (serial, issuer) index finds them and
+-- keeps serials unique per issuer. Random serials touch one index page each, not the table.
 CREATE TABLE certificates (
+    id                INTEGER PRIMARY KEY,
     issuer            TEXT    NOT NULL,
     serial            TEXT    NOT NULL,
     status            TEXT    NOT NULL CHECK (status IN ('reserved', 'issued', 'failed')),
@@ -11,14 +14,14 @@ CREATE TABLE certificates (
     not_before        BIGINT  NOT NULL,
     not_after         BIGINT  NOT NULL,
     created_at        BIGINT  NOT NULL,
-    der               BYTEA,
-    PRIMARY KEY (issuer, serial)
+    der               BYTEA
 );
-CREATE INDEX certificates_serial ON certificates (serial);
+CREATE UNIQUE INDEX certificates_serial_issuer ON certificates (serial, issuer);
 CREATE INDEX certificates_subject_iin ON certificates (subject_iin);
 CREATE INDEX certificates_subject_bin ON certificates (subject_bin);
 CREATE INDEX certificates_not_after ON certificates (not_after);
-CREATE INDEX certificates_status ON certificates (status);
+-- Only rows that are not (yet) issued: stuck reservations and failures are what one looks for.
+CREATE INDEX certificates_status ON certificates (status) WHERE status <> 'issued';
 
 CREATE TABLE audit_log (
     id        INTEGER PRIMARY KEY,
@@ -28,4 +31,3 @@ CREATE TABLE audit_log (
     serial    TEXT,
     detail    TEXT
 );
-CREATE INDEX audit_log_serial ON audit_log (serial);

@@ -31,14 +31,18 @@ ossl::Extension octet_ext(int nid, ByteView der_value) {
 
 }  // namespace
 
+Bytes key_identifier(const X509_PUBKEY* pub) {
+    const unsigned char* bits = nullptr;
+    int len = 0;
+    X509_PUBKEY_get0_param(nullptr, &bits, &len, nullptr, pub);
+    return ossl::sha1(ByteView(bits, static_cast<std::size_t>(len)));
+}
+
 Bytes key_identifier(const EVP_PKEY* key) {
     X509_PUBKEY* raw = nullptr;
     ossl::check(X509_PUBKEY_set(&raw, const_cast<EVP_PKEY*>(key)) == 1, ErrorCode::CRYPTO_FAILURE, "public key");
     ossl::Pubkey pub(raw);
-    const unsigned char* bits = nullptr;
-    int len = 0;
-    X509_PUBKEY_get0_param(nullptr, &bits, &len, nullptr, pub.get());
-    return ossl::sha1(ByteView(bits, static_cast<std::size_t>(len)));
+    return key_identifier(pub.get());
 }
 
 namespace {
@@ -54,6 +58,25 @@ ossl::Extension aki_ext(ByteView id) {
     aki->keyid = ASN1_OCTET_STRING_new();
     ASN1_OCTET_STRING_set(aki->keyid, id.data(), static_cast<int>(id.size()));
     return ossl::Extension(X509V3_EXT_i2d(NID_authority_key_identifier, 0, aki.get()));
+}
+
+// Copies an encoded SubjectPublicKeyInfo into the certificate without re-encoding the key.
+void copy_spki(X509* x, const X509_PUBKEY* from) {
+    ASN1_OBJECT* alg = nullptr;
+    const unsigned char* bits = nullptr;
+    int len = 0;
+    X509_ALGOR* algor = nullptr;
+    X509_PUBKEY_get0_param(&alg, &bits, &len, &algor, from);
+    const ASN1_OBJECT* obj = nullptr;
+    int ptype = V_ASN1_UNDEF;
+    const void* pval = nullptr;
+    X509_ALGOR_get0(&obj, &ptype, &pval, algor);
+    void* param = nullptr;
+    if (ptype == V_ASN1_OBJECT) param = OBJ_dup(static_cast<const ASN1_OBJECT*>(pval));
+    else if (ptype != V_ASN1_UNDEF && ptype != V_ASN1_NULL) param = ASN1_STRING_dup(static_cast<const ASN1_STRING*>(pval));
+    auto* enc = static_cast<unsigned char*>(OPENSSL_memdup(bits, static_cast<std::size_t>(len)));
+    ossl::check(enc && X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), OBJ_dup(alg), ptype, param, enc, len) == 1,
+                ErrorCode::CRYPTO_FAILURE, "copying public key");
 }
 
 }  // namespace
@@ -126,26 +149,27 @@ Tbs build_tbs(const PreparedProfile& prepared, const TbsRequest& r, IssuerRef is
     const X509_NAME* issuer_name = issuer.certificate ? X509_get_subject_name(issuer.certificate->get()) : r.subject;
     ossl::check(X509_set_version(x.get(), X509_VERSION_3) == 1 && X509_set_serialNumber(x.get(), serial.get()) == 1 &&
                     X509_set_subject_name(x.get(), r.subject) == 1 && X509_set_issuer_name(x.get(), issuer_name) == 1 &&
-                    X509_set1_notBefore(x.get(), nb.get()) == 1 && X509_set1_notAfter(x.get(), na.get()) == 1 &&
-                    X509_set_pubkey(x.get(), const_cast<EVP_PKEY*>(r.public_key)) == 1,
+                    X509_set1_notBefore(x.get(), nb.get()) == 1 && X509_set1_notAfter(x.get(), na.get()) == 1,
                 ErrorCode::CRYPTO_FAILURE, "building certificate");
+    if (r.public_key_info) copy_spki(x.get(), r.public_key_info);
+    else ossl::check(X509_set_pubkey(x.get(), const_cast<EVP_PKEY*>(r.public_key)) == 1, ErrorCode::CRYPTO_FAILURE, "public key");
     for (const auto& e : prepared.extensions)
         ossl::check(X509_add_ext(x.get(), e.get(), -1) == 1, ErrorCode::CRYPTO_FAILURE, "adding extension");
     for (const auto& e : r.extra_extensions)
         ossl::check(X509_add_ext(x.get(), e.get(), -1) == 1, ErrorCode::CRYPTO_FAILURE, "adding requested extension");
-    Bytes ski = key_identifier(r.public_key);
+    Bytes ski = key_identifier(X509_get_X509_PUBKEY(x.get()));
     auto ski_e = ski_ext(ski);
     ossl::check(ski_e && X509_add_ext(x.get(), ski_e.get(), -1) == 1, ErrorCode::CRYPTO_FAILURE, "subject key id");
     Bytes aki;
     if (issuer.certificate) {
         const ASN1_OCTET_STRING* id = X509_get0_subject_key_id(issuer.certificate->get());
-        aki = id ? Bytes(id->data, id->data + id->length) : key_identifier(X509_get0_pubkey(issuer.certificate->get()));
+        aki = id ? Bytes(id->data, id->data + id->length) : key_identifier(X509_get_X509_PUBKEY(issuer.certificate->get()));
     } else {
         aki = ski;
     }
     auto aki_e = aki_ext(aki);
     ossl::check(aki_e && X509_add_ext(x.get(), aki_e.get(), -1) == 1, ErrorCode::CRYPTO_FAILURE, "authority key id");
-    return Tbs(std::move(x));
+    return Tbs(std::move(x), r.public_key);
 }
 
 void set_serial(Tbs& tbs, ByteView serial) {
@@ -159,7 +183,7 @@ Certificate sign_tbs(Tbs tbs, const keys::Signer& signer) {
     ossl::Cert x = tbs.release();
     if (X509_sign(x.get(), signer.signing_key(), keys::digest_of(opts.hash)) <= 0)
         throw ossl::error(ErrorCode::KEY_SIGN_FAILED, "signing certificate with " + signer.describe());
-    return Certificate::from_der(ossl::cert_to_der(x.get()));
+    return Certificate::adopt(std::move(x));
 }
 
 }  // namespace tanba::x509

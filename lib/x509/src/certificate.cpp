@@ -24,6 +24,11 @@ std::vector<Certificate> Certificate::load_all(ByteView data) {
     return out;
 }
 
+Certificate Certificate::adopt(ossl::Cert cert) {
+    Bytes der = ossl::cert_to_der(cert.get());
+    return Certificate(std::move(der), std::move(cert));
+}
+
 Certificate Certificate::load(ByteView data) { return std::move(load_all(data).front()); }
 
 std::string Certificate::pem() const { return ossl::to_pem(der_, "CERTIFICATE"); }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "tanba/base/file_io.hpp"
+#include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
 namespace tanba::x509 {
@@ -66,11 +67,13 @@ struct Reader {
     }
 };
 
-void check_oid_or_name(const Reader& r, const std::string& value, const char* field, bool names_allowed) {
+// Returns the dotted OID of a name or OID; fails for unknown names and malformed OIDs.
+std::string check_oid_or_name(const Reader& r, const std::string& value, const char* field, bool names_allowed) {
     ossl::clear_errors();
     ossl::Asn1Object obj(OBJ_txt2obj(value.c_str(), names_allowed ? 0 : 1));
     ossl::clear_errors();
     if (!obj) r.fail(std::string(field) + ": '" + value + "' is not " + (names_allowed ? "a known name or " : "") + "an OID");
+    return ossl::oid_text(obj.get());
 }
 
 }  // namespace
@@ -133,7 +136,8 @@ Profile parse_profile(std::string_view text, const std::string& origin) {
     for (const auto& ku : p.key_usage)
         if (!kKeyUsageNames.contains(ku)) r.fail("unknown key usage '" + ku + "'");
     p.extended_key_usage = r.list("extended_key_usage");
-    for (const auto& e : p.extended_key_usage) check_oid_or_name(r, e, "extended_key_usage", true);
+    for (const auto& e : p.extended_key_usage)
+        p.extended_key_usage_oids.push_back(check_oid_or_name(r, e, "extended_key_usage", true));
     p.extended_key_usage_critical = r.flag("extended_key_usage_critical");
     p.policies = r.list("policies");
     for (const auto& o : p.policies) check_oid_or_name(r, o, "policies", false);

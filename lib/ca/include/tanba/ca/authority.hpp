@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,12 @@ struct CreateOptions {
 };
 
 class CertificateAuthority;
+
+/// The outcome of one request in a batch: a certificate, or the error that stopped it.
+struct IssueResult {
+    std::optional<x509::Certificate> certificate;
+    std::optional<Error> error;
+};
 
 /// Loads a key for a CA: given the key reference from ca.toml (resolved against the
 /// directory), returns a Signer. The front end supplies it (it knows how to ask for
@@ -82,8 +89,13 @@ public:
     const std::string& issuer_id() const;
     store::CaRepository& repository();
 
-    /// Runs the issuance pipeline on a CSR with a profile. Requires unlock().
+    /// Runs the issuance pipeline on a CSR with a profile. Requires unlock(). Throws the
+    /// request's error (CSR_*, IDENTIFIER_INVALID, LINT_FAILED, ...).
     x509::Certificate issue(const std::string& profile, const x509::CertificateRequest& csr);
+    /// The same for many requests at once: their serials are reserved in one commit and their
+    /// certificates stored in another, so throughput is not bounded by commit latency. Each
+    /// certificate is durably stored before this returns; each request fails on its own.
+    std::vector<IssueResult> issue_batch(const std::string& profile, std::span<const x509::CertificateRequest> csrs);
 
     std::vector<store::CertificateRecord> list(const store::CertificateQuery& query);
 

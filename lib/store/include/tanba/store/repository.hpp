@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "tanba/base/bytes.hpp"
 #include "tanba/base/clock.hpp"
+#include "tanba/base/error.hpp"
 
 namespace tanba::store {
 
@@ -42,24 +44,37 @@ struct CertificateQuery {
     int limit = 10000;
 };
 
+/// The end of a reservation: the signed certificate, or why signing failed.
+struct Completion {
+    std::string issuer;
+    std::string serial;
+    Bytes der;            // the certificate; empty when signing failed
+    std::string failure;  // reason, when der is empty
+};
+
 class CaRepository {
 public:
     virtual ~CaRepository() = default;
 
-    /// Stores the pre-certificate row (status Reserved). Throws STORE_CONFLICT when the
-    /// (issuer, serial) pair exists — the caller draws a new serial.
-    virtual void reserve(const CertificateRecord& record) = 0;
-    /// Records the signed certificate for a reserved serial, and its audit entry, atomically.
-    /// Throws STORE_NOT_FOUND when the serial is not reserved.
-    virtual void complete(const std::string& issuer, const std::string& serial, ByteView der) = 0;
-    /// Marks a reservation failed (signing did not happen), with the reason in the audit log.
-    virtual void mark_failed(const std::string& issuer, const std::string& serial, const std::string& reason) = 0;
+    /// Stores pre-certificate rows (status Reserved) in one durable commit. Per record: nullopt
+    /// when reserved, STORE_CONFLICT when the (issuer, serial) pair exists — the caller draws a
+    /// new serial. Other failures throw for the whole batch.
+    virtual std::vector<std::optional<ErrorCode>> reserve_all(std::span<const CertificateRecord> records) = 0;
+    /// Records signed certificates (status Issued) or failures (status Failed; the serial is
+    /// never reused), each with its audit entry, in one durable commit. Throws
+    /// STORE_NOT_FOUND (nothing written) when a serial is not reserved.
+    virtual void finish_all(std::span<const Completion> completions) = 0;
 
     virtual std::optional<CertificateRecord> find(const std::string& issuer, const std::string& serial) = 0;
     /// Newest first.
     virtual std::vector<CertificateRecord> list(const CertificateQuery& query) = 0;
-    /// Number of audit entries (for checks and tests).
+    /// Number of audit entries: one per issued or failed serial (for checks and tests).
     virtual std::int64_t audit_count() = 0;
+
+    /// One-record forms of the above; reserve throws STORE_CONFLICT.
+    void reserve(const CertificateRecord& record);
+    void complete(const std::string& issuer, const std::string& serial, ByteView der);
+    void mark_failed(const std::string& issuer, const std::string& serial, const std::string& reason);
 };
 
 }  // namespace tanba::store

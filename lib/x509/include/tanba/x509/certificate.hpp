@@ -21,6 +21,8 @@ public:
     static std::vector<Certificate> load_all(ByteView data);
     /// Exactly one certificate (the first, when PEM holds several).
     static Certificate load(ByteView data);
+    /// Takes a certificate built in this process (no re-parse); its DER is encoded once.
+    static Certificate adopt(ossl::Cert cert);
 
     const Bytes& der() const { return der_; }
     std::string pem() const;

@@ -29,6 +29,7 @@ struct Profile {
     int validity_days = 365;
     std::vector<std::string> key_usage;             // RFC 5280 names, e.g. "digitalSignature"
     std::vector<std::string> extended_key_usage;    // names (clientAuth, ...) or dotted OIDs
+    std::vector<std::string> extended_key_usage_oids; // the same, all as dotted OIDs
     bool extended_key_usage_critical = false;
     std::vector<std::string> policies;              // dotted OIDs
     std::string cps_uri;                            // optional CPS qualifier on every policy
