@@ -1,5 +1,7 @@
 #include "tanba/x509/certificate.hpp"
 
+#include "key_usage.hpp"
+
 #include "tanba/ident/identifiers.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
@@ -79,12 +81,6 @@ IdentifierField identifier(const std::string& value, ident::IdType type) {
     return f;
 }
 
-constexpr std::pair<int, const char*> kKeyUsageBits[] = {
-    {0, "digitalSignature"}, {1, "nonRepudiation"}, {2, "keyEncipherment"},
-    {3, "dataEncipherment"}, {4, "keyAgreement"},   {5, "keyCertSign"},
-    {6, "cRLSign"},          {7, "encipherOnly"},   {8, "decipherOnly"},
-};
-
 std::string object_name(const ASN1_OBJECT* obj) {
     int nid = OBJ_obj2nid(obj);
     if (nid != NID_undef) return OBJ_nid2sn(nid);
@@ -94,8 +90,7 @@ std::string object_name(const ASN1_OBJECT* obj) {
 void read_extensions(X509* x, CertificateInfo& info) {
     int crit = 0;
     if (ossl::KeyUsageBits ku{static_cast<ASN1_BIT_STRING*>(X509_get_ext_d2i(x, NID_key_usage, &crit, nullptr))}) {
-        for (auto [bit, name] : kKeyUsageBits)
-            if (ASN1_BIT_STRING_get_bit(ku.get(), bit)) info.key_usage.emplace_back(name);
+        for (auto name : key_usage_names(ku.get())) info.key_usage.emplace_back(name);
         bool ds = ASN1_BIT_STRING_get_bit(ku.get(), 0), nr = ASN1_BIT_STRING_get_bit(ku.get(), 1),
              ke = ASN1_BIT_STRING_get_bit(ku.get(), 2);
         info.usage_class = ds && nr ? UsageClass::Sign : ds && ke ? UsageClass::Auth : UsageClass::Unknown;

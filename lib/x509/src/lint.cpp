@@ -1,5 +1,7 @@
 #include "tanba/x509/lint.hpp"
 
+#include "key_usage.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -14,15 +16,11 @@ using Findings = std::vector<LintFinding>;
 
 void add(Findings& f, const char* code, std::string msg) { f.push_back({code, std::move(msg)}); }
 
-std::set<std::string> key_usage_names(X509* x) {
-    std::set<std::string> out;
+std::set<std::string> key_usage_of(X509* x) {
     int crit = 0;
     ossl::KeyUsageBits ku{static_cast<ASN1_BIT_STRING*>(X509_get_ext_d2i(x, NID_key_usage, &crit, nullptr))};
-    static constexpr const char* kNames[] = {"digitalSignature", "nonRepudiation", "keyEncipherment",
-                                             "dataEncipherment", "keyAgreement",   "keyCertSign",
-                                             "cRLSign",          "encipherOnly",   "decipherOnly"};
-    for (int bit = 0; ku && bit < 9; ++bit)
-        if (ASN1_BIT_STRING_get_bit(ku.get(), bit)) out.insert(kNames[bit]);
+    std::set<std::string> out;
+    for (auto name : key_usage_names(ku.get())) out.emplace(name);
     return out;
 }
 
@@ -44,7 +42,7 @@ void lint_validity(X509* x, const Certificate* issuer, Findings& f) {
 
 void lint_extensions(X509* x, const Profile& p, const Certificate* issuer, Findings& f) {
     std::set<std::string> want(p.key_usage.begin(), p.key_usage.end());
-    if (key_usage_names(x) != want) add(f, "e_key_usage_mismatch", "key usage differs from the profile");
+    if (key_usage_of(x) != want) add(f, "e_key_usage_mismatch", "key usage differs from the profile");
     int ku_idx = X509_get_ext_by_NID(x, NID_key_usage, -1);
     if (ku_idx < 0 || !X509_EXTENSION_get_critical(X509_get_ext(x, ku_idx)))
         add(f, "e_key_usage_not_critical", "key usage must be present and critical");

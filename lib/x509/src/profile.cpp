@@ -1,5 +1,7 @@
 #include "tanba/x509/profile.hpp"
 
+#include "key_usage.hpp"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -11,10 +13,6 @@
 
 namespace tanba::x509 {
 namespace {
-
-const std::set<std::string, std::less<>> kKeyUsageNames = {
-    "digitalSignature", "nonRepudiation", "keyEncipherment", "dataEncipherment", "keyAgreement",
-    "keyCertSign",      "cRLSign",        "encipherOnly",    "decipherOnly"};
 
 const std::set<std::string, std::less<>> kKnownKeys = {
     "name", "description", "kind", "subject", "validity_days", "key_usage", "extended_key_usage",
@@ -134,7 +132,7 @@ Profile parse_profile(std::string_view text, const std::string& origin) {
     p.key_usage = r.list("key_usage");
     if (p.key_usage.empty()) r.fail("key_usage must not be empty");
     for (const auto& ku : p.key_usage)
-        if (!kKeyUsageNames.contains(ku)) r.fail("unknown key usage '" + ku + "'");
+        if (!is_key_usage_name(ku)) r.fail("unknown key usage '" + ku + "'");
     p.extended_key_usage = r.list("extended_key_usage");
     for (const auto& e : p.extended_key_usage)
         p.extended_key_usage_oids.push_back(check_oid_or_name(r, e, "extended_key_usage", true));
