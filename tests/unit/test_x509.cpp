@@ -140,6 +140,17 @@ TEST_CASE("CSR: create, parse, proof of possession; damage is detected") {
           ErrorCode::CSR_DECODE_FAILED);
 }
 
+TEST_CASE("serials: 16 bytes, positive, time-prefixed, 80 random bits") {
+    FixedClock clock(parse_rfc3339("2026-11-22T10:00:00Z"));
+    auto a = random_serial(clock.now()), b = random_serial(clock.now());
+    CHECK(a.size() == 16);
+    CHECK(a[0] == 0x01);
+    CHECK(std::equal(a.begin(), a.begin() + 6, b.begin()));   // same second, same prefix
+    CHECK_FALSE(std::equal(a.begin() + 6, a.end(), b.begin() + 6));
+    auto later = random_serial(clock.now() + std::chrono::seconds(1));
+    CHECK(to_hex(later) > to_hex(a));  // later serials sort after earlier ones
+}
+
 TEST_CASE("builder and lints: a self-signed root, then a leaf; lints catch bad TBS") {
     SystemClock clock;
     auto profiles = ProfileSet::builtin();
@@ -150,7 +161,7 @@ TEST_CASE("builder and lints: a self-signed root, then a leaf; lints catch bad T
     const auto& root_profile = profiles.get("root-ca");
     auto prepared_root = prepare_profile(root_profile, {});
     auto [nb, na] = validity_for(root_profile, clock.now(), nullptr);
-    auto tbs = build_tbs(prepared_root, {rname.get(), root_key.public_key(), nullptr, random_serial(), nb, na, {}}, {});
+    auto tbs = build_tbs(prepared_root, {rname.get(), root_key.public_key(), nullptr, random_serial(clock.now()), nb, na, {}}, {});
     CHECK(lint(tbs, root_profile, nullptr).empty());
     auto root = sign_tbs(std::move(tbs), root_key);
     CHECK(root.self_signed());
@@ -163,7 +174,7 @@ TEST_CASE("builder and lints: a self-signed root, then a leaf; lints catch bad T
     auto [lnb, lna] = validity_for(leaf_profile, clock.now(), &root);
     CHECK(lna <= root.not_after());
 
-    auto ltbs = build_tbs(prepared, {lname.get(), leaf_key.public_key(), nullptr, random_serial(), lnb, lna, {}}, {&root});
+    auto ltbs = build_tbs(prepared, {lname.get(), leaf_key.public_key(), nullptr, random_serial(clock.now()), lnb, lna, {}}, {&root});
     CHECK(lint(ltbs, leaf_profile, &root).empty());
 
     // A short serial, validity beyond the issuer, the wrong profile: each one is found.
@@ -171,7 +182,7 @@ TEST_CASE("builder and lints: a self-signed root, then a leaf; lints catch bad T
     auto f = lint(short_serial, leaf_profile, &root);
     REQUIRE(f.size() == 1);
     CHECK(f[0].code == "e_serial_too_short");
-    auto too_long = build_tbs(prepared, {lname.get(), leaf_key.public_key(), nullptr, random_serial(), lnb,
+    auto too_long = build_tbs(prepared, {lname.get(), leaf_key.public_key(), nullptr, random_serial(clock.now()), lnb,
                                          root.not_after() + std::chrono::hours(1), {}}, {&root});
     CHECK(lint(too_long, leaf_profile, &root).at(0).code == "e_validity_outside_issuer");
     auto wrong_profile = lint(ltbs, profiles.get("citizen-auth"), &root);
@@ -182,7 +193,7 @@ TEST_CASE("builder and lints: a self-signed root, then a leaf; lints catch bad T
     auto bad = citizen();
     bad.iin = "871008401428";
     auto bname = build_name(bad);
-    auto btbs = build_tbs(prepared, {bname.get(), leaf_key.public_key(), nullptr, random_serial(), lnb, lna, {}}, {&root});
+    auto btbs = build_tbs(prepared, {bname.get(), leaf_key.public_key(), nullptr, random_serial(clock.now()), lnb, lna, {}}, {&root});
     CHECK(test::error_of([&] { require_clean(btbs, leaf_profile, &root); }) == ErrorCode::IDENTIFIER_INVALID);
 
     auto leaf = sign_tbs(std::move(ltbs), root_key);

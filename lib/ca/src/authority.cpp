@@ -71,8 +71,9 @@ Item draft(const IssuerContext& ctx, const X509_NAME* subject, const EVP_PKEY* p
     Item item;
     try {
         x509::check_subject(subject, ctx.profile);
-        auto [nb, na] = x509::validity_for(ctx.profile, ctx.clock.now(), ctx.issuer);
-        x509::TbsRequest req{subject, public_key, public_key_info, x509::random_serial(), nb, na, std::move(extra)};
+        const auto now = ctx.clock.now();
+        auto [nb, na] = x509::validity_for(ctx.profile, now, ctx.issuer);
+        x509::TbsRequest req{subject, public_key, public_key_info, x509::random_serial(now), nb, na, std::move(extra)};
         item.tbs.emplace(x509::build_tbs(ctx.prepared, req, {ctx.issuer}));
         x509::require_clean(*item.tbs, ctx.profile, ctx.issuer);
         auto& rec = item.record;
@@ -109,7 +110,7 @@ void issue_items(const IssuerContext& ctx, std::vector<Item>& items) {
                 pending[i]->error = Error(ErrorCode::CA_SERIAL_EXHAUSTED, pending[i]->record.serial);
                 continue;
             }
-            Bytes serial = x509::random_serial();
+            Bytes serial = x509::random_serial(ctx.clock.now());
             x509::set_serial(*pending[i]->tbs, serial);
             pending[i]->record.serial = to_hex(serial);
             again.push_back(pending[i]);

@@ -34,6 +34,7 @@ void tune(sqlite::Connection& c) {
     c.exec("PRAGMA cache_size=-65536");
     c.exec("PRAGMA mmap_size=268435456");
     c.exec("PRAGMA temp_store=MEMORY");
+    c.exec("PRAGMA wal_autocheckpoint=16384");
 }
 
 // Schema version = number of the last applied migration (PRAGMA user_version).

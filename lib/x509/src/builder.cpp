@@ -121,12 +121,12 @@ PreparedProfile prepare_profile(const Profile& p, const RevocationUrls& urls) {
     return out;
 }
 
-Bytes random_serial() {
+Bytes random_serial(TimePoint now) {
     Bytes s(16);
-    do {
-        ossl::random_bytes(s);
-        s[0] &= 0x7F;
-    } while (s[0] == 0);
+    s[0] = 0x01;
+    auto secs = static_cast<std::uint64_t>(now.time_since_epoch().count());
+    for (int i = 5; i >= 1; --i, secs >>= 8) s[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(secs & 0xFF);
+    ossl::random_bytes(std::span(s).subspan(6));
     return s;
 }
 
