@@ -1,6 +1,8 @@
 // tanba-bench-issue CA-ALG SECONDS THREADS [CSR-ALG]
 // Certificates issued per second in-process from CSRs (each durably stored in SQLite before it is
 // returned), beside the raw sign rate of the same CA key type on the same threads, same run.
+#include <sys/resource.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -100,12 +102,21 @@ int main(int argc, char** argv) {
     // stored (group commit) before the call returns.
     constexpr std::size_t kBatch = 128;
     static_assert(kCsrs % kBatch == 0);
+    auto cpu_seconds = [] {
+        rusage ru{};
+        getrusage(RUSAGE_SELF, &ru);
+        return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+               static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    };
+    const double cpu_before = cpu_seconds();
     double batches = rate(threads, seconds, [&](int t, long n) {
         std::size_t from = (static_cast<std::size_t>(n * threads + t) * kBatch) % csrs.size();
         for (const auto& r : issuing.issue_batch("citizen-sign", std::span(csrs).subspan(from, kBatch)))
             if (r.error) throw *r.error;
     });
     double ours = batches * static_cast<double>(kBatch);
+    std::fprintf(stderr, "issuance used %.0f%% CPU (%.0f us of CPU per certificate)\n",
+                 100 * (cpu_seconds() - cpu_before) / seconds, 1e6 * (cpu_seconds() - cpu_before) / (ours * seconds));
     raw = (raw + raw_rate()) / 2;
     store::CertificateQuery q;
     q.status = store::CertStatus::Issued;

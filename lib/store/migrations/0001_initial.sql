@@ -17,8 +17,8 @@ CREATE TABLE certificates (
     der               BYTEA
 );
 CREATE UNIQUE INDEX certificates_serial_issuer ON certificates (serial, issuer);
-CREATE INDEX certificates_subject_iin ON certificates (subject_iin);
-CREATE INDEX certificates_subject_bin ON certificates (subject_bin);
+CREATE INDEX certificates_subject_iin ON certificates (subject_iin) WHERE subject_iin IS NOT NULL;
+CREATE INDEX certificates_subject_bin ON certificates (subject_bin) WHERE subject_bin IS NOT NULL;
 CREATE INDEX certificates_not_after ON certificates (not_after);
 -- Only rows that are not (yet) issued: stuck reservations and failures are what one looks for.
 CREATE INDEX certificates_status ON certificates (status) WHERE status <> 'issued';
