@@ -105,6 +105,18 @@ openssl req -new -newkey rsa:2048 -nodes -keyout ossl.key -out ossl.csr -utf8 \
 "$TANBA" ca issue --dir issuing --profile citizen-sign --csr ossl.csr --out ossl.pem --pass-file pass.txt 2> /dev/null
 openssl verify -CAfile root/ca.pem -untrusted issuing/chain.pem ossl.pem > /dev/null || fail "openssl CSR cert"; ok
 
+# Requested extensions are ignored unless the profile allows them: a request asking to be a CA
+# and for code signing gets neither; its subjectAltName (allowed in citizen profiles) is kept.
+openssl req -new -key ossl.key -out greedy.csr -utf8 \
+  -subj "/CN=ОСПАНОВА ДИНА/SN=ОСПАНОВА/serialNumber=IIN871008401427/C=KZ" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "extendedKeyUsage=codeSigning" \
+  -addext "keyUsage=critical,keyCertSign" -addext "subjectAltName=email:dina@example.kz" 2> /dev/null
+"$TANBA" ca issue --dir issuing --profile citizen-sign --csr greedy.csr --out greedy.pem --pass-file pass.txt 2> /dev/null
+openssl x509 -in greedy.pem -noout -text > greedy.txt
+contains greedy.txt "email:dina@example.kz"
+if grep -q "CA:TRUE\|Code Signing\|Certificate Sign" greedy.txt; then fail "requested extensions leaked into the certificate"; fi; ok
+openssl verify -CAfile root/ca.pem -untrusted issuing/chain.pem greedy.pem > /dev/null || fail "greedy cert"; ok
+
 # Every issued certificate is in the store, with its IIN indexed.
 "$TANBA" ca list --dir issuing --iin "$IIN" --json > list.json
 "$PY" -c "import json; j = json.load(open('list.json')); assert len(j['certificates']) == 7, len(j['certificates'])"; ok

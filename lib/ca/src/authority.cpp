@@ -29,13 +29,19 @@ std::string pem_of(const std::vector<x509::Certificate>& certs) {
     return out;
 }
 
-// Keeps only the requested extensions the profile allows, by name or OID.
-std::vector<ossl::Extension> allowed_extensions(const x509::Profile& profile, const x509::CertificateRequest& csr) {
+// Keeps only the requested extensions the profile allows, by name or OID, and never one the
+// profile itself sets (the CA's choice wins).
+std::vector<ossl::Extension> allowed_extensions(const x509::Profile& profile, const x509::PreparedProfile& prepared,
+                                                const x509::CertificateRequest& csr) {
     std::vector<ossl::Extension> out;
     for (auto& ext : csr.requested_extensions()) {
         const ASN1_OBJECT* obj = X509_EXTENSION_get_object(ext.get());
         int nid = OBJ_obj2nid(obj);
         std::string dotted = ossl::oid_text(obj);
+        bool set_by_profile = nid == NID_subject_key_identifier || nid == NID_authority_key_identifier;
+        for (const auto& own : prepared.extensions)
+            set_by_profile = set_by_profile || OBJ_cmp(X509_EXTENSION_get_object(own.get()), obj) == 0;
+        if (set_by_profile) continue;
         for (const auto& allowed : profile.allowed_csr_extensions) {
             if (allowed == dotted || (nid != NID_undef && (allowed == OBJ_nid2sn(nid) || allowed == OBJ_nid2ln(nid)))) {
                 out.push_back(std::move(ext));
@@ -276,7 +282,7 @@ std::vector<IssueResult> CertificateAuthority::issue_batch(const std::string& pr
             auto spec = csr.key_spec();
             if (!profile.allows(spec))
                 throw Error(ErrorCode::CSR_POLICY, keys::to_string(spec) + " keys are not allowed by profile " + profile.name);
-            items.push_back(draft(ctx, csr.subject(), csr.public_key(), csr.public_key_info(), allowed_extensions(profile, csr)));
+            items.push_back(draft(ctx, csr.subject(), csr.public_key(), csr.public_key_info(), allowed_extensions(profile, s_->prepared.find(profile_name)->second, csr)));
         } catch (const Error& e) {
             items.emplace_back().error = e;
         }

@@ -77,6 +77,14 @@ void lint_extensions(X509* x, const Profile& p, const Certificate* issuer, Findi
         add(f, "e_issuer_name_mismatch", "issuer name differs from the issuer's subject");
 }
 
+void lint_duplicates(X509* x, Findings& f) {
+    std::set<std::string> seen;
+    for (int i = 0; i < X509_get_ext_count(x); ++i) {
+        auto oid = ossl::oid_text(X509_EXTENSION_get_object(X509_get_ext(x, i)));
+        if (!seen.insert(oid).second) add(f, "e_duplicate_extension", "extension " + oid + " appears twice");
+    }
+}
+
 void lint_key(const EVP_PKEY* k, const Profile& p, Findings& f) {
     if (!k) {
         ossl::clear_errors();
@@ -135,6 +143,7 @@ std::vector<LintFinding> lint(const Tbs& tbs, const Profile& p, const Certificat
     lint_serial(x, f);
     lint_validity(x, issuer, f);
     lint_extensions(x, p, issuer, f);
+    lint_duplicates(x, f);
     lint_key(tbs.subject_key(), p, f);
     ossl::clear_errors();
     return f;
