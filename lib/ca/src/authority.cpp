@@ -6,7 +6,6 @@
 
 #include "config.hpp"
 #include "tanba/base/file_io.hpp"
-#include "tanba/ossl/codec.hpp"
 #include "tanba/store/sqlite_store.hpp"
 #include "tanba/x509/lint.hpp"
 
@@ -17,8 +16,6 @@ namespace {
 
 constexpr int kSerialAttempts = 5;
 
-bool same_public_key(const EVP_PKEY* a, const EVP_PKEY* b) { return EVP_PKEY_eq(a, b) == 1; }
-
 std::vector<x509::Certificate> load_certs(const fs::path& file) {
     return x509::Certificate::load_all(read_file(file));
 }
@@ -26,29 +23,6 @@ std::vector<x509::Certificate> load_certs(const fs::path& file) {
 std::string pem_of(const std::vector<x509::Certificate>& certs) {
     std::string out;
     for (const auto& c : certs) out += c.pem();
-    return out;
-}
-
-// Keeps only the requested extensions the profile allows, by name or OID, and never one the
-// profile itself sets (the CA's choice wins).
-std::vector<ossl::Extension> allowed_extensions(const x509::Profile& profile, const x509::PreparedProfile& prepared,
-                                                const x509::CertificateRequest& csr) {
-    std::vector<ossl::Extension> out;
-    for (auto& ext : csr.requested_extensions()) {
-        const ASN1_OBJECT* obj = X509_EXTENSION_get_object(ext.get());
-        int nid = OBJ_obj2nid(obj);
-        std::string dotted = ossl::oid_text(obj);
-        bool set_by_profile = nid == NID_subject_key_identifier || nid == NID_authority_key_identifier;
-        for (const auto& own : prepared.extensions)
-            set_by_profile = set_by_profile || OBJ_cmp(X509_EXTENSION_get_object(own.get()), obj) == 0;
-        if (set_by_profile) continue;
-        for (const auto& allowed : profile.allowed_csr_extensions) {
-            if (allowed == dotted || (nid != NID_undef && (allowed == OBJ_nid2sn(nid) || allowed == OBJ_nid2ln(nid)))) {
-                out.push_back(std::move(ext));
-                break;
-            }
-        }
-    }
     return out;
 }
 
@@ -186,7 +160,7 @@ CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::u
     std::error_code ec;
     if (fs::exists(o.dir) && !fs::is_empty(o.dir, ec)) throw Error(ErrorCode::CA_EXISTS, o.dir.string() + " is not empty");
     if (parent && !parent->unlocked()) throw Error(ErrorCode::CA_PARENT_INVALID, "parent CA key is not loaded");
-    if (parent && X509_get_pathlen(parent->certificate().get()) == 0)
+    if (parent && parent->certificate().path_length() == 0)
         throw Error(ErrorCode::CA_PARENT_INVALID, parent->dir().string() + " may not issue CA certificates (path length 0)");
 
     // Everything is built in a staging directory and renamed into place at the end, so a
@@ -246,7 +220,7 @@ CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::u
 
 void CertificateAuthority::unlock(const KeyLoader& loader) {
     auto signer = loader(s_->dir, s_->config.key);
-    if (!same_public_key(signer->public_key(), X509_get0_pubkey(certificate().get())))
+    if (!keys::same_public_key(signer->public_key(), X509_get0_pubkey(certificate().get())))
         throw Error(ErrorCode::KEY_MISMATCH, signer->describe() + " is not the key of " + s_->dir.string() + "/ca.pem");
     s_->signer = std::move(signer);
 }
@@ -282,7 +256,7 @@ std::vector<IssueResult> CertificateAuthority::issue_batch(const std::string& pr
             auto spec = csr.key_spec();
             if (!profile.allows(spec))
                 throw Error(ErrorCode::CSR_POLICY, keys::to_string(spec) + " keys are not allowed by profile " + profile.name);
-            items.push_back(draft(ctx, csr.subject(), csr.public_key(), csr.public_key_info(), allowed_extensions(profile, s_->prepared.find(profile_name)->second, csr)));
+            items.push_back(draft(ctx, csr.subject(), csr.public_key(), csr.public_key_info(), x509::allowed_request_extensions(ctx.prepared, csr)));
         } catch (const Error& e) {
             items.emplace_back().error = e;
         }

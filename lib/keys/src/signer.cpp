@@ -86,6 +86,12 @@ KeySpec spec_of(const EVP_PKEY* key) {
     throw Error(ErrorCode::KEY_UNSUPPORTED, std::string("key type '") + (name ? name : "unknown") + "'");
 }
 
+bool same_public_key(const EVP_PKEY* a, const EVP_PKEY* b) {
+    bool same = EVP_PKEY_eq(a, b) == 1;
+    ossl::clear_errors();
+    return same;
+}
+
 Bytes Signer::public_key_der() const {
     unsigned char* out = nullptr;
     int n = i2d_PUBKEY(const_cast<EVP_PKEY*>(public_key()), &out);

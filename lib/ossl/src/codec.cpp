@@ -59,17 +59,6 @@ Bytes cert_to_der(const X509* cert) {
     return Bytes(out, out + n);
 }
 
-std::vector<Cert> certs_from_bytes(ByteView data) {
-    std::vector<Cert> out;
-    if (is_pem(data)) {
-        for (const auto& der : pem_blocks(data, "CERTIFICATE")) out.push_back(cert_from_der(der));
-        if (out.empty()) throw Error(ErrorCode::CERT_DECODE_FAILED, "no CERTIFICATE block in PEM input");
-    } else {
-        out.push_back(cert_from_der(data));
-    }
-    return out;
-}
-
 Req req_from_der(ByteView der) {
     const unsigned char* p = der.data();
     Req r(d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size())));

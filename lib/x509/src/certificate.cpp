@@ -41,6 +41,12 @@ TimePoint Certificate::not_before() const { return ossl::to_time_point(X509_get0
 TimePoint Certificate::not_after() const { return ossl::to_time_point(X509_get0_notAfter(get())); }
 bool Certificate::is_ca() const { return X509_check_ca(get()) > 0; }
 
+std::optional<int> Certificate::path_length() const {
+    long n = X509_get_pathlen(get());
+    if (n < 0) return std::nullopt;
+    return static_cast<int>(n);
+}
+
 bool Certificate::self_signed() const {
     bool ok = X509_self_signed(get(), 1) == 1;
     ossl::clear_errors();

@@ -1,5 +1,7 @@
 #include "tanba/x509/csr.hpp"
 
+#include "tanba/x509/builder.hpp"
+
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
@@ -42,6 +44,26 @@ std::vector<ossl::Extension> CertificateRequest::requested_extensions() const {
     for (int i = 0; exts && i < sk_X509_EXTENSION_num(exts.get()); ++i)
         out.emplace_back(X509_EXTENSION_dup(sk_X509_EXTENSION_value(exts.get(), i)));
     ossl::clear_errors();
+    return out;
+}
+
+std::vector<ossl::Extension> allowed_request_extensions(const PreparedProfile& prepared, const CertificateRequest& csr) {
+    std::vector<ossl::Extension> out;
+    for (auto& ext : csr.requested_extensions()) {
+        const ASN1_OBJECT* obj = X509_EXTENSION_get_object(ext.get());
+        const int nid = OBJ_obj2nid(obj);
+        bool set_by_profile = nid == NID_subject_key_identifier || nid == NID_authority_key_identifier;
+        for (const auto& own : prepared.extensions)
+            set_by_profile = set_by_profile || OBJ_cmp(X509_EXTENSION_get_object(own.get()), obj) == 0;
+        if (set_by_profile) continue;
+        const std::string dotted = ossl::oid_text(obj);
+        for (const auto& allowed : prepared.profile->allowed_csr_extensions) {
+            if (allowed == dotted || (nid != NID_undef && (allowed == OBJ_nid2sn(nid) || allowed == OBJ_nid2ln(nid)))) {
+                out.push_back(std::move(ext));
+                break;
+            }
+        }
+    }
     return out;
 }
 

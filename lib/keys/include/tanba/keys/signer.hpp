@@ -58,6 +58,9 @@ public:
 /// The algorithm and size of an OpenSSL key; KEY_UNSUPPORTED for anything else (e.g. GOST).
 KeySpec spec_of(const EVP_PKEY* key);
 
+/// True when both keys have the same public part.
+bool same_public_key(const EVP_PKEY* a, const EVP_PKEY* b);
+
 /// Signs with an OpenSSL private-key handle (software or token-backed); throws KEY_SIGN_FAILED.
 /// The common body of Signer::sign for keys that OpenSSL can drive.
 Bytes sign_with(EVP_PKEY* key, ByteView message, const SignOptions& options);

@@ -20,8 +20,6 @@ std::string to_pem(ByteView der, std::string_view label);
 
 Cert cert_from_der(ByteView der);
 Bytes cert_to_der(const X509* cert);
-/// Reads one or several certificates (PEM blocks or a single DER). Throws CERT_DECODE_FAILED.
-std::vector<Cert> certs_from_bytes(ByteView data);
 
 Req req_from_der(ByteView der);
 Bytes req_to_der(const X509_REQ* req);

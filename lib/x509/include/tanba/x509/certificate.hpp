@@ -34,6 +34,8 @@ public:
     TimePoint not_before() const;
     TimePoint not_after() const;
     bool is_ca() const;
+    /// basicConstraints pathLenConstraint, or nullopt when absent.
+    std::optional<int> path_length() const;
     bool self_signed() const;         // subject == issuer and the signature verifies with its own key
     std::string subject_text() const;
     std::string issuer_text() const;

@@ -35,6 +35,12 @@ private:
     std::shared_ptr<X509_REQ> req_;
 };
 
+struct PreparedProfile;
+/// The extensions a request asked for that its profile allows (allowed_csr_extensions, by name
+/// or OID), never one the profile sets itself or a key identifier: the CA's choice wins and
+/// everything else requested is ignored.
+std::vector<ossl::Extension> allowed_request_extensions(const PreparedProfile& profile, const CertificateRequest& csr);
+
 /// Creates a request for the identity, signed by the key (conventional hash for its type).
 CertificateRequest make_request(const keys::Signer& key, const SubjectIdentity& identity);
 
