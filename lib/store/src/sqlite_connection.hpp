@@ -36,6 +36,9 @@ private:
     std::unique_ptr<sqlite3, Close> db_;
 };
 
+/// SQL is written with $1, $2, ... (as PostgreSQL wants). SQLite treats "$N" as a name and
+/// numbers parameters in order of first appearance, so every statement must use $1, $2, ...
+/// in that order; bind() takes that index.
 class Statement {
 public:
     Statement(Connection& conn, sqlite3_stmt* stmt) : conn_(&conn), stmt_(stmt) {}
