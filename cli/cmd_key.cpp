@@ -4,6 +4,7 @@
 #include "common.hpp"
 #include "tanba/base/file_io.hpp"
 #include "tanba/ossl/codec.hpp"
+#include "tanba/x509/certificate.hpp"
 
 namespace tanba::cli {
 namespace {
@@ -11,8 +12,12 @@ struct KeyOptions {
     std::string algo = "ecdsa-p256";
     std::string out;
     std::string file;
+    std::string cert;
+    std::string chain;
+    std::string name = "tanba key";
     bool json = false;
     PassphraseOptions pass;
+    PassphraseOptions out_pass;
 };
 }  // namespace
 
@@ -32,6 +37,28 @@ void register_key(CLI::App& app, Context&) {
         write_file(o->out, as_bytes(k.to_pem(pass ? &*pass : nullptr)), FileMode::Private, Overwrite::Refuse);
         std::cerr << "wrote " << keys::to_string(spec) << " key to " << o->out
                   << (pass ? " (encrypted)" : " (UNENCRYPTED)") << "\n";
+    });
+
+    auto* p12 = key->add_subcommand("export-p12", "write a key with its certificate (and chain) as PKCS#12");
+    p12->add_option("--key", o->file, "key file")->required();
+    p12->add_option("--cert", o->cert, "its certificate")->required();
+    p12->add_option("--chain", o->chain, "issuer certificates to include (PEM)");
+    p12->add_option("--name", o->name, "friendly name");
+    p12->add_option("--out", o->out, "PKCS#12 file to create (mode 0600)")->required();
+    add_passphrase_options(*p12, o->pass);
+    p12->add_option("--out-pass-file", o->out_pass.pass_file, "passphrase for the PKCS#12 file")->required();
+    p12->callback([o] {
+        auto loaded = load_key(o->file, o->pass);
+        auto cert = x509::Certificate::load(read_file(o->cert));
+        if (!keys::same_public_key(loaded.key->public_key(), cert.public_key()))
+            throw Error(ErrorCode::KEY_MISMATCH, o->cert + " is not the certificate of " + o->file);
+        std::vector<ossl::Cert> chain;
+        if (!o->chain.empty())
+            for (auto& c : x509::Certificate::load_all(read_file(o->chain))) chain.push_back(ossl::up_ref(c.get()));
+        auto pass = resolve_passphrase(o->out_pass, PassphrasePurpose::Read, o->out);
+        auto der = keys::make_pkcs12(*loaded.key, cert.get(), chain, *pass, o->name);
+        write_file(o->out, der, FileMode::Private, Overwrite::Refuse);
+        std::cerr << "wrote " << o->out << " (AES-256-CBC, PBKDF2-SHA256, SHA-256 MAC)\n";
     });
 
     auto* show = key->add_subcommand("show", "describe a key (type, size, public key id)");

@@ -117,7 +117,33 @@ contains greedy.txt "email:dina@example.kz"
 if grep -q "CA:TRUE\|Code Signing\|Certificate Sign" greedy.txt; then fail "requested extensions leaked into the certificate"; fi; ok
 openssl verify -CAfile root/ca.pem -untrusted issuing/chain.pem greedy.pem > /dev/null || fail "greedy cert"; ok
 
+# PKCS#12 we write is read by OpenSSL (key and certificate) and by us.
+echo "p12-pass" > p12pass.txt
+"$TANBA" key export-p12 --key sign.key --cert sign.pem --chain issuing/chain.pem --out sign.p12 --out-pass-file p12pass.txt 2> /dev/null
+[ "$(stat -c %a sign.p12)" = 600 ] || fail "p12 mode"; ok
+openssl pkcs12 -in sign.p12 -passin file:p12pass.txt -nodes 2> /dev/null > p12.txt || fail "openssl cannot read our PKCS#12"; ok
+contains p12.txt "BEGIN PRIVATE KEY"
+[ "$(grep -c 'BEGIN CERTIFICATE' p12.txt)" = 3 ] || fail "PKCS#12 lacks the chain"; ok
+"$TANBA" key show sign.p12 --pass-file p12pass.txt > p12show.txt
+contains p12show.txt "ecdsa-p256"
+expect_fail 2 KEY_MISMATCH "$TANBA" key export-p12 --key auth.key --cert sign.pem --out x.p12 --out-pass-file p12pass.txt
+
+# A CA officer adds a profile by adding a file.
+sed -e 's/^name = "citizen-sign"/name = "citizen-sign-30d"/' -e 's/^validity_days = 365/validity_days = 30/' \
+  issuing/profiles/citizen-sign.toml > issuing/profiles/citizen-sign-30d.toml
+"$TANBA" ca issue --dir issuing --profile citizen-sign-30d --csr sign.csr --out short.pem --pass-file pass.txt 2> /dev/null
+"$PY" - <<'PYEOF'
+from cryptography import x509
+c = x509.load_pem_x509_certificate(open("short.pem", "rb").read())
+days = (c.not_valid_after - c.not_valid_before).days
+assert 29 <= days <= 30, days
+PYEOF
+ok
+echo 'colour = "red"' >> issuing/profiles/citizen-sign-30d.toml
+expect_fail 2 PROFILE_INVALID "$TANBA" ca list --dir issuing
+rm issuing/profiles/citizen-sign-30d.toml
+
 # Every issued certificate is in the store, with its IIN indexed.
 "$TANBA" ca list --dir issuing --iin "$IIN" --json > list.json
-"$PY" -c "import json; j = json.load(open('list.json')); assert len(j['certificates']) == 7, len(j['certificates'])"; ok
+"$PY" -c "import json; j = json.load(open('list.json')); assert len(j['certificates']) == 8, len(j['certificates'])"; ok
 done_checks e2e_interop

@@ -220,7 +220,7 @@ CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::u
 
 void CertificateAuthority::unlock(const KeyLoader& loader) {
     auto signer = loader(s_->dir, s_->config.key);
-    if (!keys::same_public_key(signer->public_key(), X509_get0_pubkey(certificate().get())))
+    if (!keys::same_public_key(signer->public_key(), certificate().public_key()))
         throw Error(ErrorCode::KEY_MISMATCH, signer->describe() + " is not the key of " + s_->dir.string() + "/ca.pem");
     s_->signer = std::move(signer);
 }

@@ -35,6 +35,12 @@ Certificate Certificate::load(ByteView data) { return std::move(load_all(data).f
 
 std::string Certificate::pem() const { return ossl::to_pem(der_, "CERTIFICATE"); }
 
+const EVP_PKEY* Certificate::public_key() const {
+    const EVP_PKEY* k = X509_get0_pubkey(get());
+    if (!k) ossl::clear_errors();
+    return k;
+}
+
 Bytes Certificate::serial() const { return ossl::integer_bytes(X509_get0_serialNumber(get())); }
 std::string Certificate::serial_hex() const { return to_hex(serial()); }
 TimePoint Certificate::not_before() const { return ossl::to_time_point(X509_get0_notBefore(get())); }

@@ -29,6 +29,8 @@ public:
     /// Borrowed handle; valid as long as this object.
     X509* get() const { return cert_.get(); }
 
+    /// The subject's public key, or nullptr when OpenSSL cannot load it (GOST keys).
+    const EVP_PKEY* public_key() const;
     Bytes serial() const;             // big-endian magnitude
     std::string serial_hex() const;   // lower-case hex, no leading zero bytes
     TimePoint not_before() const;
