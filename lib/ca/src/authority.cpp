@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <future>
 #include <map>
 
 #include "config.hpp"
@@ -15,6 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kSerialAttempts = 5;
+constexpr std::size_t kChunk = 128;  // requests per commit
 
 std::vector<x509::Certificate> load_certs(const fs::path& file) {
     return x509::Certificate::load_all(read_file(file));
@@ -73,30 +75,50 @@ Item draft(const IssuerContext& ctx, const X509_NAME* subject, const EVP_PKEY* p
     return item;
 }
 
-// Reserve every drafted item's serial (one commit; collisions draw again), sign, and store
-// the certificates (one commit). Nothing is signed before its serial is durably reserved.
-void issue_items(const IssuerContext& ctx, std::vector<Item>& items) {
+// Serial reservations in flight for some drafted items.
+struct Reservation {
+    std::vector<Item*> items;
+    std::future<store::CaRepository::ReserveOutcome> outcome;
+};
+
+Reservation start_reservation(const IssuerContext& ctx, std::vector<Item*> items) {
+    std::vector<store::CertificateRecord> records;
+    records.reserve(items.size());
+    for (auto* it : items) records.push_back(it->record);
+    auto outcome = ctx.repo.reserve_all_async(std::move(records));
+    return {std::move(items), std::move(outcome)};
+}
+
+Reservation start_reservation(const IssuerContext& ctx, std::span<Item> items) {
     std::vector<Item*> pending;
     for (auto& it : items)
         if (!it.error) pending.push_back(&it);
-    for (int attempt = 1; !pending.empty(); ++attempt) {
-        std::vector<store::CertificateRecord> records;
-        for (auto* it : pending) records.push_back(it->record);
-        auto results = ctx.repo.reserve_all(records);
+    return start_reservation(ctx, std::move(pending));
+}
+
+// Waits for a reservation; serials that collided are drawn again and reserved again.
+void complete_reservation(const IssuerContext& ctx, Reservation r) {
+    for (int attempt = 1; !r.items.empty(); ++attempt) {
+        auto results = r.outcome.get();
         std::vector<Item*> again;
-        for (std::size_t i = 0; i < pending.size(); ++i) {
+        for (std::size_t i = 0; i < r.items.size(); ++i) {
             if (!results[i]) continue;
             if (attempt == kSerialAttempts) {
-                pending[i]->error = Error(ErrorCode::CA_SERIAL_EXHAUSTED, pending[i]->record.serial);
+                r.items[i]->error = Error(ErrorCode::CA_SERIAL_EXHAUSTED, r.items[i]->record.serial);
                 continue;
             }
             Bytes serial = x509::random_serial(ctx.clock.now());
-            x509::set_serial(*pending[i]->tbs, serial);
-            pending[i]->record.serial = to_hex(serial);
-            again.push_back(pending[i]);
+            x509::set_serial(*r.items[i]->tbs, serial);
+            r.items[i]->record.serial = to_hex(serial);
+            again.push_back(r.items[i]);
         }
-        pending.swap(again);
+        if (again.empty()) return;
+        r = start_reservation(ctx, std::move(again));
     }
+}
+
+// Signs the reserved items; returns what to store (certificates, or failures).
+std::vector<store::Completion> sign_items(const IssuerContext& ctx, std::span<Item> items) {
     std::vector<store::Completion> done;
     for (auto& it : items) {
         if (!it.tbs || it.error) continue;
@@ -109,7 +131,33 @@ void issue_items(const IssuerContext& ctx, std::vector<Item>& items) {
         }
         it.tbs.reset();
     }
-    if (!done.empty()) ctx.repo.finish_all(done);
+    return done;
+}
+
+// Reserve → sign → store, for drafted items cut into chunks: chunk k's reservation commits
+// while chunk k+1 is drafted, and chunk k's certificates commit while chunk k+1 is signed.
+// Nothing is signed before its serial is durably reserved; this returns only once every
+// certificate is durably stored.
+void issue_items(const IssuerContext& ctx, std::vector<std::span<Item>> chunks,
+                 const std::function<void(std::size_t chunk)>& draft_chunk) {
+    std::vector<Reservation> reserving;
+    std::vector<std::future<void>> finishing;
+    try {
+        for (std::size_t k = 0; k < chunks.size(); ++k) {
+            draft_chunk(k);
+            reserving.push_back(start_reservation(ctx, chunks[k]));
+        }
+        for (std::size_t k = 0; k < chunks.size(); ++k) {
+            complete_reservation(ctx, std::move(reserving[k]));
+            auto done = sign_items(ctx, chunks[k]);
+            if (!done.empty()) finishing.push_back(ctx.repo.finish_all_async(std::move(done)));
+        }
+        for (auto& f : finishing) f.get();
+    } catch (...) {
+        for (auto& f : finishing)  // let in-flight commits end before the items go away
+            if (f.valid()) f.wait();
+        throw;
+    }
 }
 
 void install_builtin_profiles(const fs::path& dir) {
@@ -196,9 +244,8 @@ CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::u
             auto prepared = x509::prepare_profile(profile, {});
             std::string issuer_id = to_hex(x509::key_identifier(key->public_key()));
             IssuerContext ctx{profile, prepared, nullptr, *key, *repo, issuer_id, clock};
-            std::vector<Item> items;
-            items.push_back(draft(ctx, name.get(), key->public_key(), nullptr, {}));
-            issue_items(ctx, items);
+            std::vector<Item> items(1);
+            issue_items(ctx, {std::span(items)}, [&](std::size_t) { items[0] = draft(ctx, name.get(), key->public_key(), nullptr, {}); });
             if (items.front().error) throw *items.front().error;
             chain.push_back(std::move(*items.front().certificate));
         }
@@ -248,20 +295,24 @@ std::vector<IssueResult> CertificateAuthority::issue_batch(const std::string& pr
         throw Error(ErrorCode::CSR_POLICY, "a root-ca profile is only for a CA's own certificate");
     IssuerContext ctx{profile, s_->prepared.find(profile_name)->second, &certificate(), *s_->signer, *s_->repo,
                       s_->issuer_id, s_->clock};
-    std::vector<Item> items;
-    items.reserve(csrs.size());
-    for (const auto& csr : csrs) {
-        try {
-            csr.verify_proof_of_possession();
-            auto spec = csr.key_spec();
-            if (!profile.allows(spec))
-                throw Error(ErrorCode::CSR_POLICY, keys::to_string(spec) + " keys are not allowed by profile " + profile.name);
-            items.push_back(draft(ctx, csr.subject(), csr.public_key(), csr.public_key_info(), x509::allowed_request_extensions(ctx.prepared, csr)));
-        } catch (const Error& e) {
-            items.emplace_back().error = e;
+    std::vector<Item> items(csrs.size());
+    std::vector<std::span<Item>> chunks;
+    for (std::size_t from = 0; from < csrs.size(); from += kChunk)
+        chunks.push_back(std::span(items).subspan(from, std::min(kChunk, csrs.size() - from)));
+    issue_items(ctx, chunks, [&](std::size_t k) {
+        for (std::size_t i = k * kChunk; i < k * kChunk + chunks[k].size(); ++i) {
+            try {
+                csrs[i].verify_proof_of_possession();
+                auto spec = csrs[i].key_spec();
+                if (!profile.allows(spec))
+                    throw Error(ErrorCode::CSR_POLICY, keys::to_string(spec) + " keys are not allowed by profile " + profile.name);
+                items[i] = draft(ctx, csrs[i].subject(), csrs[i].public_key(), csrs[i].public_key_info(),
+                                 x509::allowed_request_extensions(ctx.prepared, csrs[i]));
+            } catch (const Error& e) {
+                items[i].error = e;
+            }
         }
-    }
-    issue_items(ctx, items);
+    });
     std::vector<IssueResult> out;
     out.reserve(items.size());
     for (auto& it : items) out.push_back({std::move(it.certificate), std::move(it.error)});

@@ -13,13 +13,16 @@ GroupCommitter::~GroupCommitter() {
     writer_.join();
 }
 
-void GroupCommitter::run(Work work) {
-    Pending p{std::move(work), nullptr, false};
-    std::unique_lock lock(mutex_);
-    queue_.push_back(&p);
+std::future<void> GroupCommitter::submit(Work work) {
+    auto p = std::make_unique<Pending>();
+    p->work = std::move(work);
+    auto future = p->done.get_future();
+    {
+        std::lock_guard lock(mutex_);
+        queue_.push_back(std::move(p));
+    }
     queued_.notify_one();
-    finished_.wait(lock, [&] { return p.done; });
-    if (p.error) std::rethrow_exception(p.error);
+    return future;
 }
 
 void GroupCommitter::loop() {
@@ -27,24 +30,26 @@ void GroupCommitter::loop() {
     for (;;) {
         queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping with nothing left
-        std::deque<Pending*> batch;
+        std::deque<std::unique_ptr<Pending>> batch;
         batch.swap(queue_);
         lock.unlock();
         commit_batch(batch);
+        for (auto& p : batch) {
+            if (p->error) p->done.set_exception(p->error);
+            else p->done.set_value();
+        }
         lock.lock();
-        for (auto* p : batch) p->done = true;
-        finished_.notify_all();
     }
 }
 
-void GroupCommitter::commit_batch(std::deque<Pending*>& batch) {
+void GroupCommitter::commit_batch(std::deque<std::unique_ptr<Pending>>& batch) {
     try {
         conn_->exec("BEGIN IMMEDIATE");
     } catch (...) {
-        for (auto* p : batch) p->error = std::current_exception();
+        for (auto& p : batch) p->error = std::current_exception();
         return;
     }
-    for (auto* p : batch) {
+    for (auto& p : batch) {
         try {
             conn_->exec("SAVEPOINT unit");
             try {
@@ -67,7 +72,7 @@ void GroupCommitter::commit_batch(std::deque<Pending*>& batch) {
             conn_->exec("ROLLBACK");
         } catch (...) {
         }
-        for (auto* p : batch)
+        for (auto& p : batch)
             if (!p->error) p->error = e;
     }
 }

@@ -1,11 +1,13 @@
 #pragma once
 // Group commit: callers on any thread hand in a unit of work; one writer thread runs every
 // unit queued so far inside one transaction (each in its own savepoint, so one failing unit
-// does not undo the others), commits once, and then releases the callers.
+// does not undo the others), commits once, and then completes each unit's future.
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <functional>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -18,28 +20,29 @@ public:
     using Work = std::function<void(Connection&)>;
 
     explicit GroupCommitter(std::unique_ptr<Connection> conn);
-    ~GroupCommitter();
+    ~GroupCommitter();  // finishes what is queued, then stops
     GroupCommitter(const GroupCommitter&) = delete;
     GroupCommitter& operator=(const GroupCommitter&) = delete;
 
-    /// Runs work in the next batch and returns once that batch is durably committed; rethrows
-    /// what work threw (its savepoint rolled back), or the commit's failure.
-    void run(Work work);
+    /// Queues work for the next batch. The future becomes ready once that batch is durably
+    /// committed, or holds what work threw (its savepoint rolled back) or the commit's failure.
+    std::future<void> submit(Work work);
+    /// submit(work).get()
+    void run(Work work) { submit(std::move(work)).get(); }
 
 private:
     struct Pending {
         Work work;
+        std::promise<void> done;
         std::exception_ptr error;
-        bool done = false;
     };
     void loop();
-    void commit_batch(std::deque<Pending*>& batch);
+    void commit_batch(std::deque<std::unique_ptr<Pending>>& batch);
 
     std::unique_ptr<Connection> conn_;
     std::mutex mutex_;
     std::condition_variable queued_;
-    std::condition_variable finished_;
-    std::deque<Pending*> queue_;
+    std::deque<std::unique_ptr<Pending>> queue_;
     bool stopping_ = false;
     std::thread writer_;
 };

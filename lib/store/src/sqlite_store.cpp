@@ -109,14 +109,19 @@ public:
                      const Clock& clock)
         : reader_(std::move(reader)), clock_(clock), writes_(std::move(writer)) {}
 
-    std::vector<std::optional<ErrorCode>> reserve_all(std::span<const CertificateRecord> records) override {
-        std::vector<std::optional<ErrorCode>> out(records.size());
+    std::future<ReserveOutcome> reserve_all_async(std::vector<CertificateRecord> records) override {
+        struct State {
+            std::vector<CertificateRecord> records;
+            ReserveOutcome out;
+        };
+        auto state = std::make_shared<State>(State{std::move(records), {}});
+        state->out.resize(state->records.size());
         const auto now = secs(clock_.now());
-        writes_.run([&](sqlite::Connection& c) {
+        auto committed = writes_.submit([state, now](sqlite::Connection& c) {
             auto insert = c.prepare(std::string("INSERT INTO certificates (") + kColumns +
                                     ") VALUES ($1, $2, 'reserved', $3, $4, $5, $6, $7, $8, $9, NULL)");
-            for (std::size_t i = 0; i < records.size(); ++i) {
-                const auto& r = records[i];
+            for (std::size_t i = 0; i < state->records.size(); ++i) {
+                const auto& r = state->records[i];
                 insert.reset();
                 insert.bind(1, std::string_view(r.issuer))
                     .bind(2, std::string_view(r.serial))
@@ -131,32 +136,37 @@ public:
                     insert.run();
                 } catch (const Error& e) {
                     if (e.code() != ErrorCode::STORE_CONFLICT) throw;
-                    out[i] = ErrorCode::STORE_CONFLICT;  // the failed INSERT changed nothing
+                    state->out[i] = ErrorCode::STORE_CONFLICT;  // the failed INSERT changed nothing
                 }
             }
         });
-        return out;
+        // Deferred: runs in the caller's get(), after the commit; no extra thread.
+        return std::async(std::launch::deferred, [committed = std::move(committed), state]() mutable {
+            committed.get();
+            return std::move(state->out);
+        });
     }
 
-    void finish_all(std::span<const Completion> completions) override {
+    std::future<void> finish_all_async(std::vector<Completion> completions) override {
+        auto done = std::make_shared<std::vector<Completion>>(std::move(completions));
         const auto now = secs(clock_.now());
-        writes_.run([&](sqlite::Connection& c) {
+        return writes_.submit([done, now](sqlite::Connection& c) {
             auto issued = c.prepare("UPDATE certificates SET status = 'issued', der = $1 "
                                     "WHERE issuer = $2 AND serial = $3 AND status = 'reserved'");
             auto failed = c.prepare("UPDATE certificates SET status = 'failed' "
                                     "WHERE issuer = $1 AND serial = $2 AND status = 'reserved'");
             auto log = c.prepare(kAuditInsert);
-            for (const auto& done : completions) {
+            for (const auto& d : *done) {
                 int n = 0;
-                if (!done.der.empty()) {
+                if (!d.der.empty()) {
                     issued.reset();
-                    n = issued.bind(1, ByteView(done.der)).bind(2, std::string_view(done.issuer)).bind(3, std::string_view(done.serial)).run();
+                    n = issued.bind(1, ByteView(d.der)).bind(2, std::string_view(d.issuer)).bind(3, std::string_view(d.serial)).run();
                 } else {
                     failed.reset();
-                    n = failed.bind(1, std::string_view(done.issuer)).bind(2, std::string_view(done.serial)).run();
+                    n = failed.bind(1, std::string_view(d.issuer)).bind(2, std::string_view(d.serial)).run();
                 }
-                if (n != 1) throw Error(ErrorCode::STORE_NOT_FOUND, "no reserved serial " + done.serial);
-                audit(log, now, done.der.empty() ? "failed" : "issued", done.issuer, done.serial, done.failure);
+                if (n != 1) throw Error(ErrorCode::STORE_NOT_FOUND, "no reserved serial " + d.serial);
+                audit(log, now, d.der.empty() ? "failed" : "issued", d.issuer, d.serial, d.failure);
             }
         });
     }
@@ -205,6 +215,14 @@ private:
 };
 
 }  // namespace
+
+CaRepository::ReserveOutcome CaRepository::reserve_all(std::span<const CertificateRecord> records) {
+    return reserve_all_async(std::vector<CertificateRecord>(records.begin(), records.end())).get();
+}
+
+void CaRepository::finish_all(std::span<const Completion> completions) {
+    finish_all_async(std::vector<Completion>(completions.begin(), completions.end())).get();
+}
 
 void CaRepository::reserve(const CertificateRecord& record) {
     auto r = reserve_all(std::span(&record, 1));

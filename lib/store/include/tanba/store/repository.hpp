@@ -5,6 +5,7 @@
 // Contract: every write is durable when the call returns (or throws). Writes are safe from
 // several threads at once; backends may group concurrent writes into one transaction.
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <optional>
 #include <span>
@@ -56,14 +57,21 @@ class CaRepository {
 public:
     virtual ~CaRepository() = default;
 
+    using ReserveOutcome = std::vector<std::optional<ErrorCode>>;
+
     /// Stores pre-certificate rows (status Reserved) in one durable commit. Per record: nullopt
     /// when reserved, STORE_CONFLICT when the (issuer, serial) pair exists — the caller draws a
-    /// new serial. Other failures throw for the whole batch.
-    virtual std::vector<std::optional<ErrorCode>> reserve_all(std::span<const CertificateRecord> records) = 0;
+    /// new serial. Other failures throw (from get()) for the whole batch. The future is ready
+    /// once the commit is durable; the caller may work meanwhile.
+    virtual std::future<ReserveOutcome> reserve_all_async(std::vector<CertificateRecord> records) = 0;
     /// Records signed certificates (status Issued) or failures (status Failed; the serial is
-    /// never reused), each with its audit entry, in one durable commit. Throws
-    /// STORE_NOT_FOUND (nothing written) when a serial is not reserved.
-    virtual void finish_all(std::span<const Completion> completions) = 0;
+    /// never reused), each with its audit entry, in one durable commit. Throws (from get())
+    /// STORE_NOT_FOUND, nothing written, when a serial is not reserved.
+    virtual std::future<void> finish_all_async(std::vector<Completion> completions) = 0;
+
+    /// Blocking forms of the above.
+    ReserveOutcome reserve_all(std::span<const CertificateRecord> records);
+    void finish_all(std::span<const Completion> completions);
 
     virtual std::optional<CertificateRecord> find(const std::string& issuer, const std::string& serial) = 0;
     /// Newest first.
