@@ -4,11 +4,13 @@
 
 #include <future>
 #include <map>
+#include <mutex>
 
 #include "config.hpp"
 #include "tanba/base/file_io.hpp"
 #include "tanba/store/sqlite_store.hpp"
 #include "tanba/x509/lint.hpp"
+#include "tanba/x509/template.hpp"
 
 namespace tanba::ca {
 namespace fs = std::filesystem;
@@ -33,34 +35,65 @@ struct IssuerContext {
     const x509::Profile& profile;
     const x509::PreparedProfile& prepared;
     const x509::Certificate* issuer;  // null: self-signed
+    const x509::CertificateTemplate* tmpl;  // null: built with OpenSSL objects (self-signed roots)
     const keys::Signer& signer;
     store::CaRepository& repo;
     const std::string& issuer_id;
     const Clock& clock;
 };
 
-// One request on its way through the pipeline.
+// One request on its way through the pipeline: its TBS either as DER from the template, or
+// (roots) as an OpenSSL object.
 struct Item {
+    x509::TemplateFields fields;
+    Bytes tbs_der;
     std::optional<x509::Tbs> tbs;
     store::CertificateRecord record;
     std::optional<Error> error;
     std::optional<x509::Certificate> certificate;
+
+    bool ready() const { return !error && (!tbs_der.empty() || tbs); }
 };
+
+void set_serial(const IssuerContext& ctx, Item& item, Bytes serial) {
+    item.record.serial = to_hex(serial);
+    if (ctx.tmpl) {
+        item.fields.serial = std::move(serial);
+        item.tbs_der = ctx.tmpl->tbs(item.fields);
+    } else {
+        x509::set_serial(*item.tbs, serial);
+    }
+}
+
+x509::Certificate sign_item(const IssuerContext& ctx, Item& item) {
+    if (ctx.tmpl) return ctx.tmpl->sign(item.tbs_der, ctx.signer);
+    return x509::sign_tbs(std::move(*item.tbs), ctx.signer);
+}
 
 // Subject rules → TBS → lints → the record to reserve. Failures stay with the item.
 Item draft(const IssuerContext& ctx, const X509_NAME* subject, const EVP_PKEY* public_key,
            const X509_PUBKEY* public_key_info, std::vector<ossl::Extension> extra) {
     Item item;
     try {
-        x509::check_subject(subject, ctx.profile);
         const auto now = ctx.clock.now();
         auto [nb, na] = x509::validity_for(ctx.profile, now, ctx.issuer);
-        x509::TbsRequest req{subject, public_key, public_key_info, x509::random_serial(now), nb, na, std::move(extra)};
-        item.tbs.emplace(x509::build_tbs(ctx.prepared, req, {ctx.issuer}));
-        x509::require_clean(*item.tbs, ctx.profile, ctx.issuer);
+        Bytes serial = x509::random_serial(now);
+        if (ctx.tmpl) {
+            item.fields = x509::fields_from(subject, public_key_info, extra);
+            item.fields.serial = serial;
+            item.fields.not_before = nb;
+            item.fields.not_after = na;
+            x509::require_clean_fields(item.fields, subject, ctx.profile, *ctx.issuer);
+            item.tbs_der = ctx.tmpl->tbs(item.fields);
+        } else {
+            x509::check_subject(subject, ctx.profile);
+            x509::TbsRequest req{subject, public_key, public_key_info, serial, nb, na, std::move(extra)};
+            item.tbs.emplace(x509::build_tbs(ctx.prepared, req, {ctx.issuer}));
+            x509::require_clean(*item.tbs, ctx.profile, ctx.issuer);
+        }
         auto& rec = item.record;
         rec.issuer = ctx.issuer_id;
-        rec.serial = to_hex(req.serial);
+        rec.serial = to_hex(serial);
         rec.profile = ctx.profile.name;
         rec.subject = x509::to_text(subject);
         auto id = x509::identity_from_name(subject);
@@ -71,6 +104,7 @@ Item draft(const IssuerContext& ctx, const X509_NAME* subject, const EVP_PKEY* p
     } catch (const Error& e) {
         item.error = e;
         item.tbs.reset();
+        item.tbs_der.clear();
     }
     return item;
 }
@@ -107,9 +141,7 @@ void complete_reservation(const IssuerContext& ctx, Reservation r) {
                 r.items[i]->error = Error(ErrorCode::CA_SERIAL_EXHAUSTED, r.items[i]->record.serial);
                 continue;
             }
-            Bytes serial = x509::random_serial(ctx.clock.now());
-            x509::set_serial(*r.items[i]->tbs, serial);
-            r.items[i]->record.serial = to_hex(serial);
+            set_serial(ctx, *r.items[i], x509::random_serial(ctx.clock.now()));
             again.push_back(r.items[i]);
         }
         if (again.empty()) return;
@@ -121,15 +153,16 @@ void complete_reservation(const IssuerContext& ctx, Reservation r) {
 std::vector<store::Completion> sign_items(const IssuerContext& ctx, std::span<Item> items) {
     std::vector<store::Completion> done;
     for (auto& it : items) {
-        if (!it.tbs || it.error) continue;
+        if (!it.ready()) continue;
         try {
-            it.certificate.emplace(x509::sign_tbs(std::move(*it.tbs), ctx.signer));
+            it.certificate.emplace(sign_item(ctx, it));
             done.push_back({it.record.issuer, it.record.serial, it.certificate->der(), ""});
         } catch (const Error& e) {
             it.error = e;
             done.push_back({it.record.issuer, it.record.serial, {}, e.what()});
         }
         it.tbs.reset();
+        it.tbs_der.clear();
     }
     return done;
 }
@@ -178,6 +211,8 @@ struct CertificateAuthority::State {
     std::unique_ptr<store::CaRepository> repo;
     std::unique_ptr<keys::Signer> signer;
     std::string issuer_id;
+    std::mutex templates_mutex;
+    std::map<std::string, std::unique_ptr<x509::CertificateTemplate>, std::less<>> templates;  // per profile, once unlocked
 };
 
 CertificateAuthority::CertificateAuthority(std::unique_ptr<State> s) : s_(std::move(s)) {}
@@ -194,7 +229,7 @@ CertificateAuthority CertificateAuthority::open(const fs::path& dir, const Clock
                                                        : x509::ProfileSet::builtin();
     auto repo = store::open_sqlite(dir / "ca.db", store::OpenMode::MustExist, clock);
     auto s = std::unique_ptr<State>(new State{dir, std::move(config), clock, std::move(chain), std::move(profiles),
-                                              {}, std::move(repo), nullptr, {}});
+                                              {}, std::move(repo), nullptr, {}, {}, {}});
     auto urls = s->config.urls();
     for (const auto& name : s->profiles.names())
         s->prepared.emplace(name, x509::prepare_profile(s->profiles.get(name), urls));
@@ -243,7 +278,7 @@ CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::u
                 throw Error(ErrorCode::PROFILE_INVALID, profile_name + " is not a root-ca profile");
             auto prepared = x509::prepare_profile(profile, {});
             std::string issuer_id = to_hex(x509::key_identifier(key->public_key()));
-            IssuerContext ctx{profile, prepared, nullptr, *key, *repo, issuer_id, clock};
+            IssuerContext ctx{profile, prepared, nullptr, nullptr, *key, *repo, issuer_id, clock};
             std::vector<Item> items(1);
             issue_items(ctx, {std::span(items)}, [&](std::size_t) { items[0] = draft(ctx, name.get(), key->public_key(), nullptr, {}); });
             if (items.front().error) throw *items.front().error;
@@ -269,6 +304,8 @@ void CertificateAuthority::unlock(const KeyLoader& loader) {
     auto signer = loader(s_->dir, s_->config.key);
     if (!keys::same_public_key(signer->public_key(), certificate().public_key()))
         throw Error(ErrorCode::KEY_MISMATCH, signer->describe() + " is not the key of " + s_->dir.string() + "/ca.pem");
+    std::lock_guard lock(s_->templates_mutex);
+    s_->templates.clear();  // they hold the signer's signature algorithm
     s_->signer = std::move(signer);
 }
 
@@ -293,8 +330,15 @@ std::vector<IssueResult> CertificateAuthority::issue_batch(const std::string& pr
     const auto& profile = s_->profiles.get(profile_name);
     if (profile.kind == x509::ProfileKind::RootCa)
         throw Error(ErrorCode::CSR_POLICY, "a root-ca profile is only for a CA's own certificate");
-    IssuerContext ctx{profile, s_->prepared.find(profile_name)->second, &certificate(), *s_->signer, *s_->repo,
-                      s_->issuer_id, s_->clock};
+    const auto& prepared = s_->prepared.find(profile_name)->second;
+    const x509::CertificateTemplate* tmpl = nullptr;
+    {
+        std::lock_guard lock(s_->templates_mutex);
+        auto& t = s_->templates[profile_name];
+        if (!t) t = std::make_unique<x509::CertificateTemplate>(prepared, certificate(), *s_->signer);
+        tmpl = t.get();
+    }
+    IssuerContext ctx{profile, prepared, &certificate(), tmpl, *s_->signer, *s_->repo, s_->issuer_id, s_->clock};
     std::vector<Item> items(csrs.size());
     std::vector<std::span<Item>> chunks;
     for (std::size_t from = 0; from < csrs.size(); from += kChunk)

@@ -11,8 +11,21 @@ namespace tanba::x509 {
 
 Certificate Certificate::from_der(ByteView der) {
     ossl::clear_errors();
-    auto c = ossl::cert_from_der(der);
-    return Certificate(Bytes(der.begin(), der.end()), std::move(c));
+    auto state = std::make_shared<State>();
+    state->der.assign(der.begin(), der.end());
+    std::call_once(state->parsed, [&] { state->cert = ossl::cert_from_der(state->der); });
+    return Certificate(std::move(state));
+}
+
+Certificate Certificate::from_trusted_der(Bytes der) {
+    auto state = std::make_shared<State>();
+    state->der = std::move(der);
+    return Certificate(std::move(state));
+}
+
+X509* Certificate::get() const {
+    std::call_once(state_->parsed, [this] { state_->cert = ossl::cert_from_der(state_->der); });
+    return state_->cert.get();
 }
 
 std::vector<Certificate> Certificate::load_all(ByteView data) {
@@ -27,13 +40,15 @@ std::vector<Certificate> Certificate::load_all(ByteView data) {
 }
 
 Certificate Certificate::adopt(ossl::Cert cert) {
-    Bytes der = ossl::cert_to_der(cert.get());
-    return Certificate(std::move(der), std::move(cert));
+    auto state = std::make_shared<State>();
+    state->der = ossl::cert_to_der(cert.get());
+    std::call_once(state->parsed, [&] { state->cert = std::move(cert); });
+    return Certificate(std::move(state));
 }
 
 Certificate Certificate::load(ByteView data) { return std::move(load_all(data).front()); }
 
-std::string Certificate::pem() const { return ossl::to_pem(der_, "CERTIFICATE"); }
+std::string Certificate::pem() const { return ossl::to_pem(state_->der, "CERTIFICATE"); }
 
 const EVP_PKEY* Certificate::public_key() const {
     const EVP_PKEY* k = X509_get0_pubkey(get());
@@ -61,7 +76,7 @@ bool Certificate::self_signed() const {
 
 std::string Certificate::subject_text() const { return to_text(X509_get_subject_name(get())); }
 std::string Certificate::issuer_text() const { return to_text(X509_get_issuer_name(get())); }
-std::string Certificate::sha256_fingerprint() const { return to_hex(ossl::sha256(der_)); }
+std::string Certificate::sha256_fingerprint() const { return to_hex(ossl::sha256(state_->der)); }
 
 std::string_view to_string(IdentifierStatus s) {
     switch (s) {

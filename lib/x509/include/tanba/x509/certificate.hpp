@@ -1,6 +1,7 @@
 #pragma once
 // An immutable parsed certificate that keeps its DER, and the identity view of it.
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,11 +24,13 @@ public:
     static Certificate load(ByteView data);
     /// Takes a certificate built in this process (no re-parse); its DER is encoded once.
     static Certificate adopt(ossl::Cert cert);
+    /// DER this process assembled and signed itself: parsed only when first needed.
+    static Certificate from_trusted_der(Bytes der);
 
-    const Bytes& der() const { return der_; }
+    const Bytes& der() const { return state_->der; }
     std::string pem() const;
-    /// Borrowed handle; valid as long as this object.
-    X509* get() const { return cert_.get(); }
+    /// Borrowed handle; valid as long as this object. Parses on first use (trusted DER).
+    X509* get() const;
 
     /// The subject's public key, or nullptr when OpenSSL cannot load it (GOST keys).
     const EVP_PKEY* public_key() const;
@@ -44,9 +47,13 @@ public:
     std::string sha256_fingerprint() const;   // lower-case hex
 
 private:
-    Certificate(Bytes der, ossl::Cert cert) : der_(std::move(der)), cert_(std::move(cert)) {}
-    Bytes der_;
-    std::shared_ptr<X509> cert_;
+    struct State {
+        Bytes der;
+        mutable std::once_flag parsed;
+        mutable ossl::Cert cert;
+    };
+    explicit Certificate(std::shared_ptr<State> state) : state_(std::move(state)) {}
+    std::shared_ptr<State> state_;
 };
 
 enum class IdentifierStatus { Absent, Valid, Invalid };
