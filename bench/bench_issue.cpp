@@ -18,7 +18,7 @@
 
 using namespace tanba;
 using Clock_ = std::chrono::steady_clock;
-constexpr std::size_t kCsrs = 1024;
+constexpr std::size_t kCsrs = 2048;
 
 namespace {
 
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
 
     // Each thread issues batches of kBatch requests: every certificate of a batch is durably
     // stored (group commit) before the call returns.
-    constexpr std::size_t kBatch = 256;
+    constexpr std::size_t kBatch = 512;
     static_assert(kCsrs % kBatch == 0);
     auto cpu_seconds = [] {
         rusage ru{};

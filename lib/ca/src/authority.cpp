@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kSerialAttempts = 5;
-constexpr std::size_t kChunk = 128;  // requests per commit
+constexpr std::size_t kChunk = 256;  // requests per commit
 
 std::vector<x509::Certificate> load_certs(const fs::path& file) {
     return x509::Certificate::load_all(read_file(file));
