@@ -78,12 +78,13 @@ Item draft(const IssuerContext& ctx, const X509_NAME* subject, const EVP_PKEY* p
         const auto now = ctx.clock.now();
         auto [nb, na] = x509::validity_for(ctx.profile, now, ctx.issuer);
         Bytes serial = x509::random_serial(now);
+        const auto id = x509::identity_from_name(subject);
         if (ctx.tmpl) {
             item.fields = x509::fields_from(subject, public_key_info, extra);
             item.fields.serial = serial;
             item.fields.not_before = nb;
             item.fields.not_after = na;
-            x509::require_clean_fields(item.fields, subject, ctx.profile, *ctx.issuer);
+            x509::require_clean_fields(item.fields, id, ctx.profile, *ctx.issuer);
             item.tbs_der = ctx.tmpl->tbs(item.fields);
         } else {
             x509::check_subject(subject, ctx.profile);
@@ -96,7 +97,6 @@ Item draft(const IssuerContext& ctx, const X509_NAME* subject, const EVP_PKEY* p
         rec.serial = to_hex(serial);
         rec.profile = ctx.profile.name;
         rec.subject = x509::to_text(subject);
-        auto id = x509::identity_from_name(subject);
         rec.subject_iin = id.iin;
         rec.subject_bin = id.bin;
         rec.not_before = nb;

@@ -105,7 +105,10 @@ void lint_key(const EVP_PKEY* k, const Profile& p, Findings& f) {
 
 void check_subject(const X509_NAME* subject, const Profile& p) {
     if (X509_NAME_entry_count(subject) == 0) throw Error(ErrorCode::NAME_INVALID, "the subject is empty");
-    auto id = identity_from_name(subject);
+    check_subject(identity_from_name(subject), p);
+}
+
+void check_subject(const SubjectIdentity& id, const Profile& p) {
     if (id.common_name.empty()) throw Error(ErrorCode::NAME_INVALID, "the subject has no common name");
     auto require_id = [](const std::string& value, ident::IdType type, const char* what) {
         if (value.empty()) throw Error(ErrorCode::NAME_INVALID, std::string("profile requires ") + what + " in the subject");

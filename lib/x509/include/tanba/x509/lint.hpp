@@ -23,5 +23,7 @@ void require_clean(const Tbs& tbs, const Profile& profile, const Certificate* is
 /// Checks that a subject carries what the profile's subject rule requires, with valid
 /// identifiers. Throws NAME_INVALID or IDENTIFIER_INVALID (with the identifier's own code).
 void check_subject(const X509_NAME* subject, const Profile& profile);
+/// The same on an identity already read from a (non-empty) subject.
+void check_subject(const SubjectIdentity& identity, const Profile& profile);
 
 }  // namespace tanba::x509

@@ -47,7 +47,7 @@ private:
 /// Checks per-certificate fields against the profile and issuer before anything is stored:
 /// serial (positive, 64..160 bits), validity inside the issuer's, subject rules and identifier
 /// check digits. Throws IDENTIFIER_INVALID, NAME_INVALID or LINT_FAILED.
-void require_clean_fields(const TemplateFields& fields, const X509_NAME* subject, const Profile& profile,
+void require_clean_fields(const TemplateFields& fields, const SubjectIdentity& subject, const Profile& profile,
                           const Certificate& issuer);
 
 }  // namespace tanba::x509
