@@ -4,7 +4,9 @@ namespace tanba::store::sqlite {
 
 Connection::Connection(const std::filesystem::path& file, bool create) {
     sqlite3* raw = nullptr;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    // NOMUTEX: each connection is used by one thread at a time (the writer thread, or readers
+    // under the repository's lock), so SQLite's own per-call mutex is not needed.
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
     db_.reset(raw);
     if (rc != SQLITE_OK) {
