@@ -3,6 +3,7 @@
 #include "tanba/x509/builder.hpp"
 #include "tanba/x509/csr.hpp"
 #include "tanba/x509/lint.hpp"
+#include "tanba/x509/template.hpp"
 #include "test_support.hpp"
 
 using namespace tanba;
@@ -201,4 +202,52 @@ TEST_CASE("builder and lints: a self-signed root, then a leaf; lints catch bad T
     CHECK(info.iin.status == IdentifierStatus::Valid);
     CHECK(info.policies == std::vector<std::string>{"1.2.398.3.3.2.3"});
     CHECK(X509_verify(leaf.get(), X509_get0_pubkey(root.get())) == 1);
+}
+
+TEST_CASE("template issuance produces exactly the certificate the OpenSSL builder does") {
+    // Ed25519 signatures are deterministic, so the two whole certificates must be equal bytes.
+    FixedClock clock(parse_rfc3339("2026-11-22T10:00:00Z"));
+    auto profiles = ProfileSet::builtin();
+    auto ca_key = keys::SoftwareKey::generate(keys::parse_key_spec("ed25519"));
+    SubjectIdentity rid;
+    rid.common_name = "Template Root";
+    auto rname = build_name(rid);
+    auto root_prepared = prepare_profile(profiles.get("root-ca"), {});
+    auto root = sign_tbs(build_tbs(root_prepared, {rname.get(), ca_key.public_key(), nullptr, random_serial(clock.now()),
+                                                    clock.now(), clock.now() + std::chrono::days(3650), {}}, {}),
+                         ca_key);
+
+    const auto& profile = profiles.get("citizen-sign");
+    auto prepared = prepare_profile(profile, {"http://x/crl/t.crl", "http://x/ocsp", "http://x/ca/t.crt"});
+    CertificateTemplate tmpl(prepared, root, ca_key);
+
+    auto citizen_key = keys::SoftwareKey::generate(keys::parse_key_spec("ecdsa-p256"));
+    auto csr = make_request(citizen_key, citizen());
+    auto [nb, na] = validity_for(profile, clock.now(), &root);
+    auto serial = random_serial(clock.now());
+    auto fields = fields_from(csr.subject(), csr.public_key_info(), {});
+    fields.serial = serial;
+    fields.not_before = nb;
+    fields.not_after = na;
+    require_clean_fields(fields, identity_from_name(csr.subject()), profile, root);
+    auto ours = tmpl.sign(tmpl.tbs(fields), ca_key);
+    auto reference = sign_tbs(build_tbs(prepared, {csr.subject(), csr.public_key(), csr.public_key_info(), serial, nb, na, {}},
+                                        {&root}),
+                              ca_key);
+    CHECK(to_hex(ours.der()) == to_hex(reference.der()));
+    CHECK(X509_verify(ours.get(), X509_get0_pubkey(root.get())) == 1);
+    CHECK(describe(ours).iin.status == IdentifierStatus::Valid);
+
+    // Per-certificate checks: a short serial, validity beyond the issuer, a bad IIN.
+    auto bad = fields;
+    bad.serial = Bytes{0x01, 0x02};
+    CHECK(test::error_of([&] { require_clean_fields(bad, identity_from_name(csr.subject()), profile, root); }) ==
+          ErrorCode::LINT_FAILED);
+    bad = fields;
+    bad.not_after = root.not_after() + std::chrono::hours(1);
+    CHECK(test::error_of([&] { require_clean_fields(bad, identity_from_name(csr.subject()), profile, root); }) ==
+          ErrorCode::LINT_FAILED);
+    auto bad_id = identity_from_name(csr.subject());
+    bad_id.iin = "871008401428";
+    CHECK(test::error_of([&] { require_clean_fields(fields, bad_id, profile, root); }) == ErrorCode::IDENTIFIER_INVALID);
 }
