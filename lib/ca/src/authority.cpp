@@ -276,6 +276,7 @@ CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::u
             const auto& profile = profiles.get(profile_name);
             if (profile.kind != x509::ProfileKind::RootCa)
                 throw Error(ErrorCode::PROFILE_INVALID, profile_name + " is not a root-ca profile");
+            profile.require_allowed(key->spec());
             auto prepared = x509::prepare_profile(profile, {});
             std::string issuer_id = to_hex(x509::key_identifier(key->public_key()));
             IssuerContext ctx{profile, prepared, nullptr, nullptr, *key, *repo, issuer_id, clock};
@@ -347,9 +348,7 @@ std::vector<IssueResult> CertificateAuthority::issue_batch(const std::string& pr
         for (std::size_t i = k * kChunk; i < k * kChunk + chunks[k].size(); ++i) {
             try {
                 csrs[i].verify_proof_of_possession();
-                auto spec = csrs[i].key_spec();
-                if (!profile.allows(spec))
-                    throw Error(ErrorCode::CSR_POLICY, keys::to_string(spec) + " keys are not allowed by profile " + profile.name);
+                profile.require_allowed(csrs[i].key_spec());
                 items[i] = draft(ctx, csrs[i].subject(), csrs[i].public_key(), csrs[i].public_key_info(),
                                  x509::allowed_request_extensions(ctx.prepared, csrs[i]));
             } catch (const Error& e) {

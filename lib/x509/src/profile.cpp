@@ -101,6 +101,14 @@ bool Profile::allows(const keys::KeySpec& spec) const {
     });
 }
 
+void Profile::require_allowed(const keys::KeySpec& spec) const {
+    if (allows(spec)) return;
+    std::string allowed;
+    for (const auto& k : allowed_keys) allowed += (allowed.empty() ? "" : ", ") + keys::to_string(k);
+    throw Error(ErrorCode::CSR_POLICY,
+                keys::to_string(spec) + " keys are not allowed by profile " + name + " (allowed: " + allowed + ")");
+}
+
 Profile parse_profile(std::string_view text, const std::string& origin) {
     toml::table t;
     try {

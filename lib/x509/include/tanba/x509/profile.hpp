@@ -43,6 +43,8 @@ struct Profile {
 
     bool is_ca() const { return kind != ProfileKind::EndEntity; }
     bool allows(const keys::KeySpec& spec) const;
+    /// CSR_POLICY naming the allowed key types, unless the profile allows spec.
+    void require_allowed(const keys::KeySpec& spec) const;
 };
 
 /// Parses one profile. Unknown keys, unknown usage names and bad OIDs are PROFILE_INVALID
