@@ -34,79 +34,84 @@ std::string pem_of(const std::vector<x509::Certificate>& certs) {
 struct IssuerContext {
     const x509::Profile& profile;
     const x509::PreparedProfile& prepared;
-    const x509::Certificate* issuer;  // null: self-signed
-    const x509::CertificateTemplate* tmpl;  // null: built with OpenSSL objects (self-signed roots)
+    const x509::CertificateTemplate& tmpl;
+    const x509::Certificate& issuer;
     const keys::Signer& signer;
     store::CaRepository& repo;
     const std::string& issuer_id;
     const Clock& clock;
 };
 
-// One request on its way through the pipeline: its TBS either as DER from the template, or
-// (roots) as an OpenSSL object.
+// The store's row for a certificate about to be signed.
+store::CertificateRecord record_for(const std::string& issuer_id, const x509::Profile& profile, const X509_NAME* subject,
+                                    const x509::SubjectIdentity& id, ByteView serial, TimePoint nb, TimePoint na) {
+    store::CertificateRecord rec;
+    rec.issuer = issuer_id;
+    rec.serial = to_hex(serial);
+    rec.profile = profile.name;
+    rec.subject = x509::to_text(subject);
+    rec.subject_iin = id.iin;
+    rec.subject_bin = id.bin;
+    rec.not_before = nb;
+    rec.not_after = na;
+    return rec;
+}
+
+// One request on its way through the pipeline.
 struct Item {
     x509::TemplateFields fields;
-    Bytes tbs_der;
-    std::optional<x509::Tbs> tbs;
+    Bytes tbs;  // DER, empty once signed or failed
     store::CertificateRecord record;
     std::optional<Error> error;
     std::optional<x509::Certificate> certificate;
-
-    bool ready() const { return !error && (!tbs_der.empty() || tbs); }
 };
 
 void set_serial(const IssuerContext& ctx, Item& item, Bytes serial) {
     item.record.serial = to_hex(serial);
-    if (ctx.tmpl) {
-        item.fields.serial = std::move(serial);
-        item.tbs_der = ctx.tmpl->tbs(item.fields);
-    } else {
-        x509::set_serial(*item.tbs, serial);
-    }
+    item.fields.serial = std::move(serial);
+    item.tbs = ctx.tmpl.tbs(item.fields);
 }
 
-x509::Certificate sign_item(const IssuerContext& ctx, Item& item) {
-    if (ctx.tmpl) return ctx.tmpl->sign(item.tbs_der, ctx.signer);
-    return x509::sign_tbs(std::move(*item.tbs), ctx.signer);
-}
-
-// Subject rules → TBS → lints → the record to reserve. Failures stay with the item.
-Item draft(const IssuerContext& ctx, const X509_NAME* subject, const EVP_PKEY* public_key,
-           const X509_PUBKEY* public_key_info, std::vector<ossl::Extension> extra) {
+// Proof of possession → key policy → fields checked → TBS → the record to reserve.
+// Failures stay with the item.
+Item draft(const IssuerContext& ctx, const x509::CertificateRequest& csr) {
     Item item;
     try {
+        csr.verify_proof_of_possession();
+        ctx.profile.require_allowed(csr.key_spec());
         const auto now = ctx.clock.now();
-        auto [nb, na] = x509::validity_for(ctx.profile, now, ctx.issuer);
-        Bytes serial = x509::random_serial(now);
-        const auto id = x509::identity_from_name(subject);
-        if (ctx.tmpl) {
-            item.fields = x509::fields_from(subject, public_key_info, extra);
-            item.fields.serial = serial;
-            item.fields.not_before = nb;
-            item.fields.not_after = na;
-            x509::require_clean_fields(item.fields, id, ctx.profile, *ctx.issuer);
-            item.tbs_der = ctx.tmpl->tbs(item.fields);
-        } else {
-            x509::check_subject(subject, ctx.profile);
-            x509::TbsRequest req{subject, public_key, public_key_info, serial, nb, na, std::move(extra)};
-            item.tbs.emplace(x509::build_tbs(ctx.prepared, req, {ctx.issuer}));
-            x509::require_clean(*item.tbs, ctx.profile, ctx.issuer);
-        }
-        auto& rec = item.record;
-        rec.issuer = ctx.issuer_id;
-        rec.serial = to_hex(serial);
-        rec.profile = ctx.profile.name;
-        rec.subject = x509::to_text(subject);
-        rec.subject_iin = id.iin;
-        rec.subject_bin = id.bin;
-        rec.not_before = nb;
-        rec.not_after = na;
+        auto [nb, na] = x509::validity_for(ctx.profile, now, &ctx.issuer);
+        const auto id = x509::identity_from_name(csr.subject());
+        item.fields = x509::fields_from(csr.subject(), csr.public_key_info(), x509::allowed_request_extensions(ctx.prepared, csr));
+        item.fields.serial = x509::random_serial(now);
+        item.fields.not_before = nb;
+        item.fields.not_after = na;
+        x509::require_clean_fields(item.fields, id, ctx.profile, ctx.issuer);
+        item.tbs = ctx.tmpl.tbs(item.fields);
+        item.record = record_for(ctx.issuer_id, ctx.profile, csr.subject(), id, item.fields.serial, nb, na);
     } catch (const Error& e) {
         item.error = e;
-        item.tbs.reset();
-        item.tbs_der.clear();
+        item.tbs.clear();
     }
     return item;
+}
+
+// A self-signed root: built with OpenSSL objects and linted whole, reserved, signed, stored.
+x509::Certificate issue_root(const x509::Profile& profile, const X509_NAME* subject, const keys::Signer& key,
+                             store::CaRepository& repo, const Clock& clock) {
+    profile.require_allowed(key.spec());
+    const auto prepared = x509::prepare_profile(profile, {});
+    const auto now = clock.now();
+    auto [nb, na] = x509::validity_for(profile, now, nullptr);
+    const Bytes serial = x509::random_serial(now);
+    auto tbs = x509::build_tbs(prepared, {subject, key.public_key(), nullptr, serial, nb, na, {}}, {});
+    x509::require_clean(tbs, profile, nullptr);
+    auto rec = record_for(to_hex(x509::key_identifier(key.public_key())), profile, subject,
+                          x509::identity_from_name(subject), serial, nb, na);
+    repo.reserve(rec);  // a new database: nothing to collide with
+    auto cert = x509::sign_tbs(std::move(tbs), key);
+    repo.complete(rec.issuer, rec.serial, cert.der());
+    return cert;
 }
 
 // Serial reservations in flight for some drafted items.
@@ -153,32 +158,32 @@ void complete_reservation(const IssuerContext& ctx, Reservation r) {
 std::vector<store::Completion> sign_items(const IssuerContext& ctx, std::span<Item> items) {
     std::vector<store::Completion> done;
     for (auto& it : items) {
-        if (!it.ready()) continue;
+        if (it.error || it.tbs.empty()) continue;
         try {
-            it.certificate.emplace(sign_item(ctx, it));
+            it.certificate.emplace(ctx.tmpl.sign(it.tbs, ctx.signer));
             done.push_back({it.record.issuer, it.record.serial, it.certificate->der(), ""});
         } catch (const Error& e) {
             it.error = e;
             done.push_back({it.record.issuer, it.record.serial, {}, e.what()});
         }
-        it.tbs.reset();
-        it.tbs_der.clear();
+        it.tbs.clear();
     }
     return done;
 }
 
-// Reserve → sign → store, for drafted items cut into chunks: chunk k's reservation commits
+// Draft → reserve → sign → store, in chunks of kChunk requests: chunk k's reservations commit
 // while chunk k+1 is drafted, and chunk k's certificates commit while chunk k+1 is signed.
 // Nothing is signed before its serial is durably reserved; this returns only once every
 // certificate is durably stored.
-void issue_items(const IssuerContext& ctx, std::vector<std::span<Item>> chunks,
-                 const std::function<void(std::size_t chunk)>& draft_chunk) {
+void issue_items(const IssuerContext& ctx, std::span<const x509::CertificateRequest> csrs, std::span<Item> items) {
+    std::vector<std::span<Item>> chunks;
     std::vector<Reservation> reserving;
     std::vector<std::future<void>> finishing;
     try {
-        for (std::size_t k = 0; k < chunks.size(); ++k) {
-            draft_chunk(k);
-            reserving.push_back(start_reservation(ctx, chunks[k]));
+        for (std::size_t from = 0; from < csrs.size(); from += kChunk) {
+            chunks.push_back(items.subspan(from, std::min(kChunk, csrs.size() - from)));
+            for (std::size_t i = 0; i < chunks.back().size(); ++i) chunks.back()[i] = draft(ctx, csrs[from + i]);
+            reserving.push_back(start_reservation(ctx, chunks.back()));
         }
         for (std::size_t k = 0; k < chunks.size(); ++k) {
             complete_reservation(ctx, std::move(reserving[k]));
@@ -276,14 +281,7 @@ CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::u
             const auto& profile = profiles.get(profile_name);
             if (profile.kind != x509::ProfileKind::RootCa)
                 throw Error(ErrorCode::PROFILE_INVALID, profile_name + " is not a root-ca profile");
-            profile.require_allowed(key->spec());
-            auto prepared = x509::prepare_profile(profile, {});
-            std::string issuer_id = to_hex(x509::key_identifier(key->public_key()));
-            IssuerContext ctx{profile, prepared, nullptr, nullptr, *key, *repo, issuer_id, clock};
-            std::vector<Item> items(1);
-            issue_items(ctx, {std::span(items)}, [&](std::size_t) { items[0] = draft(ctx, name.get(), key->public_key(), nullptr, {}); });
-            if (items.front().error) throw *items.front().error;
-            chain.push_back(std::move(*items.front().certificate));
+            chain.push_back(issue_root(profile, name.get(), *key, *repo, clock));
         }
         repo.reset();
         write_file(stage / "ca.key", as_bytes(key_pem), FileMode::Private, Overwrite::Refuse);
@@ -339,23 +337,9 @@ std::vector<IssueResult> CertificateAuthority::issue_batch(const std::string& pr
         if (!t) t = std::make_unique<x509::CertificateTemplate>(prepared, certificate(), *s_->signer);
         tmpl = t.get();
     }
-    IssuerContext ctx{profile, prepared, &certificate(), tmpl, *s_->signer, *s_->repo, s_->issuer_id, s_->clock};
+    IssuerContext ctx{profile, prepared, *tmpl, certificate(), *s_->signer, *s_->repo, s_->issuer_id, s_->clock};
     std::vector<Item> items(csrs.size());
-    std::vector<std::span<Item>> chunks;
-    for (std::size_t from = 0; from < csrs.size(); from += kChunk)
-        chunks.push_back(std::span(items).subspan(from, std::min(kChunk, csrs.size() - from)));
-    issue_items(ctx, chunks, [&](std::size_t k) {
-        for (std::size_t i = k * kChunk; i < k * kChunk + chunks[k].size(); ++i) {
-            try {
-                csrs[i].verify_proof_of_possession();
-                profile.require_allowed(csrs[i].key_spec());
-                items[i] = draft(ctx, csrs[i].subject(), csrs[i].public_key(), csrs[i].public_key_info(),
-                                 x509::allowed_request_extensions(ctx.prepared, csrs[i]));
-            } catch (const Error& e) {
-                items[i].error = e;
-            }
-        }
-    });
+    issue_items(ctx, csrs, items);
     std::vector<IssueResult> out;
     out.reserve(items.size());
     for (auto& it : items) out.push_back({std::move(it.certificate), std::move(it.error)});
