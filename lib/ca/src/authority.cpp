@@ -104,7 +104,7 @@ x509::Certificate issue_root(const x509::Profile& profile, const X509_NAME* subj
     const auto now = clock.now();
     auto [nb, na] = x509::validity_for(profile, now, nullptr);
     const Bytes serial = x509::random_serial(now);
-    auto tbs = x509::build_tbs(prepared, {subject, key.public_key(), nullptr, serial, nb, na, {}}, {});
+    auto tbs = x509::build_tbs(prepared, {subject, key.public_key(), serial, nb, na, {}}, {});
     x509::require_clean(tbs, profile, nullptr);
     auto rec = record_for(to_hex(x509::key_identifier(key.public_key())), profile, subject,
                           x509::identity_from_name(subject), serial, nb, na);
@@ -238,7 +238,7 @@ CertificateAuthority CertificateAuthority::open(const fs::path& dir, const Clock
     auto urls = s->config.urls();
     for (const auto& name : s->profiles.names())
         s->prepared.emplace(name, x509::prepare_profile(s->profiles.get(name), urls));
-    s->issuer_id = to_hex(x509::key_identifier(X509_get_X509_PUBKEY(s->chain.front().get())));
+    s->issuer_id = to_hex(x509::key_identifier(s->chain.front()));
     return CertificateAuthority(std::move(s));
 }
 

@@ -45,6 +45,11 @@ Bytes key_identifier(const EVP_PKEY* key) {
     return key_identifier(pub.get());
 }
 
+Bytes key_identifier(const Certificate& cert) {
+    if (const ASN1_OCTET_STRING* id = X509_get0_subject_key_id(cert.get())) return Bytes(id->data, id->data + id->length);
+    return key_identifier(X509_get_X509_PUBKEY(cert.get()));
+}
+
 namespace {
 
 ossl::Extension ski_ext(ByteView id) {
@@ -58,25 +63,6 @@ ossl::Extension aki_ext(ByteView id) {
     aki->keyid = ASN1_OCTET_STRING_new();
     ASN1_OCTET_STRING_set(aki->keyid, id.data(), static_cast<int>(id.size()));
     return ossl::Extension(X509V3_EXT_i2d(NID_authority_key_identifier, 0, aki.get()));
-}
-
-// Copies an encoded SubjectPublicKeyInfo into the certificate without re-encoding the key.
-void copy_spki(X509* x, const X509_PUBKEY* from) {
-    ASN1_OBJECT* alg = nullptr;
-    const unsigned char* bits = nullptr;
-    int len = 0;
-    X509_ALGOR* algor = nullptr;
-    X509_PUBKEY_get0_param(&alg, &bits, &len, &algor, from);
-    const ASN1_OBJECT* obj = nullptr;
-    int ptype = V_ASN1_UNDEF;
-    const void* pval = nullptr;
-    X509_ALGOR_get0(&obj, &ptype, &pval, algor);
-    void* param = nullptr;
-    if (ptype == V_ASN1_OBJECT) param = OBJ_dup(static_cast<const ASN1_OBJECT*>(pval));
-    else if (ptype != V_ASN1_UNDEF && ptype != V_ASN1_NULL) param = ASN1_STRING_dup(static_cast<const ASN1_STRING*>(pval));
-    auto* enc = static_cast<unsigned char*>(OPENSSL_memdup(bits, static_cast<std::size_t>(len)));
-    ossl::check(enc && X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), OBJ_dup(alg), ptype, param, enc, len) == 1,
-                ErrorCode::CRYPTO_FAILURE, "copying public key");
 }
 
 }  // namespace
@@ -149,10 +135,9 @@ Tbs build_tbs(const PreparedProfile& prepared, const TbsRequest& r, IssuerRef is
     const X509_NAME* issuer_name = issuer.certificate ? X509_get_subject_name(issuer.certificate->get()) : r.subject;
     ossl::check(X509_set_version(x.get(), X509_VERSION_3) == 1 && X509_set_serialNumber(x.get(), serial.get()) == 1 &&
                     X509_set_subject_name(x.get(), r.subject) == 1 && X509_set_issuer_name(x.get(), issuer_name) == 1 &&
-                    X509_set1_notBefore(x.get(), nb.get()) == 1 && X509_set1_notAfter(x.get(), na.get()) == 1,
+                    X509_set1_notBefore(x.get(), nb.get()) == 1 && X509_set1_notAfter(x.get(), na.get()) == 1 &&
+                    X509_set_pubkey(x.get(), const_cast<EVP_PKEY*>(r.public_key)) == 1,
                 ErrorCode::CRYPTO_FAILURE, "building certificate");
-    if (r.public_key_info) copy_spki(x.get(), r.public_key_info);
-    else ossl::check(X509_set_pubkey(x.get(), const_cast<EVP_PKEY*>(r.public_key)) == 1, ErrorCode::CRYPTO_FAILURE, "public key");
     for (const auto& e : prepared.extensions)
         ossl::check(X509_add_ext(x.get(), e.get(), -1) == 1, ErrorCode::CRYPTO_FAILURE, "adding extension");
     for (const auto& e : r.extra_extensions)
@@ -160,16 +145,9 @@ Tbs build_tbs(const PreparedProfile& prepared, const TbsRequest& r, IssuerRef is
     Bytes ski = key_identifier(X509_get_X509_PUBKEY(x.get()));
     auto ski_e = ski_ext(ski);
     ossl::check(ski_e && X509_add_ext(x.get(), ski_e.get(), -1) == 1, ErrorCode::CRYPTO_FAILURE, "subject key id");
-    Bytes aki;
-    if (issuer.certificate) {
-        const ASN1_OCTET_STRING* id = X509_get0_subject_key_id(issuer.certificate->get());
-        aki = id ? Bytes(id->data, id->data + id->length) : key_identifier(X509_get_X509_PUBKEY(issuer.certificate->get()));
-    } else {
-        aki = ski;
-    }
-    auto aki_e = aki_ext(aki);
+    auto aki_e = aki_ext(issuer.certificate ? key_identifier(*issuer.certificate) : ski);
     ossl::check(aki_e && X509_add_ext(x.get(), aki_e.get(), -1) == 1, ErrorCode::CRYPTO_FAILURE, "authority key id");
-    return Tbs(std::move(x), r.public_key);
+    return Tbs(std::move(x));
 }
 
 void set_serial(Tbs& tbs, ByteView serial) {

@@ -85,7 +85,8 @@ void lint_duplicates(X509* x, Findings& f) {
     }
 }
 
-void lint_key(const EVP_PKEY* k, const Profile& p, Findings& f) {
+void lint_key(X509* x, const Profile& p, Findings& f) {
+    const EVP_PKEY* k = X509_get0_pubkey(x);
     if (!k) {
         ossl::clear_errors();
         add(f, "e_key_unreadable", "public key cannot be read");
@@ -147,7 +148,7 @@ std::vector<LintFinding> lint(const Tbs& tbs, const Profile& p, const Certificat
     lint_validity(x, issuer, f);
     lint_extensions(x, p, issuer, f);
     lint_duplicates(x, f);
-    lint_key(tbs.subject_key(), p, f);
+    lint_key(x, p, f);
     ossl::clear_errors();
     return f;
 }

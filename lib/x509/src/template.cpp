@@ -51,8 +51,8 @@ CertificateTemplate::CertificateTemplate(const PreparedProfile& prepared, const 
     // place: lints see the profile's fixed part as it will be issued, and the signature gives
     // the signer's AlgorithmIdentifier.
     const X509_NAME* sample_subject = X509_get_subject_name(issuer.get());
-    TbsRequest sample{sample_subject, issuer.public_key(), X509_get_X509_PUBKEY(issuer.get()),
-                      random_serial(issuer.not_before()), issuer.not_before(), issuer.not_after(), {}};
+    TbsRequest sample{sample_subject, issuer.public_key(), random_serial(issuer.not_before()), issuer.not_before(),
+                      issuer.not_after(), {}};
     auto tbs = build_tbs(prepared, sample, {&issuer});
     std::vector<std::string> problems;
     for (const auto& f : lint(tbs, *prepared.profile, &issuer)) {
@@ -73,9 +73,7 @@ CertificateTemplate::CertificateTemplate(const PreparedProfile& prepared, const 
         auto d = extension_der(e.get());
         fixed_extensions_.insert(fixed_extensions_.end(), d.begin(), d.end());
     }
-    const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(issuer.get());
-    Bytes issuer_key_id = ski ? Bytes(ski->data, ski->data + ski->length) : key_identifier(X509_get_X509_PUBKEY(issuer.get()));
-    authority_key_id_ = key_id_extension(kAkiOid, der::tlv(0x30, der::tlv(0x80, issuer_key_id)));
+    authority_key_id_ = key_id_extension(kAkiOid, der::tlv(0x30, der::tlv(0x80, key_identifier(issuer))));
 }
 
 Bytes CertificateTemplate::tbs(const TemplateFields& f) const {

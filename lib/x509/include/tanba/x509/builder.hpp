@@ -38,14 +38,13 @@ Bytes random_serial(TimePoint now);
 Bytes key_identifier(const X509_PUBKEY* key);
 /// The same for a key object (encodes it first: slower).
 Bytes key_identifier(const EVP_PKEY* key);
+/// A certificate's key identifier: its subjectKeyIdentifier extension, else computed as above.
+Bytes key_identifier(const Certificate& cert);
 
 /// What varies per certificate.
 struct TbsRequest {
     const X509_NAME* subject = nullptr;
     const EVP_PKEY* public_key = nullptr;
-    /// The same key already encoded (e.g. a CSR's), copied as is; when null, public_key is
-    /// encoded (OpenSSL 3's encoders make that the slow path).
-    const X509_PUBKEY* public_key_info = nullptr;
     Bytes serial;
     TimePoint not_before;
     TimePoint not_after;
@@ -58,17 +57,15 @@ struct IssuerRef {
     const Certificate* certificate = nullptr;
 };
 
-/// An unsigned certificate, and the subject key it was built for (borrowed). Move-only.
+/// An unsigned certificate. Move-only.
 class Tbs {
 public:
-    Tbs(ossl::Cert cert, const EVP_PKEY* subject_key) : cert_(std::move(cert)), subject_key_(subject_key) {}
+    explicit Tbs(ossl::Cert cert) : cert_(std::move(cert)) {}
     X509* get() const { return cert_.get(); }
-    const EVP_PKEY* subject_key() const { return subject_key_; }
     ossl::Cert release() { return std::move(cert_); }
 
 private:
     ossl::Cert cert_;
-    const EVP_PKEY* subject_key_;
 };
 
 /// Assembles the TBS. Throws CRYPTO_FAILURE, NAME_INVALID.
