@@ -27,8 +27,6 @@ public:
     /// Queues work for the next batch. The future becomes ready once that batch is durably
     /// committed, or holds what work threw (its savepoint rolled back) or the commit's failure.
     std::future<void> submit(Work work);
-    /// submit(work).get()
-    void run(Work work) { submit(std::move(work)).get(); }
 
 private:
     struct Pending {

@@ -150,11 +150,6 @@ Tbs build_tbs(const PreparedProfile& prepared, const TbsRequest& r, IssuerRef is
     return Tbs(std::move(x));
 }
 
-void set_serial(Tbs& tbs, ByteView serial) {
-    auto s = ossl::integer_from_bytes(serial);
-    ossl::check(X509_set_serialNumber(tbs.get(), s.get()) == 1, ErrorCode::CRYPTO_FAILURE, "setting serial");
-}
-
 Certificate sign_tbs(Tbs tbs, const keys::Signer& signer) {
     ossl::clear_errors();
     auto opts = keys::default_sign_options(signer.spec().algorithm);

@@ -71,9 +71,6 @@ private:
 /// Assembles the TBS. Throws CRYPTO_FAILURE, NAME_INVALID.
 Tbs build_tbs(const PreparedProfile& profile, const TbsRequest& request, IssuerRef issuer);
 
-/// Replaces the serial of an unsigned certificate (a new draw after a store conflict).
-void set_serial(Tbs& tbs, ByteView serial);
-
 /// Signs with the issuer's key (its conventional hash). Throws KEY_SIGN_FAILED.
 Certificate sign_tbs(Tbs tbs, const keys::Signer& signer);
 
