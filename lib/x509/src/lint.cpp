@@ -1,4 +1,5 @@
 #include "tanba/x509/lint.hpp"
+#include "tanba/x509/template.hpp"
 
 #include "key_usage.hpp"
 
@@ -24,20 +25,37 @@ std::set<std::string> key_usage_of(X509* x) {
     return out;
 }
 
-void lint_serial(X509* x, Findings& f) {
-    const ASN1_INTEGER* s = X509_get0_serialNumber(x);
-    ossl::BigNum bn(ASN1_INTEGER_to_BN(s, nullptr));
-    if (!bn || BN_is_negative(bn.get()) || BN_is_zero(bn.get())) add(f, "e_serial_not_positive", "serial must be positive");
-    else if (BN_num_bits(bn.get()) < 64) add(f, "e_serial_too_short", "serial must carry at least 64 random bits");
-    if (s->length > 20) add(f, "e_serial_too_long", "serial longer than 20 octets (RFC 5280 4.1.2.2)");
+// serial: big-endian magnitude; its DER content is one octet longer when the top bit is set.
+void lint_serial(ByteView serial, bool negative, Findings& f) {
+    std::size_t skip = 0;
+    while (skip < serial.size() && serial[skip] == 0) ++skip;
+    std::size_t bits = 0;
+    if (skip < serial.size()) {
+        bits = (serial.size() - skip) * 8;
+        for (auto top = serial[skip]; !(top & 0x80); top = static_cast<std::uint8_t>(top << 1)) --bits;
+    }
+    if (negative || bits == 0) add(f, "e_serial_not_positive", "serial must be positive");
+    else if (bits < 64) add(f, "e_serial_too_short", "serial must carry at least 64 random bits");
+    if (bits / 8 + 1 > 20) add(f, "e_serial_too_long", "serial longer than 20 octets (RFC 5280 4.1.2.2)");
 }
 
-void lint_validity(X509* x, const Certificate* issuer, Findings& f) {
-    auto nb = ossl::to_time_point(X509_get0_notBefore(x));
-    auto na = ossl::to_time_point(X509_get0_notAfter(x));
+void lint_validity(TimePoint nb, TimePoint na, const Certificate* issuer, Findings& f) {
     if (na <= nb) add(f, "e_validity_empty", "notAfter is not after notBefore");
     if (issuer && (nb < issuer->not_before() || na > issuer->not_after()))
         add(f, "e_validity_outside_issuer", "validity extends beyond the issuer's");
+}
+
+// LINT_FAILED with every finding as a cause (IDENTIFIER_INVALID when only identifiers are wrong).
+void throw_findings(const Findings& findings) {
+    if (findings.empty()) return;
+    std::vector<std::string> causes;
+    bool only_ids = true;
+    for (const auto& f : findings) {
+        causes.push_back(f.code + ": " + f.message);
+        only_ids = only_ids && f.code == "e_identifier_invalid";
+    }
+    throw Error(only_ids ? ErrorCode::IDENTIFIER_INVALID : ErrorCode::LINT_FAILED,
+                std::to_string(findings.size()) + " finding(s): " + causes.front(), causes);
 }
 
 void lint_extensions(X509* x, const Profile& p, const Certificate* issuer, Findings& f) {
@@ -144,8 +162,10 @@ std::vector<LintFinding> lint(const Tbs& tbs, const Profile& p, const Certificat
     } catch (const Error& e) {
         add(f, e.code() == ErrorCode::IDENTIFIER_INVALID ? "e_identifier_invalid" : "e_subject_rule", e.context());
     }
-    lint_serial(x, f);
-    lint_validity(x, issuer, f);
+    const ASN1_INTEGER* serial = X509_get0_serialNumber(x);
+    lint_serial(ByteView(serial->data, static_cast<std::size_t>(serial->length)),
+                ASN1_STRING_type(serial) == V_ASN1_NEG_INTEGER, f);
+    lint_validity(ossl::to_time_point(X509_get0_notBefore(x)), ossl::to_time_point(X509_get0_notAfter(x)), issuer, f);
     lint_extensions(x, p, issuer, f);
     lint_duplicates(x, f);
     lint_key(x, p, f);
@@ -153,17 +173,16 @@ std::vector<LintFinding> lint(const Tbs& tbs, const Profile& p, const Certificat
     return f;
 }
 
-void require_clean(const Tbs& tbs, const Profile& p, const Certificate* issuer) {
-    auto findings = lint(tbs, p, issuer);
-    if (findings.empty()) return;
-    std::vector<std::string> causes;
-    bool only_ids = true;
-    for (const auto& f : findings) {
-        causes.push_back(f.code + ": " + f.message);
-        only_ids = only_ids && f.code == "e_identifier_invalid";
-    }
-    throw Error(only_ids ? ErrorCode::IDENTIFIER_INVALID : ErrorCode::LINT_FAILED,
-                std::to_string(findings.size()) + " finding(s): " + causes.front(), causes);
+void require_clean(const Tbs& tbs, const Profile& p, const Certificate* issuer) { throw_findings(lint(tbs, p, issuer)); }
+
+void require_clean_fields(const TemplateFields& fields, const SubjectIdentity& subject, const Profile& profile,
+                          const Certificate& issuer) {
+    Findings f;
+    lint_serial(fields.serial, false, f);
+    if (fields.subject.size() <= 2) add(f, "e_subject_empty", "subject is empty");  // SEQUENCE {}
+    lint_validity(fields.not_before, fields.not_after, &issuer, f);
+    throw_findings(f);
+    check_subject(subject, profile);  // NAME_INVALID / IDENTIFIER_INVALID with the identifier's reason
 }
 
 }  // namespace tanba::x509

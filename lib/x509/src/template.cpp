@@ -109,21 +109,4 @@ Certificate CertificateTemplate::sign(ByteView tbs, const keys::Signer& signer) 
     return Certificate::from_trusted_der(der::tlv(0x30, body));
 }
 
-void require_clean_fields(const TemplateFields& f, const SubjectIdentity& subject, const Profile& profile,
-                          const Certificate& issuer) {
-    std::vector<std::string> problems;
-    std::size_t skip = 0;
-    while (skip < f.serial.size() && f.serial[skip] == 0) ++skip;
-    const std::size_t bits = skip == f.serial.size() ? 0 : (f.serial.size() - skip) * 8 - static_cast<std::size_t>(__builtin_clz(f.serial[skip]) - 24);
-    if (bits < 64) problems.push_back("e_serial_too_short: serial must carry at least 64 random bits");
-    if (bits > 159) problems.push_back("e_serial_too_long: serial longer than 20 octets");
-    if (f.subject.size() <= 2) problems.push_back("e_subject_empty: subject is empty");
-    if (f.not_after <= f.not_before) problems.push_back("e_validity_empty: notAfter is not after notBefore");
-    if (f.not_before < issuer.not_before() || f.not_after > issuer.not_after())
-        problems.push_back("e_validity_outside_issuer: validity extends beyond the issuer's");
-    if (!problems.empty())
-        throw Error(ErrorCode::LINT_FAILED, std::to_string(problems.size()) + " finding(s): " + problems.front(), problems);
-    check_subject(subject, profile);  // NAME_INVALID / IDENTIFIER_INVALID with the identifier's reason
-}
-
 }  // namespace tanba::x509
