@@ -65,7 +65,8 @@ public:
     /// once the commit is durable; the caller may work meanwhile.
     virtual std::future<ReserveOutcome> reserve_all_async(std::vector<CertificateRecord> records) = 0;
     /// Records signed certificates (status Issued) or failures (status Failed; the serial is
-    /// never reused), each with its audit entry, in one durable commit. Throws (from get())
+    /// never reused) in one durable commit, with one audit entry for the issued certificates
+    /// and one per failure. Throws (from get())
     /// STORE_NOT_FOUND, nothing written, when a serial is not reserved.
     virtual std::future<void> finish_all_async(std::vector<Completion> completions) = 0;
 
@@ -76,7 +77,7 @@ public:
     virtual std::optional<CertificateRecord> find(const std::string& issuer, const std::string& serial) = 0;
     /// Newest first.
     virtual std::vector<CertificateRecord> list(const CertificateQuery& query) = 0;
-    /// Number of audit entries: one per issued or failed serial (for checks and tests).
+    /// Number of audit entries: one per commit of issued certificates, one per failed serial.
     virtual std::int64_t audit_count() = 0;
 
     /// One-record forms of the above; reserve throws STORE_CONFLICT.
