@@ -1,9 +1,10 @@
-// tanba cert show
+// tanba cert show, tanba cert verify
 #include <iostream>
 
 #include "common.hpp"
 #include "render.hpp"
 #include "tanba/base/file_io.hpp"
+#include "verify_inputs.hpp"
 
 namespace tanba::cli {
 namespace {
@@ -13,7 +14,7 @@ struct CertOptions {
 };
 }  // namespace
 
-void register_cert(CLI::App& app, Context&) {
+void register_cert(CLI::App& app, Context& ctx) {
     auto o = std::make_shared<CertOptions>();
     auto* cert = app.add_subcommand("cert", "certificates");
     cert->require_subcommand(1);
@@ -29,6 +30,25 @@ void register_cert(CLI::App& app, Context&) {
             else std::cout << (i ? "\n" : "") << info_text(info);
         }
         if (o->json) print_json(certs.size() == 1 ? arr[0] : arr);
+    });
+
+    auto in = std::make_shared<VerifyInputs>();
+    auto leaf = std::make_shared<std::string>();
+    auto* verify = cert->add_subcommand("verify", "validate a certificate's path to a trust anchor (RFC 5280)");
+    verify->add_option("leaf", *leaf, "the certificate to validate")->required();
+    add_verify_options(*verify, *in, "any");
+    verify->callback([in, leaf, &ctx] {
+        const auto options = make_options(*in, ctx.clock);
+        const auto validator = make_validator(*in);
+        const auto report = validator.validate(x509::Certificate::load(read_file(*leaf)), options);
+        if (in->json) {
+            auto j = validation::to_json(report);
+            if (!report.chain.empty()) j["certificate"] = validation::identity_json(report.chain.front().certificate);
+            print_json(j);
+        } else {
+            std::cout << validation::to_text(report);
+        }
+        if (!report.valid()) ctx.exit_code = 1;
     });
 }
 

@@ -1,5 +1,6 @@
 #include "tanba/ossl/codec.hpp"
 
+#include <openssl/core_names.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -153,6 +154,42 @@ Cert up_ref(X509* cert) {
 
 PKey up_ref(EVP_PKEY* key) {
     EVP_PKEY_up_ref(key);
+    return PKey(key);
+}
+
+PKey dsa_key_inheriting(const X509* cert, const EVP_PKEY* params_from) {
+    const X509_PUBKEY* spki = X509_get_X509_PUBKEY(cert);
+    const unsigned char* bits = nullptr;
+    int len = 0;
+    X509_ALGOR* alg = nullptr;
+    if (!params_from || !EVP_PKEY_is_a(params_from, "DSA") ||
+        X509_PUBKEY_get0_param(nullptr, &bits, &len, &alg, spki) != 1 || OBJ_obj2nid(alg->algorithm) != NID_dsa)
+        return nullptr;
+    int ptype = 0;
+    X509_ALGOR_get0(nullptr, &ptype, nullptr, alg);
+    if (ptype != V_ASN1_UNDEF && ptype != V_ASN1_NULL) return nullptr;  // it has its own
+    Asn1Integer y(d2i_ASN1_INTEGER(nullptr, &bits, len));
+    BigNum pub(y ? ASN1_INTEGER_to_BN(y.get(), nullptr) : nullptr);
+    BIGNUM *p = nullptr, *q = nullptr, *g = nullptr;
+    EVP_PKEY_get_bn_param(params_from, OSSL_PKEY_PARAM_FFC_P, &p);
+    EVP_PKEY_get_bn_param(params_from, OSSL_PKEY_PARAM_FFC_Q, &q);
+    EVP_PKEY_get_bn_param(params_from, OSSL_PKEY_PARAM_FFC_G, &g);
+    BigNum bp(p), bq(q), bg(g);
+    ParamBuilder bld(OSSL_PARAM_BLD_new());
+    if (!pub || !bp || !bq || !bg || !bld || !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_FFC_P, bp.get()) ||
+        !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_FFC_Q, bq.get()) ||
+        !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_FFC_G, bg.get()) ||
+        !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, pub.get())) {
+        clear_errors();
+        return nullptr;
+    }
+    Params params(OSSL_PARAM_BLD_to_param(bld.get()));
+    PKeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "DSA", nullptr));
+    EVP_PKEY* key = nullptr;
+    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+        EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
+        key = nullptr;
+    clear_errors();
     return PKey(key);
 }
 

@@ -38,6 +38,11 @@ std::string oid_name(const ASN1_OBJECT* obj);
 /// Parses dotted text (numeric only). Throws INVALID_ARGUMENT.
 Asn1Object oid_from_text(std::string_view dotted);
 
+/// The DSA public key of a certificate whose SubjectPublicKeyInfo omits the domain
+/// parameters, with the parameters of `params_from` (its issuer's DSA key: RFC 3279 §2.3.2
+/// inheritance). Null when the certificate's key is not such a key.
+PKey dsa_key_inheriting(const X509* cert, const EVP_PKEY* params_from);
+
 /// Fills a buffer with cryptographically secure random bytes. Throws CRYPTO_FAILURE.
 void random_bytes(std::span<std::uint8_t> out);
 

@@ -1,0 +1,32 @@
+#pragma once
+// Options shared by `tanba cert verify` and `tanba verify`: trust inputs and validation knobs.
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "tanba/validation/validator.hpp"
+
+namespace tanba::cli {
+
+struct VerifyInputs {
+    std::vector<std::string> trust, untrusted, crls;
+    std::string at;                       // RFC 3339; empty = now
+    std::string purpose = "any";
+    std::string eku;
+    std::string host, ip, email;
+    std::vector<std::string> policies;
+    bool explicit_policy = false, inhibit_mapping = false, inhibit_any = false;
+    int max_depth = 12;
+    std::string revocation;               // require|soft|off; empty = require when sources are given
+    bool json = false;
+};
+
+void add_verify_options(CLI::App& cmd, VerifyInputs& in, const std::string& default_purpose);
+
+/// Loads the files (several PEM blocks or one DER each) into a validator.
+validation::Validator make_validator(const VerifyInputs& in);
+/// Throws USAGE for bad values (unknown EKU name, bad OID, bad time).
+validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& clock);
+
+}  // namespace tanba::cli

@@ -1,0 +1,72 @@
+#pragma once
+// Certification path validation (RFC 5280 §6): path building from trust anchors and an
+// untrusted pool, the basic path checks, policies, name constraints, key usage, EKU and the
+// NCA role OIDs as purposes, and revocation from CRLs (§6.3, incl. distribution points,
+// indirect and delta CRLs). Fails closed: anything not understood is an error finding.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tanba/base/clock.hpp"
+#include "tanba/revocation/crl.hpp"
+#include "tanba/validation/report.hpp"
+#include "tanba/x509/certificate.hpp"
+
+namespace tanba::validation {
+
+/// What the certificate must be good for. Sign: digitalSignature or nonRepudiation;
+/// Auth: digitalSignature. Any: no key usage requirement on the leaf.
+enum class Purpose { Any, Sign, Auth };
+
+/// Require: a certificate whose status is unknown makes the result INDETERMINATE.
+/// Soft: unknown status is a warning. Off: revocation is not checked (a warning says so).
+enum class RevocationMode { Off, Soft, Require };
+
+inline constexpr const char* kAnyPolicy = "2.5.29.32.0";
+
+/// RFC 5280 §6.1.1 inputs (c)-(f).
+struct PolicyInputs {
+    std::vector<std::string> initial_policy_set{kAnyPolicy};  // dotted OIDs
+    bool explicit_policy = false;
+    bool inhibit_policy_mapping = false;
+    bool inhibit_any_policy = false;
+};
+
+/// Caps that make path building fail fast (PATH_LIMIT) on hostile pools.
+struct Limits {
+    int max_depth = 12;                        // certificates below the anchor
+    std::size_t max_signature_checks = 4096;   // per validation
+    std::chrono::milliseconds time_budget{3000};
+};
+
+struct ValidationOptions {
+    TimePoint at;                               // validation time
+    Purpose purpose = Purpose::Any;
+    std::optional<std::string> eku;             // dotted OID the leaf's EKU must allow
+    std::optional<std::string> host, ip, email; // the leaf must be issued for these
+    PolicyInputs policy;
+    Limits limits;
+    RevocationMode revocation = RevocationMode::Off;
+};
+
+/// Trust anchors (every certificate given is one, self-signed or not), the untrusted pool
+/// and the CRLs; parsed once and indexed, shared by many validations (thread-safe).
+class Validator {
+public:
+    Validator(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
+              std::vector<revocation::Crl> crls);
+    ~Validator();
+    Validator(Validator&&) noexcept;
+    Validator& operator=(Validator&&) noexcept;
+
+    /// Never throws for anything about the certificates: problems are findings.
+    ValidationReport validate(const x509::Certificate& leaf, const ValidationOptions& options) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tanba::validation

@@ -1,0 +1,45 @@
+#pragma once
+// Everything path validation reads from a certificate, decoded once.
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tanba/ossl/handles.hpp"
+#include "tanba/x509/certificate.hpp"
+
+namespace tanba::validation::detail {
+
+struct CertFacts {
+    explicit CertFacts(x509::Certificate c);
+
+    x509::Certificate cert;
+    X509* x = nullptr;                    // borrowed from cert
+    Bytes fingerprint;                    // SHA-256 of the DER
+    unsigned long subject_hash = 0;       // canonical-name hashes, for indexing
+    unsigned long issuer_hash = 0;
+    bool self_issued = false;             // subject == issuer
+    bool malformed = false;               // duplicate / undecodable extensions, bad version
+    bool unknown_critical = false;
+    bool is_ca = false;                   // basicConstraints cA
+    std::optional<long> path_len;
+    std::optional<std::uint32_t> key_usage;   // X509v3_KU_* bits when the extension is present
+    std::optional<std::vector<std::string>> eku;  // dotted OIDs when present
+    std::optional<Bytes> ski, aki;
+    ossl::NameConstraints name_constraints;
+    ossl::CertPolicies policies;
+    ossl::PolicyMappings mappings;
+    ossl::PolicyConstraints policy_constraints;
+    std::optional<long> inhibit_any;
+    ossl::GeneralNames san;
+    ossl::CrlDistPoints crl_dps;
+
+    const X509_NAME* subject() const { return X509_get_subject_name(x); }
+    const X509_NAME* issuer() const { return X509_get_issuer_name(x); }
+};
+
+bool same_name(const X509_NAME* a, const X509_NAME* b);
+
+}  // namespace tanba::validation::detail

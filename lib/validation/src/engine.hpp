@@ -1,0 +1,67 @@
+#pragma once
+// The validator's internals: indexed inputs, path building, per-path checks, CRL status.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "cert_facts.hpp"
+#include "tanba/revocation/crl.hpp"
+#include "tanba/validation/validator.hpp"
+
+namespace tanba::validation::detail {
+
+/// A candidate path, trust anchor first, leaf last.
+using Path = std::vector<const CertFacts*>;
+
+/// Report index of path[i] (the report lists the leaf first).
+inline int report_index(const Path& p, std::size_t i) { return static_cast<int>(p.size() - 1 - i); }
+
+/// What one run of validation may still spend.
+struct Budget {
+    std::chrono::steady_clock::time_point deadline;
+    std::size_t signature_checks_left;
+    bool exhausted = false;
+    bool spend();  // one signature check; false (and exhausted) when over a cap
+};
+
+class Engine {
+public:
+    Engine(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
+           std::vector<revocation::Crl> crls);
+
+    /// Builds paths and validates them until one is valid; `nesting` > 0 for CRL signers.
+    ValidationReport validate(const CertFacts& leaf, const ValidationOptions& o, Budget& budget, int nesting) const;
+    ValidationReport validate(const x509::Certificate& leaf, const ValidationOptions& o) const;
+
+    /// RFC 5280 §6.1 for one path (no revocation): error findings into `report`.
+    void check_path(const Path& path, const ValidationOptions& o, ValidationReport& report) const;
+    /// §6.3 for every certificate of a structurally valid path.
+    void check_revocation(const Path& path, const ValidationOptions& o, Budget& budget, int nesting,
+                          ValidationReport& report) const;
+
+    /// child's signature verifies with parent's key (cached; spends budget when computed).
+    bool signed_by(const CertFacts& child, const CertFacts& parent, Budget& budget) const;
+    /// The certificate's public key; for a DSA key without domain parameters, with those of
+    /// an issuer's key that signed it (RFC 3279 inheritance). Null when unusable.
+    ossl::PKey public_key(const CertFacts& c) const;
+    std::vector<const CertFacts*> issuers_named(const X509_NAME* name, unsigned long hash, bool anchors) const;
+    bool is_anchor(const CertFacts& c) const;
+
+private:
+    std::vector<std::unique_ptr<CertFacts>> anchors_, pool_;
+    std::unordered_multimap<unsigned long, const CertFacts*> anchors_by_subject_, pool_by_subject_;
+    std::vector<revocation::Crl> crls_;
+    mutable std::mutex cache_mutex_;
+    mutable std::unordered_map<std::string, bool> signatures_;  // child ‖ parent fingerprints
+
+    enum class Status { Good, Revoked, Hold, RevokedLater, Unknown };
+    Status crl_status(const Path& path, std::size_t i, const ValidationOptions& o, Budget& budget, int nesting,
+                      ValidationReport& report) const;
+    ossl::PKey crl_signer(const revocation::Crl& crl, const Path& path, std::size_t i, const ValidationOptions& o,
+                               Budget& budget, int nesting) const;
+};
+
+}  // namespace tanba::validation::detail

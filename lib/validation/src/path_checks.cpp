@@ -1,0 +1,173 @@
+// RFC 5280 §6.1.2–6.1.5 for one candidate path, and the leaf's purpose checks.
+#include <arpa/inet.h>
+
+#include <algorithm>
+
+#include "engine.hpp"
+#include "name_constraints.hpp"
+#include "policy_tree.hpp"
+#include "tanba/ossl/codec.hpp"
+
+namespace tanba::validation::detail {
+namespace {
+
+constexpr const char* kAnyEku = "2.5.29.37.0";
+
+std::string_view ia5(const ASN1_IA5STRING* s) {
+    return std::string_view(reinterpret_cast<const char*>(s->data), static_cast<std::size_t>(s->length));
+}
+
+bool host_matches(const CertFacts& leaf, const std::string& host) {
+    if (!leaf.san) return false;
+    for (int i = 0; i < sk_GENERAL_NAME_num(leaf.san.get()); ++i) {
+        const GENERAL_NAME* g = sk_GENERAL_NAME_value(leaf.san.get(), i);
+        if (g->type == GEN_DNS && dns_name_matches(ia5(g->d.dNSName), host)) return true;
+    }
+    return false;
+}
+
+bool ip_matches(const CertFacts& leaf, const std::string& ip) {
+    unsigned char addr[16];
+    int len = 0;
+    if (inet_pton(AF_INET, ip.c_str(), addr) == 1) len = 4;
+    else if (inet_pton(AF_INET6, ip.c_str(), addr) == 1) len = 16;
+    if (!len || !leaf.san) return false;
+    for (int i = 0; i < sk_GENERAL_NAME_num(leaf.san.get()); ++i) {
+        const GENERAL_NAME* g = sk_GENERAL_NAME_value(leaf.san.get(), i);
+        if (g->type == GEN_IPADD && g->d.iPAddress->length == len && std::equal(addr, addr + len, g->d.iPAddress->data))
+            return true;
+    }
+    return false;
+}
+
+bool email_matches(const CertFacts& leaf, const std::string& email) {
+    auto same = [&](std::string_view v) {
+        const auto at = v.rfind('@'), eat = email.rfind('@');
+        if (at == std::string_view::npos || eat == std::string::npos) return false;
+        if (v.substr(0, at) != std::string_view(email).substr(0, eat)) return false;
+        return std::equal(v.begin() + at, v.end(), email.begin() + eat, email.end(),
+                          [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+    };
+    if (leaf.san) {
+        for (int i = 0; i < sk_GENERAL_NAME_num(leaf.san.get()); ++i) {
+            const GENERAL_NAME* g = sk_GENERAL_NAME_value(leaf.san.get(), i);
+            if (g->type == GEN_EMAIL && same(ia5(g->d.rfc822Name))) return true;
+        }
+        return false;
+    }
+    const X509_NAME* subject = leaf.subject();
+    for (int i = -1; (i = X509_NAME_get_index_by_NID(subject, NID_pkcs9_emailAddress, i)) >= 0;) {
+        const ASN1_STRING* v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i));
+        if (same(std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(v)), ASN1_STRING_length(v))))
+            return true;
+    }
+    return false;
+}
+
+void check_leaf(const CertFacts& leaf, const ValidationOptions& o, ValidationReport& r) {
+    if (leaf.key_usage) {
+        const auto ku = *leaf.key_usage;
+        if (o.purpose == Purpose::Sign && !(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)))
+            r.add(FindingCode::PURPOSE_MISMATCH, Severity::Error, "signing needs digitalSignature or nonRepudiation", 0);
+        if (o.purpose == Purpose::Auth && !(ku & KU_DIGITAL_SIGNATURE))
+            r.add(FindingCode::PURPOSE_MISMATCH, Severity::Error, "authentication needs digitalSignature", 0);
+    }
+    if (o.eku && *o.eku != kAnyEku && leaf.eku) {
+        const auto& e = *leaf.eku;
+        if (std::find(e.begin(), e.end(), *o.eku) == e.end() && std::find(e.begin(), e.end(), kAnyEku) == e.end())
+            r.add(FindingCode::EKU_MISMATCH, Severity::Error, "required " + *o.eku, 0);
+    }
+    if (o.host && !host_matches(leaf, *o.host)) r.add(FindingCode::NAME_MISMATCH, Severity::Error, "host " + *o.host, 0);
+    if (o.ip && !ip_matches(leaf, *o.ip)) r.add(FindingCode::NAME_MISMATCH, Severity::Error, "IP address " + *o.ip, 0);
+    if (o.email && !email_matches(leaf, *o.email)) r.add(FindingCode::NAME_MISMATCH, Severity::Error, "email " + *o.email, 0);
+}
+
+}  // namespace
+
+void Engine::check_path(const Path& path, const ValidationOptions& o, ValidationReport& r) const {
+    const int n = static_cast<int>(path.size()) - 1;  // certificates below the anchor
+    const auto& in = o.policy;
+    int explicit_policy = in.explicit_policy ? 0 : n + 1;
+    int inhibit_any = in.inhibit_any_policy ? 0 : n + 1;
+    int policy_mapping = in.inhibit_policy_mapping ? 0 : n + 1;
+    int max_path_length = n;
+    PolicyTree tree;
+    std::vector<const NAME_CONSTRAINTS*> constraints;
+
+    // The anchor's own name constraints and path length bind the path (RFC 5937 style).
+    const CertFacts& anchor = *path[0];
+    if (anchor.name_constraints) constraints.push_back(anchor.name_constraints.get());
+    if (anchor.path_len) max_path_length = std::min<long>(max_path_length, *anchor.path_len);
+
+    for (int i = 1; i <= n; ++i) {
+        const CertFacts& c = *path[i];
+        const int idx = report_index(path, i);
+        const bool last = i == n;
+        if (c.malformed) r.add(FindingCode::MALFORMED_CERTIFICATE, Severity::Error, {}, idx);
+        // (a): the signature is checked while building; validity and chaining here.
+        if (o.at < c.cert.not_before()) r.add(FindingCode::NOT_YET_VALID, Severity::Error, {}, idx);
+        if (o.at > c.cert.not_after()) r.add(FindingCode::EXPIRED, Severity::Error, {}, idx);
+        // (b)-(c)
+        if (!(c.self_issued && !last)) {
+            for (const NAME_CONSTRAINTS* nc : constraints) {
+                const NameCheck k = check_name_constraints(nc, c);
+                if (k == NameCheck::Violated) r.add(FindingCode::NAME_CONSTRAINTS_VIOLATED, Severity::Error, {}, idx);
+                if (k == NameCheck::Unsupported) r.add(FindingCode::NAME_CONSTRAINTS_UNSUPPORTED, Severity::Error, {}, idx);
+                if (k != NameCheck::Ok) break;
+            }
+        }
+        // (d)-(f)
+        if (!tree.process(c, i, inhibit_any > 0 || (!last && c.self_issued)))
+            r.add(FindingCode::PATH_LIMIT, Severity::Error, "policy tree too large", idx);
+        if (explicit_policy == 0 && tree.null())
+            r.add(FindingCode::POLICY_REQUIRED, Severity::Error, {}, idx);
+        if (c.unknown_critical) r.add(FindingCode::UNKNOWN_CRITICAL_EXTENSION, Severity::Error, {}, idx);
+        if (last) break;
+
+        // §6.1.4: preparation for certificate i+1.
+        if (c.mappings) {
+            bool any = false;
+            for (int k = 0; k < sk_POLICY_MAPPING_num(c.mappings.get()); ++k) {
+                const POLICY_MAPPING* m = sk_POLICY_MAPPING_value(c.mappings.get(), k);
+                any = any || ossl::oid_text(m->issuerDomainPolicy) == kAnyPolicy ||
+                      ossl::oid_text(m->subjectDomainPolicy) == kAnyPolicy;
+            }
+            if (any) r.add(FindingCode::POLICY_MAPPING_INVALID, Severity::Error, {}, idx);
+            else tree.apply_mappings(c, i, policy_mapping > 0);
+        }
+        if (c.name_constraints) constraints.push_back(c.name_constraints.get());
+        if (!c.self_issued) {
+            if (explicit_policy > 0) --explicit_policy;
+            if (policy_mapping > 0) --policy_mapping;
+            if (inhibit_any > 0) --inhibit_any;
+        }
+        if (const POLICY_CONSTRAINTS* pc = c.policy_constraints.get()) {
+            if (pc->requireExplicitPolicy)
+                explicit_policy = std::min<long>(explicit_policy, ASN1_INTEGER_get(pc->requireExplicitPolicy));
+            if (pc->inhibitPolicyMapping)
+                policy_mapping = std::min<long>(policy_mapping, ASN1_INTEGER_get(pc->inhibitPolicyMapping));
+        }
+        if (c.inhibit_any) inhibit_any = std::min<long>(inhibit_any, *c.inhibit_any);
+        if (!c.is_ca) r.add(FindingCode::NOT_A_CA, Severity::Error, {}, idx);
+        if (!c.self_issued) {
+            if (max_path_length <= 0) r.add(FindingCode::PATH_LENGTH_EXCEEDED, Severity::Error, {}, idx);
+            else --max_path_length;
+        }
+        if (c.path_len && *c.path_len < max_path_length) max_path_length = static_cast<int>(*c.path_len);
+        if (c.key_usage && !(*c.key_usage & KU_KEY_CERT_SIGN)) r.add(FindingCode::ISSUER_KEY_USAGE, Severity::Error, {}, idx);
+    }
+
+    // §6.1.5 wrap-up.
+    const CertFacts& leaf = *path[n];
+    if (explicit_policy > 0) --explicit_policy;
+    if (leaf.policy_constraints && leaf.policy_constraints->requireExplicitPolicy &&
+        ASN1_INTEGER_get(leaf.policy_constraints->requireExplicitPolicy) == 0)
+        explicit_policy = 0;
+    r.policies = tree.intersect(in.initial_policy_set, n);
+    if (explicit_policy == 0 && r.policies.empty() &&
+        std::none_of(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.code == FindingCode::POLICY_REQUIRED; }))
+        r.add(FindingCode::POLICY_REQUIRED, Severity::Error, {}, 0);
+    check_leaf(leaf, o, r);
+}
+
+}  // namespace tanba::validation::detail

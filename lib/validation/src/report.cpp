@@ -1,0 +1,157 @@
+#include "tanba/validation/report.hpp"
+
+#include <sstream>
+
+namespace tanba::validation {
+namespace {
+
+struct Row {
+    std::string_view name;
+    Indication indication;
+    SubIndication sub;
+    std::string_view message;
+};
+
+constexpr Row kRows[] = {
+#define FINDING(name, ind, sub, msg) {#name, Indication::ind, SubIndication::sub, msg},
+#include "tanba/validation/findings.def"
+#undef FINDING
+};
+
+const Row& row(FindingCode c) { return kRows[static_cast<int>(c)]; }
+
+}  // namespace
+
+Indication indication_of(FindingCode c) { return row(c).indication; }
+SubIndication sub_indication_of(FindingCode c) { return row(c).sub; }
+std::string_view to_string(FindingCode c) { return row(c).name; }
+std::string_view message_of(FindingCode c) { return row(c).message; }
+
+std::string_view to_string(Indication i) {
+    switch (i) {
+        case Indication::Valid: return "VALID";
+        case Indication::Invalid: return "INVALID";
+        case Indication::Indeterminate: return "INDETERMINATE";
+    }
+    return "?";
+}
+
+std::string_view to_string(SubIndication s) {
+    switch (s) {
+        case SubIndication::None: return "";
+        case SubIndication::FormatFailure: return "FORMAT_FAILURE";
+        case SubIndication::HashFailure: return "HASH_FAILURE";
+        case SubIndication::SigCryptoFailure: return "SIG_CRYPTO_FAILURE";
+        case SubIndication::Revoked: return "REVOKED";
+        case SubIndication::Expired: return "EXPIRED";
+        case SubIndication::NotYetValid: return "NOT_YET_VALID";
+        case SubIndication::NoCertificateChainFound: return "NO_CERTIFICATE_CHAIN_FOUND";
+        case SubIndication::ChainConstraintsFailure: return "CHAIN_CONSTRAINTS_FAILURE";
+        case SubIndication::CertificateChainGeneralFailure: return "CERTIFICATE_CHAIN_GENERAL_FAILURE";
+        case SubIndication::CryptoConstraintsFailure: return "CRYPTO_CONSTRAINTS_FAILURE";
+        case SubIndication::PolicyProcessingError: return "POLICY_PROCESSING_ERROR";
+        case SubIndication::TryLater: return "TRY_LATER";
+        case SubIndication::SigConstraintsFailure: return "SIG_CONSTRAINTS_FAILURE";
+        case SubIndication::NoSigningCertificateFound: return "NO_SIGNING_CERTIFICATE_FOUND";
+        case SubIndication::SignedDataNotFound: return "SIGNED_DATA_NOT_FOUND";
+    }
+    return "?";
+}
+
+std::string_view to_string(Severity s) {
+    switch (s) {
+        case Severity::Error: return "error";
+        case Severity::Warning: return "warning";
+        case Severity::Info: return "info";
+    }
+    return "?";
+}
+
+void ValidationReport::add(FindingCode code, Severity severity, std::string detail, std::optional<int> cert) {
+    std::string message(message_of(code));
+    if (!detail.empty()) message += ": " + detail;
+    findings.push_back(Finding{code, severity, std::move(message), cert});
+}
+
+void ValidationReport::conclude() {
+    const Finding* invalid = nullptr;
+    const Finding* indeterminate = nullptr;
+    for (const auto& f : findings) {
+        if (f.severity != Severity::Error) continue;
+        if (indication_of(f.code) == Indication::Invalid && !invalid) invalid = &f;
+        if (indication_of(f.code) == Indication::Indeterminate && !indeterminate) indeterminate = &f;
+    }
+    const Finding* decisive = invalid ? invalid : indeterminate;
+    indication = decisive ? indication_of(decisive->code) : Indication::Valid;
+    sub_indication = decisive ? sub_indication_of(decisive->code) : SubIndication::None;
+}
+
+nlohmann::json identity_json(const x509::Certificate& cert) {
+    const auto info = x509::describe(cert);
+    nlohmann::json roles = nlohmann::json::array();
+    for (const auto& role : info.roles) roles.push_back({{"oid", role.oid}, {"name", role.name}});
+    auto id = [](const x509::IdentifierField& f) -> nlohmann::json {
+        if (f.status == x509::IdentifierStatus::Absent) return nullptr;
+        return f.value;
+    };
+    return {
+        {"iin", id(info.iin)},
+        {"bin", id(info.bin)},
+        {"commonName", info.identity.common_name.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.identity.common_name)},
+        {"serial", info.serial_hex},
+        {"roles", roles},
+        {"subject", info.subject},
+        {"issuer", info.issuer},
+        {"notBefore", format_rfc3339(info.not_before)},
+        {"notAfter", format_rfc3339(info.not_after)},
+        {"sha256", info.sha256},
+    };
+}
+
+nlohmann::json to_json(const ValidationReport& r) {
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& f : r.findings) {
+        nlohmann::json j{{"code", to_string(f.code)}, {"severity", to_string(f.severity)}, {"message", f.message}};
+        if (f.certificate) j["certificate"] = *f.certificate;
+        findings.push_back(std::move(j));
+    }
+    nlohmann::json chain = nlohmann::json::array();
+    for (const auto& e : r.chain) {
+        nlohmann::json j{{"subject", e.certificate.subject_text()},
+                         {"issuer", e.certificate.issuer_text()},
+                         {"serial", e.certificate.serial_hex()},
+                         {"sha256", e.certificate.sha256_fingerprint()},
+                         {"trustAnchor", e.trust_anchor}};
+        if (!e.revocation.empty()) j["revocation"] = e.revocation;
+        chain.push_back(std::move(j));
+    }
+    return {
+        {"indication", to_string(r.indication)},
+        {"subIndication", r.sub_indication == SubIndication::None ? nlohmann::json(nullptr) : nlohmann::json(to_string(r.sub_indication))},
+        {"validationTime", format_rfc3339(r.validation_time)},
+        {"findings", findings},
+        {"chain", chain},
+        {"policies", r.policies},
+    };
+}
+
+std::string to_text(const ValidationReport& r) {
+    std::ostringstream out;
+    out << to_string(r.indication);
+    if (r.sub_indication != SubIndication::None) out << " (" << to_string(r.sub_indication) << ")";
+    out << "\n";
+    for (std::size_t i = 0; i < r.chain.size(); ++i) {
+        const auto& e = r.chain[i];
+        out << "  [" << i << "] " << e.certificate.subject_text() << (e.trust_anchor ? "  (trust anchor)" : "");
+        if (!e.revocation.empty()) out << "  revocation: " << e.revocation;
+        out << "\n";
+    }
+    for (const auto& f : r.findings) {
+        out << "  " << to_string(f.severity) << " " << to_string(f.code);
+        if (f.certificate) out << " [" << *f.certificate << "]";
+        out << ": " << f.message << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace tanba::validation

@@ -1,0 +1,209 @@
+#include "tanba/validation/validator.hpp"
+
+#include <algorithm>
+#include <functional>
+
+#include "engine.hpp"
+#include "tanba/ossl/codec.hpp"
+#include "tanba/ossl/errors.hpp"
+
+namespace tanba::validation {
+namespace detail {
+namespace {
+
+bool in_path(const std::vector<const CertFacts*>& chain, const CertFacts& c) {
+    for (const CertFacts* p : chain) {
+        if (p->fingerprint == c.fingerprint) return true;
+        // The same name and key again is a loop through a re-issued or cross certificate.
+        if (same_name(p->subject(), c.subject()) &&
+            EVP_PKEY_eq(X509_get0_pubkey(p->x), X509_get0_pubkey(c.x)) == 1)
+            return true;
+    }
+    return false;
+}
+
+/// Likely issuers first: key identifier match, valid at the time, newest.
+void order_candidates(std::vector<const CertFacts*>& v, const CertFacts& child, TimePoint at) {
+    auto score = [&](const CertFacts* c) {
+        int s = 0;
+        if (child.aki && c->ski) s += *child.aki == *c->ski ? 4 : -4;
+        if (c->cert.not_before() <= at && at <= c->cert.not_after()) s += 2;
+        return s;
+    };
+    std::stable_sort(v.begin(), v.end(), [&](const CertFacts* a, const CertFacts* b) {
+        const int sa = score(a), sb = score(b);
+        if (sa != sb) return sa > sb;
+        return a->cert.not_before() > b->cert.not_before();
+    });
+}
+
+}  // namespace
+
+bool Budget::spend() {
+    if (exhausted) return false;
+    if (signature_checks_left == 0 || std::chrono::steady_clock::now() > deadline) {
+        exhausted = true;
+        return false;
+    }
+    --signature_checks_left;
+    return true;
+}
+
+Engine::Engine(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
+               std::vector<revocation::Crl> crls)
+    : crls_(std::move(crls)) {
+    for (auto& c : anchors) {
+        anchors_.push_back(std::make_unique<CertFacts>(std::move(c)));
+        anchors_by_subject_.emplace(anchors_.back()->subject_hash, anchors_.back().get());
+    }
+    for (auto& c : untrusted) {
+        pool_.push_back(std::make_unique<CertFacts>(std::move(c)));
+        pool_by_subject_.emplace(pool_.back()->subject_hash, pool_.back().get());
+    }
+}
+
+bool Engine::is_anchor(const CertFacts& c) const {
+    for (const auto& a : anchors_)
+        if (a->fingerprint == c.fingerprint) return true;
+    return false;
+}
+
+std::vector<const CertFacts*> Engine::issuers_named(const X509_NAME* name, unsigned long hash, bool anchors) const {
+    const auto& index = anchors ? anchors_by_subject_ : pool_by_subject_;
+    std::vector<const CertFacts*> out;
+    auto [b, e] = index.equal_range(hash);
+    for (auto it = b; it != e; ++it)
+        if (same_name(it->second->subject(), name)) out.push_back(it->second);
+    return out;
+}
+
+ossl::PKey Engine::public_key(const CertFacts& c) const {
+    if (EVP_PKEY* own = X509_get0_pubkey(c.x)) return ossl::up_ref(own);
+    ossl::clear_errors();
+    for (bool anchors : {true, false})
+        for (const CertFacts* issuer : issuers_named(c.issuer(), c.issuer_hash, anchors)) {
+            EVP_PKEY* issuer_key = X509_get0_pubkey(issuer->x);
+            if (!issuer_key || X509_verify(c.x, issuer_key) != 1) continue;
+            if (auto k = ossl::dsa_key_inheriting(c.x, issuer_key)) return k;
+        }
+    ossl::clear_errors();
+    return nullptr;
+}
+
+bool Engine::signed_by(const CertFacts& child, const CertFacts& parent, Budget& budget) const {
+    std::string key(child.fingerprint.begin(), child.fingerprint.end());
+    key.append(parent.fingerprint.begin(), parent.fingerprint.end());
+    {
+        std::lock_guard lock(cache_mutex_);
+        if (auto it = signatures_.find(key); it != signatures_.end()) return it->second;
+    }
+    if (!budget.spend()) return false;
+    ossl::PKey pk = public_key(parent);
+    const bool ok = pk && X509_verify(child.x, pk.get()) == 1;
+    ossl::clear_errors();
+    std::lock_guard lock(cache_mutex_);
+    signatures_.emplace(std::move(key), ok);
+    return ok;
+}
+
+ValidationReport Engine::validate(const x509::Certificate& leaf, const ValidationOptions& o) const {
+    Budget budget{std::chrono::steady_clock::now() + o.limits.time_budget, o.limits.max_signature_checks};
+    const CertFacts facts(leaf);
+    return validate(facts, o, budget, 0);
+}
+
+ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions& o, Budget& budget, int nesting) const {
+    std::optional<ValidationReport> first_failure;
+    std::optional<int> bad_signature;  // report index of a certificate whose named issuer did not sign it
+    bool too_deep = false;
+    std::vector<const CertFacts*> chain{&leaf};  // leaf first while building
+
+    auto evaluate = [&]() -> std::optional<ValidationReport> {
+        Path path(chain.rbegin(), chain.rend());
+        ValidationReport r;
+        r.validation_time = o.at;
+        for (std::size_t i = path.size(); i-- > 0;) r.chain.push_back(ChainElement{path[i]->cert, i == 0, {}});
+        check_path(path, o, r);
+        const bool structural_errors = std::any_of(r.findings.begin(), r.findings.end(),
+                                                   [](const Finding& f) { return f.severity == Severity::Error; });
+        if (!structural_errors) check_revocation(path, o, budget, nesting, r);
+        r.conclude();
+        if (r.valid()) return r;
+        if (!first_failure) first_failure = std::move(r);
+        return std::nullopt;
+    };
+
+    std::function<std::optional<ValidationReport>()> extend = [&]() -> std::optional<ValidationReport> {
+        const CertFacts& cur = *chain.back();
+        for (const CertFacts* a : issuers_named(cur.issuer(), cur.issuer_hash, true)) {
+            if (!signed_by(cur, *a, budget)) {
+                if (!budget.exhausted) bad_signature = static_cast<int>(chain.size() - 1);
+                continue;
+            }
+            chain.push_back(a);
+            auto r = evaluate();
+            chain.pop_back();
+            if (r) return r;
+        }
+        if (budget.exhausted) return std::nullopt;
+        if (static_cast<int>(chain.size()) >= o.limits.max_depth) {
+            too_deep = true;
+            return std::nullopt;
+        }
+        auto candidates = issuers_named(cur.issuer(), cur.issuer_hash, false);
+        order_candidates(candidates, cur, o.at);
+        for (const CertFacts* c : candidates) {
+            if (in_path(chain, *c)) continue;
+            if (!signed_by(cur, *c, budget)) {
+                if (budget.exhausted) return std::nullopt;
+                bad_signature = static_cast<int>(chain.size() - 1);
+                continue;
+            }
+            chain.push_back(c);
+            auto r = extend();
+            chain.pop_back();
+            if (r || budget.exhausted) return r;
+        }
+        return std::nullopt;
+    };
+
+    // A leaf that is itself a trust anchor is valid as such.
+    if (is_anchor(leaf)) {
+        ValidationReport r;
+        r.validation_time = o.at;
+        r.chain.push_back(ChainElement{leaf.cert, true, {}});
+        r.conclude();
+        return r;
+    }
+    if (auto r = extend()) return std::move(*r);
+    if (first_failure) return std::move(*first_failure);
+
+    ValidationReport r;
+    r.validation_time = o.at;
+    r.chain.push_back(ChainElement{leaf.cert, false, {}});
+    if (budget.exhausted) r.add(FindingCode::PATH_LIMIT, Severity::Error);
+    else if (too_deep) r.add(FindingCode::DEPTH_EXCEEDED, Severity::Error, "maximum depth " + std::to_string(o.limits.max_depth));
+    else if (bad_signature) r.add(FindingCode::SIGNATURE_INVALID, Severity::Error, "no certificate with the issuer's name and key signed it", *bad_signature == 0 ? std::optional<int>(0) : std::nullopt);
+    else r.add(FindingCode::CHAIN_NOT_FOUND, Severity::Error, std::string("issuer: ") + leaf.cert.issuer_text());
+    r.conclude();
+    return r;
+}
+
+}  // namespace detail
+
+struct Validator::Impl : detail::Engine {
+    using Engine::Engine;
+};
+
+Validator::Validator(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
+                     std::vector<revocation::Crl> crls)
+    : impl_(std::make_unique<Impl>(std::move(anchors), std::move(untrusted), std::move(crls))) {}
+Validator::~Validator() = default;
+Validator::Validator(Validator&&) noexcept = default;
+Validator& Validator::operator=(Validator&&) noexcept = default;
+
+ValidationReport Validator::validate(const x509::Certificate& leaf, const ValidationOptions& options) const {
+    return impl_->validate(leaf, options);
+}
+
+}  // namespace tanba::validation
