@@ -41,9 +41,10 @@ void add_verify_options(CLI::App& cmd, VerifyInputs& in, const std::string& defa
     cmd.add_flag("--explicit-policy", in.explicit_policy, "require a valid policy for the whole path");
     cmd.add_flag("--inhibit-policy-mapping", in.inhibit_mapping, "do not accept policy mappings");
     cmd.add_flag("--inhibit-any-policy", in.inhibit_any, "anyPolicy does not match other policies");
-    cmd.add_option("--max-depth", in.max_depth, "most certificates below the trust anchor")->check(CLI::Range(1, 64));
+    cmd.add_option("--max-depth", in.max_depth, "most intermediate CAs between the certificate and the trust anchor (self-issued ones not counted)")->check(CLI::Range(0, 64));
     cmd.add_option("--revocation", in.revocation, "require (default when a CRL is given), soft, off")
         ->check(CLI::IsMember({"require", "soft", "off"}));
+    cmd.add_flag("--allow-sha1", in.allow_sha1, "accept SHA-1 signatures (old archives); MD5 never");
     cmd.add_flag("--json", in.json, "JSON report");
 }
 
@@ -81,6 +82,7 @@ validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& 
     o.policy.inhibit_policy_mapping = in.inhibit_mapping;
     o.policy.inhibit_any_policy = in.inhibit_any;
     o.limits.max_depth = in.max_depth;
+    o.allow_sha1 = in.allow_sha1;
     using validation::RevocationMode;
     if (in.revocation == "require") o.revocation = RevocationMode::Require;
     else if (in.revocation == "soft") o.revocation = RevocationMode::Soft;

@@ -17,8 +17,9 @@ struct VerifyInputs {
     std::string host, ip, email;
     std::vector<std::string> policies;
     bool explicit_policy = false, inhibit_mapping = false, inhibit_any = false;
-    int max_depth = 12;
+    int max_depth = 10;
     std::string revocation;               // require|soft|off; empty = require when sources are given
+    bool allow_sha1 = false;
     bool json = false;
 };
 

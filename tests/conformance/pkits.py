@@ -33,6 +33,8 @@ def command(tanba, data, case, policy_oids):
         args.append("--inhibit-policy-mapping")
     if case["initial_inhibit_any_policy"]:
         args.append("--inhibit-any-policy")
+    if case["section"] == "4.1":
+        args.append("--allow-sha1")  # 4.1.4/4.1.5 are DSA with SHA-1 (2011 data)
     args.append("--json")
     return args
 

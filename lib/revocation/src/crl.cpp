@@ -109,6 +109,10 @@ Crl Crl::from_der(ByteView der) {
                          reason_mask(idp->onlysomereasons)};
     }
     s->unknown_critical = unknown_critical(crl);
+    const int number_at = X509_CRL_get_ext_by_NID(crl, NID_crl_number, -1);
+    if (!s->number) s->problem = "no cRLNumber";
+    else if (X509_EXTENSION_get_critical(X509_CRL_get_ext(crl, number_at))) s->problem = "cRLNumber is critical";
+    else if (s->unknown_critical) s->problem = "unknown critical extension";
     return Crl(std::move(s));
 }
 

@@ -21,7 +21,11 @@ struct CertFacts {
     unsigned long subject_hash = 0;       // canonical-name hashes, for indexing
     unsigned long issuer_hash = 0;
     bool self_issued = false;             // subject == issuer
-    bool malformed = false;               // duplicate / undecodable extensions, bad version
+    std::vector<std::string> malformed;   // RFC 5280 §4 violations, one reason each
+    std::optional<std::string> bad_serial;  // zero, negative, longer than 20 octets
+    std::optional<std::string> weak_key;  // why the public key is refused (size, curve)
+    bool key_unsupported = false;
+    int signature_digest = NID_undef;     // digest of the certificate's signature algorithm         // OpenSSL cannot load it (GOST until lib/gost)
     bool unknown_critical = false;
     bool is_ca = false;                   // basicConstraints cA
     std::optional<long> path_len;
@@ -41,5 +45,8 @@ struct CertFacts {
 };
 
 bool same_name(const X509_NAME* a, const X509_NAME* b);
+
+/// Why a signature made with this digest is refused; empty when it is acceptable.
+std::string weak_digest(int digest_nid, bool allow_sha1);
 
 }  // namespace tanba::validation::detail

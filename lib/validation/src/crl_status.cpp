@@ -78,7 +78,7 @@ bool in_scope(const Crl& crl, const CertFacts& cert, const Point& p) {
 }
 
 bool usable(const Crl& crl, TimePoint at) {
-    if (crl.has_unknown_critical_extension()) return false;
+    if (!crl.problem().empty()) return false;
     const auto next = crl.next_update();
     return !next || at <= *next;
 }
@@ -136,8 +136,14 @@ Engine::Status Engine::crl_status(const Path& path, std::size_t i, const Validat
         for (const Crl& crl : crls_) {
             if (covered == revocation::kAllReasons) break;
             if (crl.is_delta() || !in_scope(crl, cert, p)) continue;
+            int digest = NID_undef, pkey = NID_undef;
+            OBJ_find_sigid_algs(X509_CRL_get_signature_nid(crl.get()), &digest, &pkey);
+            if (auto weak = weak_digest(digest, o.allow_sha1); !weak.empty()) {
+                r.add(FindingCode::CRL_UNUSABLE, Severity::Warning, weak, idx);
+                continue;
+            }
             if (!usable(crl, o.at)) {
-                r.add(FindingCode::CRL_UNUSABLE, Severity::Warning, "stale or with an unknown critical extension", idx);
+                r.add(FindingCode::CRL_UNUSABLE, Severity::Warning, crl.problem().empty() ? "past its nextUpdate" : crl.problem(), idx);
                 continue;
             }
             const ReasonMask interim = crl.scope().only_some_reasons & p.reasons();

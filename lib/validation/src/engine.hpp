@@ -38,6 +38,12 @@ public:
 
     /// RFC 5280 §6.1 for one path (no revocation): error findings into `report`.
     void check_path(const Path& path, const ValidationOptions& o, ValidationReport& report) const;
+    /// Profile problems of one certificate (malformed, weak or unsupported key). A trust
+    /// anchor's serial number is not judged (old roots have serial 0).
+    enum class Role { Anchor, Issued };
+    void check_certificate(const CertFacts& c, Role role, const ValidationOptions& o, int idx, ValidationReport& report) const;
+    /// A leaf that is itself a trust anchor: its own profile, validity and purpose.
+    void check_trusted_leaf(const CertFacts& leaf, const ValidationOptions& o, ValidationReport& report) const;
     /// §6.3 for every certificate of a structurally valid path.
     void check_revocation(const Path& path, const ValidationOptions& o, Budget& budget, int nesting,
                           ValidationReport& report) const;
@@ -46,7 +52,7 @@ public:
     bool signed_by(const CertFacts& child, const CertFacts& parent, Budget& budget) const;
     /// The certificate's public key; for a DSA key without domain parameters, with those of
     /// an issuer's key that signed it (RFC 3279 inheritance). Null when unusable.
-    ossl::PKey public_key(const CertFacts& c) const;
+    ossl::PKey public_key(const CertFacts& c, int depth = 0) const;
     std::vector<const CertFacts*> issuers_named(const X509_NAME* name, unsigned long hash, bool anchors) const;
     bool is_anchor(const CertFacts& c) const;
 

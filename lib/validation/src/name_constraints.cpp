@@ -111,6 +111,18 @@ bool within(const GENERAL_NAME* name, const GENERAL_SUBTREE* tree, bool& unsuppo
     }
 }
 
+// "*.example.com" may stand for "bar.example.com": one label more than the wildcard's base.
+bool wildcard_may_match(const GENERAL_NAME* name, const GENERAL_SUBTREE* tree) {
+    if (name->type != GEN_DNS || tree->base->type != GEN_DNS) return false;
+    const std::string n = lower(text(name->d.dNSName));
+    if (n.rfind("*.", 0) != 0) return false;
+    const std::string base = n.substr(2);
+    std::string c = lower(text(tree->base->d.dNSName));
+    if (!c.empty() && c.front() == '.') c.erase(0, 1);
+    if (!ends_with(c, "." + base)) return false;
+    return c.substr(0, c.size() - base.size() - 1).find('.') == std::string::npos;
+}
+
 NameCheck check_one(const GENERAL_NAME* name, const NAME_CONSTRAINTS* nc) {
     bool unsupported = false;
     if (nc->permittedSubtrees) {
@@ -127,7 +139,7 @@ NameCheck check_one(const GENERAL_NAME* name, const NAME_CONSTRAINTS* nc) {
     if (nc->excludedSubtrees) {
         for (int i = 0; i < sk_GENERAL_SUBTREE_num(nc->excludedSubtrees); ++i) {
             const GENERAL_SUBTREE* t = sk_GENERAL_SUBTREE_value(nc->excludedSubtrees, i);
-            if (within(name, t, unsupported)) return NameCheck::Violated;
+            if (within(name, t, unsupported) || wildcard_may_match(name, t)) return NameCheck::Violated;
             if (unsupported) return NameCheck::Unsupported;
         }
     }
@@ -139,8 +151,13 @@ NameCheck worst(NameCheck a, NameCheck b) { return a == NameCheck::Ok ? b : a; }
 }  // namespace
 
 NameCheck check_name_constraints(const NAME_CONSTRAINTS* nc, const CertFacts& cert) {
-    NameCheck result = NameCheck::Ok;
+    constexpr std::size_t kMaxChecks = 1 << 20;
     const X509_NAME* subject = cert.subject();
+    const std::size_t names = 1 + (cert.san ? sk_GENERAL_NAME_num(cert.san.get()) : 0) + X509_NAME_entry_count(subject);
+    const std::size_t trees = (nc->permittedSubtrees ? sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) : 0) +
+                              (nc->excludedSubtrees ? sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) : 0);
+    if (names * trees > kMaxChecks) return NameCheck::TooComplex;
+    NameCheck result = NameCheck::Ok;
     if (X509_NAME_entry_count(subject) > 0) {
         GENERAL_NAME dn{};
         dn.type = GEN_DIRNAME;

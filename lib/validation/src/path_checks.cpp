@@ -64,6 +64,10 @@ bool email_matches(const CertFacts& leaf, const std::string& email) {
     return false;
 }
 
+bool allows(const std::vector<std::string>& eku, const std::string& wanted) {
+    return std::find(eku.begin(), eku.end(), wanted) != eku.end() || std::find(eku.begin(), eku.end(), kAnyEku) != eku.end();
+}
+
 void check_leaf(const CertFacts& leaf, const ValidationOptions& o, ValidationReport& r) {
     if (leaf.key_usage) {
         const auto ku = *leaf.key_usage;
@@ -72,17 +76,33 @@ void check_leaf(const CertFacts& leaf, const ValidationOptions& o, ValidationRep
         if (o.purpose == Purpose::Auth && !(ku & KU_DIGITAL_SIGNATURE))
             r.add(FindingCode::PURPOSE_MISMATCH, Severity::Error, "authentication needs digitalSignature", 0);
     }
-    if (o.eku && *o.eku != kAnyEku && leaf.eku) {
-        const auto& e = *leaf.eku;
-        if (std::find(e.begin(), e.end(), *o.eku) == e.end() && std::find(e.begin(), e.end(), kAnyEku) == e.end())
-            r.add(FindingCode::EKU_MISMATCH, Severity::Error, "required " + *o.eku, 0);
-    }
+    if (o.eku && *o.eku != kAnyEku && leaf.eku && !allows(*leaf.eku, *o.eku))
+        r.add(FindingCode::EKU_MISMATCH, Severity::Error, "required " + *o.eku, 0);
     if (o.host && !host_matches(leaf, *o.host)) r.add(FindingCode::NAME_MISMATCH, Severity::Error, "host " + *o.host, 0);
     if (o.ip && !ip_matches(leaf, *o.ip)) r.add(FindingCode::NAME_MISMATCH, Severity::Error, "IP address " + *o.ip, 0);
     if (o.email && !email_matches(leaf, *o.email)) r.add(FindingCode::NAME_MISMATCH, Severity::Error, "email " + *o.email, 0);
 }
 
 }  // namespace
+
+void Engine::check_certificate(const CertFacts& c, Role role, const ValidationOptions& o, int idx, ValidationReport& r) const {
+    for (const auto& why : c.malformed) r.add(FindingCode::MALFORMED_CERTIFICATE, Severity::Error, why, idx);
+    if (role == Role::Issued) {  // an anchor's own serial and self-signature are not judged
+        if (c.bad_serial) r.add(FindingCode::MALFORMED_CERTIFICATE, Severity::Error, *c.bad_serial, idx);
+        if (auto weak = weak_digest(c.signature_digest, o.allow_sha1); !weak.empty())
+            r.add(FindingCode::WEAK_SIGNATURE, Severity::Error, weak, idx);
+    }
+    if (c.weak_key) r.add(FindingCode::KEY_TOO_WEAK, Severity::Error, *c.weak_key, idx);
+    if (c.key_unsupported && !public_key(c)) r.add(FindingCode::ALGORITHM_UNSUPPORTED, Severity::Error, "public key", idx);
+}
+
+void Engine::check_trusted_leaf(const CertFacts& leaf, const ValidationOptions& o, ValidationReport& r) const {
+    check_certificate(leaf, Role::Issued, o, 0, r);
+    if (o.at < leaf.cert.not_before()) r.add(FindingCode::NOT_YET_VALID, Severity::Error, {}, 0);
+    if (o.at > leaf.cert.not_after()) r.add(FindingCode::EXPIRED, Severity::Error, {}, 0);
+    if (leaf.unknown_critical) r.add(FindingCode::UNKNOWN_CRITICAL_EXTENSION, Severity::Error, {}, 0);
+    check_leaf(leaf, o, r);
+}
 
 void Engine::check_path(const Path& path, const ValidationOptions& o, ValidationReport& r) const {
     const int n = static_cast<int>(path.size()) - 1;  // certificates below the anchor
@@ -94,8 +114,16 @@ void Engine::check_path(const Path& path, const ValidationOptions& o, Validation
     PolicyTree tree;
     std::vector<const NAME_CONSTRAINTS*> constraints;
 
-    // The anchor's own name constraints and path length bind the path (RFC 5937 style).
+    // The anchor is checked as a CA certificate too, and its own name constraints and path
+    // length bind the path (RFC 5937 style).
     const CertFacts& anchor = *path[0];
+    const int anchor_idx = report_index(path, 0);
+    check_certificate(anchor, Role::Anchor, o, anchor_idx, r);
+    if (o.at < anchor.cert.not_before()) r.add(FindingCode::NOT_YET_VALID, Severity::Error, {}, anchor_idx);
+    if (o.at > anchor.cert.not_after()) r.add(FindingCode::EXPIRED, Severity::Error, {}, anchor_idx);
+    if (!anchor.is_ca) r.add(FindingCode::NOT_A_CA, Severity::Error, {}, anchor_idx);
+    if (anchor.key_usage && !(*anchor.key_usage & KU_KEY_CERT_SIGN)) r.add(FindingCode::ISSUER_KEY_USAGE, Severity::Error, {}, anchor_idx);
+    if (anchor.unknown_critical) r.add(FindingCode::UNKNOWN_CRITICAL_EXTENSION, Severity::Error, {}, anchor_idx);
     if (anchor.name_constraints) constraints.push_back(anchor.name_constraints.get());
     if (anchor.path_len) max_path_length = std::min<long>(max_path_length, *anchor.path_len);
 
@@ -103,7 +131,7 @@ void Engine::check_path(const Path& path, const ValidationOptions& o, Validation
         const CertFacts& c = *path[i];
         const int idx = report_index(path, i);
         const bool last = i == n;
-        if (c.malformed) r.add(FindingCode::MALFORMED_CERTIFICATE, Severity::Error, {}, idx);
+        check_certificate(c, Role::Issued, o, idx, r);
         // (a): the signature is checked while building; validity and chaining here.
         if (o.at < c.cert.not_before()) r.add(FindingCode::NOT_YET_VALID, Severity::Error, {}, idx);
         if (o.at > c.cert.not_after()) r.add(FindingCode::EXPIRED, Severity::Error, {}, idx);
@@ -113,6 +141,7 @@ void Engine::check_path(const Path& path, const ValidationOptions& o, Validation
                 const NameCheck k = check_name_constraints(nc, c);
                 if (k == NameCheck::Violated) r.add(FindingCode::NAME_CONSTRAINTS_VIOLATED, Severity::Error, {}, idx);
                 if (k == NameCheck::Unsupported) r.add(FindingCode::NAME_CONSTRAINTS_UNSUPPORTED, Severity::Error, {}, idx);
+                if (k == NameCheck::TooComplex) r.add(FindingCode::PATH_LIMIT, Severity::Error, "too many names × name constraints", idx);
                 if (k != NameCheck::Ok) break;
             }
         }
@@ -155,6 +184,9 @@ void Engine::check_path(const Path& path, const ValidationOptions& o, Validation
         }
         if (c.path_len && *c.path_len < max_path_length) max_path_length = static_cast<int>(*c.path_len);
         if (c.key_usage && !(*c.key_usage & KU_KEY_CERT_SIGN)) r.add(FindingCode::ISSUER_KEY_USAGE, Severity::Error, {}, idx);
+        // A CA restricted by EKU cannot vouch for other purposes (EKU chaining, as browsers do).
+        if (o.eku && *o.eku != kAnyEku && c.eku && !allows(*c.eku, *o.eku))
+            r.add(FindingCode::EKU_MISMATCH, Severity::Error, "the issuing CA's EKU does not include " + *o.eku, idx);
     }
 
     // §6.1.5 wrap-up.

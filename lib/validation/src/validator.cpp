@@ -77,14 +77,15 @@ std::vector<const CertFacts*> Engine::issuers_named(const X509_NAME* name, unsig
     return out;
 }
 
-ossl::PKey Engine::public_key(const CertFacts& c) const {
+ossl::PKey Engine::public_key(const CertFacts& c, int depth) const {
     if (EVP_PKEY* own = X509_get0_pubkey(c.x)) return ossl::up_ref(own);
     ossl::clear_errors();
+    if (depth >= 4 || c.self_issued) return nullptr;
     for (bool anchors : {true, false})
         for (const CertFacts* issuer : issuers_named(c.issuer(), c.issuer_hash, anchors)) {
-            EVP_PKEY* issuer_key = X509_get0_pubkey(issuer->x);
-            if (!issuer_key || X509_verify(c.x, issuer_key) != 1) continue;
-            if (auto k = ossl::dsa_key_inheriting(c.x, issuer_key)) return k;
+            ossl::PKey issuer_key = public_key(*issuer, depth + 1);
+            if (!issuer_key || X509_verify(c.x, issuer_key.get()) != 1) continue;
+            if (auto k = ossl::dsa_key_inheriting(c.x, issuer_key.get())) return k;
         }
     ossl::clear_errors();
     return nullptr;
@@ -146,14 +147,17 @@ ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions
             if (r) return r;
         }
         if (budget.exhausted) return std::nullopt;
-        if (static_cast<int>(chain.size()) >= o.limits.max_depth) {
-            too_deep = true;
-            return std::nullopt;
-        }
         auto candidates = issuers_named(cur.issuer(), cur.issuer_hash, false);
         order_candidates(candidates, cur, o.at);
         for (const CertFacts* c : candidates) {
             if (in_path(chain, *c)) continue;
+            const int depth = static_cast<int>(std::count_if(chain.begin() + 1, chain.end(), [](const CertFacts* f) {
+                return !f->self_issued;
+            })) + (c->self_issued ? 0 : 1);
+            if (depth > o.limits.max_depth || static_cast<int>(chain.size()) > 2 * o.limits.max_depth + 2) {
+                too_deep = true;
+                continue;
+            }
             if (!signed_by(cur, *c, budget)) {
                 if (budget.exhausted) return std::nullopt;
                 bad_signature = static_cast<int>(chain.size() - 1);
@@ -172,6 +176,7 @@ ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions
         ValidationReport r;
         r.validation_time = o.at;
         r.chain.push_back(ChainElement{leaf.cert, true, {}});
+        check_trusted_leaf(leaf, o, r);
         r.conclude();
         return r;
     }

@@ -68,6 +68,9 @@ public:
     /// A critical extension (of the CRL or of an entry) this code does not process: such a CRL
     /// must not be used (RFC 5280 §5.2, §5.3).
     bool has_unknown_critical_extension() const { return state_->unknown_critical; }
+    /// Why this CRL must not be used (RFC 5280 §5: cRLNumber missing or critical, unknown
+    /// critical extension); empty when it may be.
+    const std::string& problem() const { return state_->problem; }
 
     /// The entry for `serial` of a certificate issued by `cert_issuer` (for an indirect CRL,
     /// entries name their certificate issuer; otherwise it must be this CRL's issuer).
@@ -83,6 +86,7 @@ private:
         Bytes idp_der;
         std::optional<Bytes> number, delta_base, aki;
         bool unknown_critical = false;
+        std::string problem;
     };
     explicit Crl(std::shared_ptr<const State> s) : state_(std::move(s)) {}
     std::shared_ptr<const State> state_;

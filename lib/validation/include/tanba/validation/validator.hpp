@@ -36,7 +36,7 @@ struct PolicyInputs {
 
 /// Caps that make path building fail fast (PATH_LIMIT) on hostile pools.
 struct Limits {
-    int max_depth = 12;                        // certificates below the anchor
+    int max_depth = 10;                        // intermediate CAs (self-issued ones not counted)
     std::size_t max_signature_checks = 4096;   // per validation
     std::chrono::milliseconds time_budget{3000};
 };
@@ -49,6 +49,9 @@ struct ValidationOptions {
     PolicyInputs policy;
     Limits limits;
     RevocationMode revocation = RevocationMode::Off;
+    /// Accept SHA-1 signatures on certificates and CRLs (old archives, NIST PKITS's DSA
+    /// cases). MD2/MD4/MD5 are never accepted.
+    bool allow_sha1 = false;
 };
 
 /// Trust anchors (every certificate given is one, self-signed or not), the untrusted pool
