@@ -53,5 +53,6 @@ void register_csr(CLI::App& app, Context& ctx);
 void register_ca(CLI::App& app, Context& ctx);
 void register_cert(CLI::App& app, Context& ctx);
 void register_errors(CLI::App& app, Context& ctx);
+void register_sign(CLI::App& app, Context& ctx);  // sign and verify
 
 }  // namespace tanba::cli

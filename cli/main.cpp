@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     tanba::cli::register_csr(app, ctx);
     tanba::cli::register_ca(app, ctx);
     tanba::cli::register_cert(app, ctx);
+    tanba::cli::register_sign(app, ctx);
     tanba::cli::register_errors(app, ctx);
 
     try {

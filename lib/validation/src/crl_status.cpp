@@ -103,8 +103,9 @@ ossl::PKey Engine::crl_signer(const Crl& crl, const Path& path, std::size_t i, c
             if (auto k = verifies(*path[j])) return k;
     // A separate CRL signer: its own path must validate to a trust anchor.
     if (nesting >= 2) return nullptr;
+    const unsigned long hash = X509_NAME_hash_ex(crl.issuer(), nullptr, nullptr, nullptr);
     for (bool anchors : {true, false}) {
-        for (const CertFacts* c : issuers_named(crl.issuer(), X509_NAME_hash_ex(crl.issuer(), nullptr, nullptr, nullptr), anchors)) {
+        for (const CertFacts* c : anchors ? issuers_named(crl.issuer(), hash, true) : untrusted_named(crl.issuer(), hash, budget)) {
             auto k = verifies(*c);
             if (!k) continue;
             if (anchors) return k;

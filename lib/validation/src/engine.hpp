@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -19,11 +20,13 @@ using Path = std::vector<const CertFacts*>;
 /// Report index of path[i] (the report lists the leaf first).
 inline int report_index(const Path& p, std::size_t i) { return static_cast<int>(p.size() - 1 - i); }
 
-/// What one run of validation may still spend.
+/// One run of validation: what it may still spend, and the certificates that came with the
+/// object being verified (a CMS's certificates), untrusted like the pool.
 struct Budget {
     std::chrono::steady_clock::time_point deadline;
     std::size_t signature_checks_left;
     bool exhausted = false;
+    std::vector<std::unique_ptr<CertFacts>> extra;
     bool spend();  // one signature check; false (and exhausted) when over a cap
 };
 
@@ -34,7 +37,8 @@ public:
 
     /// Builds paths and validates them until one is valid; `nesting` > 0 for CRL signers.
     ValidationReport validate(const CertFacts& leaf, const ValidationOptions& o, Budget& budget, int nesting) const;
-    ValidationReport validate(const x509::Certificate& leaf, const ValidationOptions& o) const;
+    ValidationReport validate(const x509::Certificate& leaf, const ValidationOptions& o,
+                              std::span<const x509::Certificate> extra) const;
 
     /// RFC 5280 §6.1 for one path (no revocation): error findings into `report`.
     void check_path(const Path& path, const ValidationOptions& o, ValidationReport& report) const;
@@ -54,6 +58,8 @@ public:
     /// an issuer's key that signed it (RFC 3279 inheritance). Null when unusable.
     ossl::PKey public_key(const CertFacts& c, int depth = 0) const;
     std::vector<const CertFacts*> issuers_named(const X509_NAME* name, unsigned long hash, bool anchors) const;
+    /// Untrusted certificates with that subject: the pool and the run's extra certificates.
+    std::vector<const CertFacts*> untrusted_named(const X509_NAME* name, unsigned long hash, const Budget& run) const;
     bool is_anchor(const CertFacts& c) const;
 
 private:

@@ -91,6 +91,13 @@ ossl::PKey Engine::public_key(const CertFacts& c, int depth) const {
     return nullptr;
 }
 
+std::vector<const CertFacts*> Engine::untrusted_named(const X509_NAME* name, unsigned long hash, const Budget& run) const {
+    auto out = issuers_named(name, hash, false);
+    for (const auto& c : run.extra)
+        if (c->subject_hash == hash && same_name(c->subject(), name)) out.push_back(c.get());
+    return out;
+}
+
 bool Engine::signed_by(const CertFacts& child, const CertFacts& parent, Budget& budget) const {
     std::string key(child.fingerprint.begin(), child.fingerprint.end());
     key.append(parent.fingerprint.begin(), parent.fingerprint.end());
@@ -107,8 +114,10 @@ bool Engine::signed_by(const CertFacts& child, const CertFacts& parent, Budget& 
     return ok;
 }
 
-ValidationReport Engine::validate(const x509::Certificate& leaf, const ValidationOptions& o) const {
-    Budget budget{std::chrono::steady_clock::now() + o.limits.time_budget, o.limits.max_signature_checks};
+ValidationReport Engine::validate(const x509::Certificate& leaf, const ValidationOptions& o,
+                                  std::span<const x509::Certificate> extra) const {
+    Budget budget{std::chrono::steady_clock::now() + o.limits.time_budget, o.limits.max_signature_checks, false, {}};
+    for (const auto& c : extra) budget.extra.push_back(std::make_unique<CertFacts>(c));
     const CertFacts facts(leaf);
     return validate(facts, o, budget, 0);
 }
@@ -147,7 +156,7 @@ ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions
             if (r) return r;
         }
         if (budget.exhausted) return std::nullopt;
-        auto candidates = issuers_named(cur.issuer(), cur.issuer_hash, false);
+        auto candidates = untrusted_named(cur.issuer(), cur.issuer_hash, budget);
         order_candidates(candidates, cur, o.at);
         for (const CertFacts* c : candidates) {
             if (in_path(chain, *c)) continue;
@@ -207,8 +216,9 @@ Validator::~Validator() = default;
 Validator::Validator(Validator&&) noexcept = default;
 Validator& Validator::operator=(Validator&&) noexcept = default;
 
-ValidationReport Validator::validate(const x509::Certificate& leaf, const ValidationOptions& options) const {
-    return impl_->validate(leaf, options);
+ValidationReport Validator::validate(const x509::Certificate& leaf, const ValidationOptions& options,
+                                     std::span<const x509::Certificate> extra_untrusted) const {
+    return impl_->validate(leaf, options, extra_untrusted);
 }
 
 }  // namespace tanba::validation

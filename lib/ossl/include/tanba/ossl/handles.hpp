@@ -2,6 +2,8 @@
 // One owning RAII alias per OpenSSL type. Nothing outside lib/ossl calls *_free.
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
+#include <openssl/cms.h>
+#include <openssl/ess.h>
 #include <openssl/bn.h>
 #include <openssl/decoder.h>
 #include <openssl/encoder.h>
@@ -51,6 +53,9 @@ using Provider = std::unique_ptr<OSSL_PROVIDER, Deleter<OSSL_PROVIDER_unload>>;
 using ParamBuilder = std::unique_ptr<OSSL_PARAM_BLD, Deleter<OSSL_PARAM_BLD_free>>;
 using Params = std::unique_ptr<OSSL_PARAM, Deleter<OSSL_PARAM_free>>;
 using AuthorityInfoAccess = std::unique_ptr<AUTHORITY_INFO_ACCESS, Deleter<AUTHORITY_INFO_ACCESS_free>>;
+using CmsContent = std::unique_ptr<CMS_ContentInfo, Deleter<CMS_ContentInfo_free>>;
+using EssSigningCert = std::unique_ptr<ESS_SIGNING_CERT, Deleter<ESS_SIGNING_CERT_free>>;
+using EssSigningCertV2 = std::unique_ptr<ESS_SIGNING_CERT_V2, Deleter<ESS_SIGNING_CERT_V2_free>>;
 using Crl = std::unique_ptr<X509_CRL, Deleter<X509_CRL_free>>;
 using NameConstraints = std::unique_ptr<NAME_CONSTRAINTS, Deleter<NAME_CONSTRAINTS_free>>;
 using PolicyConstraints = std::unique_ptr<POLICY_CONSTRAINTS, Deleter<POLICY_CONSTRAINTS_free>>;

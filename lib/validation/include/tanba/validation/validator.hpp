@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -65,7 +66,10 @@ public:
     Validator& operator=(Validator&&) noexcept;
 
     /// Never throws for anything about the certificates: problems are findings.
-    ValidationReport validate(const x509::Certificate& leaf, const ValidationOptions& options) const;
+    /// `extra_untrusted`: certificates that came with the object (e.g. a CMS), used for this
+    /// validation only.
+    ValidationReport validate(const x509::Certificate& leaf, const ValidationOptions& options,
+                              std::span<const x509::Certificate> extra_untrusted = {}) const;
 
 private:
     struct Impl;

@@ -1,0 +1,103 @@
+// tanba sign, tanba verify
+#include <iostream>
+
+#include "common.hpp"
+#include "tanba/base/file_io.hpp"
+#include "tanba/cms/sign.hpp"
+#include "tanba/cms/verify.hpp"
+#include "verify_inputs.hpp"
+
+namespace tanba::cli {
+namespace {
+
+constexpr std::size_t kMaxDocument = 256u << 20;
+
+struct SignCliOptions {
+    std::string file, key, cert, chain, add_to, out, hash = "sha256";
+    bool detached = false, pss = false, allow_invalid_cert = false;
+    PassphraseOptions pass;
+};
+
+struct VerifyCliOptions {
+    std::string signature, content;
+    bool allow_plain = false;
+    VerifyInputs in;
+};
+
+keys::HashAlg hash_of(const std::string& name) {
+    if (name == "sha384") return keys::HashAlg::Sha384;
+    if (name == "sha512") return keys::HashAlg::Sha512;
+    return keys::HashAlg::Sha256;
+}
+
+void run_sign(const SignCliOptions& o, const Clock& clock) {
+    if (o.key.rfind("pkcs11:", 0) == 0)
+        throw Error(ErrorCode::KEY_UNSUPPORTED, "PKCS#11 keys come with the hsm/ backend; use a key file for now");
+    auto loaded = load_key(o.key, o.pass);
+    std::optional<x509::Certificate> cert;
+    if (!o.cert.empty()) cert = x509::Certificate::load(read_file(o.cert));
+    else if (loaded.certificate) cert = x509::Certificate::adopt(std::move(loaded.certificate));
+    else throw Error(ErrorCode::USAGE, "give --cert (the key file holds no certificate)");
+    const auto now = clock.now();
+    if (!o.allow_invalid_cert && (now < cert->not_before() || now > cert->not_after()))
+        throw Error(ErrorCode::CERT_NOT_VALID_NOW, cert->subject_text() + " is valid " + format_rfc3339(cert->not_before()) +
+                                                       " to " + format_rfc3339(cert->not_after()));
+    cms::SignOptions so;
+    so.attachment = o.detached ? cms::Attachment::Detached : cms::Attachment::Attached;
+    so.algorithm = keys::default_sign_options(loaded.key->spec().algorithm);
+    if (so.algorithm.hash != keys::HashAlg::None) so.algorithm.hash = hash_of(o.hash);
+    if (o.pss) {
+        if (loaded.key->spec().algorithm != keys::KeyAlgorithm::Rsa) throw Error(ErrorCode::USAGE, "--pss needs an RSA key");
+        so.algorithm.padding = keys::RsaPadding::Pss;
+    }
+    so.signing_time = now;
+    if (!o.chain.empty()) so.chain = x509::Certificate::load_all(read_file(o.chain));
+    const Bytes content = read_file(o.file, kMaxDocument);
+    const Bytes out = o.add_to.empty() ? cms::sign(content, *loaded.key, *cert, so)
+                                       : cms::add_signer(read_file(o.add_to, kMaxDocument), content, *loaded.key, *cert, so);
+    write_file(o.out, out);
+    std::cerr << "signed " << o.file << " as " << cert->subject_text() << (o.add_to.empty() ? "" : " (co-signature)")
+              << " -> " << o.out << "\n";
+}
+
+}  // namespace
+
+void register_sign(CLI::App& app, Context& ctx) {
+    auto o = std::make_shared<SignCliOptions>();
+    auto* sign = app.add_subcommand("sign", "sign a document: CMS / CAdES-B-B, attached or detached");
+    sign->add_option("file", o->file, "the document")->required();
+    sign->add_option("--key", o->key, "key file (PKCS#8, PEM/DER, or PKCS#12 holding the certificate)")->required();
+    sign->add_option("--cert", o->cert, "the signer's certificate (not needed with a PKCS#12 that holds it)");
+    sign->add_option("--chain", o->chain, "CA certificates to include");
+    sign->add_option("--hash", o->hash, "sha256, sha384 or sha512")->check(CLI::IsMember({"sha256", "sha384", "sha512"}));
+    sign->add_flag("--pss", o->pss, "RSA-PSS instead of PKCS#1 v1.5");
+    sign->add_flag("--detached", o->detached, "do not include the document in the signature");
+    sign->add_option("--add-to", o->add_to, "add this signer to an existing signature of the same document");
+    sign->add_flag("--allow-invalid-cert", o->allow_invalid_cert, "sign even when the certificate is expired or not yet valid");
+    sign->add_option("--out", o->out, "signature file to write (DER)")->required();
+    add_passphrase_options(*sign, o->pass);
+    sign->callback([o, &ctx] { run_sign(*o, ctx.clock); });
+
+    auto v = std::make_shared<VerifyCliOptions>();
+    auto* verify = app.add_subcommand("verify", "verify a CMS / CAdES signature: every signer, its certificate and identity");
+    verify->add_option("signature", v->signature, "the signature (DER or PEM)")->required();
+    verify->add_option("--content", v->content, "the signed document, for a detached signature");
+    verify->add_flag("--allow-plain-cms", v->allow_plain, "accept signers without signed attributes");
+    add_verify_options(*verify, v->in, "sign");
+    verify->callback([v, &ctx] {
+        cms::VerifyOptions o;
+        o.validation = make_options(v->in, ctx.clock);
+        o.time_source = v->in.at.empty() ? cms::TimeSource::Current : cms::TimeSource::Requested;
+        o.allow_plain_cms = v->allow_plain;
+        const auto validator = make_validator(v->in);
+        const Bytes sig = read_file(v->signature, kMaxDocument);
+        std::optional<Bytes> content;
+        if (!v->content.empty()) content = read_file(v->content, kMaxDocument);
+        const auto report = cms::verify(sig, content ? std::optional<ByteView>(*content) : std::nullopt, validator, o);
+        if (v->in.json) print_json(cms::to_json(report));
+        else std::cout << cms::to_text(report);
+        if (!report.valid()) ctx.exit_code = 1;
+    });
+}
+
+}  // namespace tanba::cli

@@ -1,0 +1,33 @@
+#pragma once
+// CAdES-B-B signatures (CMS SignedData, RFC 5652 + ETSI EN 319 122-1): contentType,
+// messageDigest, signingTime and signingCertificateV2 signed; attached or detached; several
+// signers on one document.
+#include <vector>
+
+#include "tanba/base/bytes.hpp"
+#include "tanba/base/clock.hpp"
+#include "tanba/keys/signer.hpp"
+#include "tanba/x509/certificate.hpp"
+
+namespace tanba::cms {
+
+enum class Attachment { Attached, Detached };
+
+struct SignOptions {
+    Attachment attachment = Attachment::Attached;
+    keys::SignOptions algorithm;                 // digest (SHA-256/384/512) and RSA padding
+    TimePoint signing_time;                      // the signingTime attribute (a claim)
+    std::vector<x509::Certificate> chain;        // added beside the signer's certificate
+};
+
+/// A new SignedData with one signer. The key must belong to the certificate (KEY_MISMATCH).
+/// Throws KEY_SIGN_FAILED / CRYPTO_FAILURE.
+Bytes sign(ByteView content, const keys::Signer& key, const x509::Certificate& cert, const SignOptions& options);
+
+/// Adds a signer to an existing SignedData over the same content (co-signature). The content
+/// must match the existing signers' messageDigest (CMS_CONTENT_MISMATCH otherwise); the
+/// attachment of the existing signature is kept.
+Bytes add_signer(ByteView existing, ByteView content, const keys::Signer& key, const x509::Certificate& cert,
+                 const SignOptions& options);
+
+}  // namespace tanba::cms

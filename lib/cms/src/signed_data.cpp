@@ -1,0 +1,129 @@
+#include "signed_data.hpp"
+
+#include <openssl/pem.h>
+
+#include "tanba/ossl/codec.hpp"
+#include "tanba/ossl/errors.hpp"
+
+namespace tanba::cms::detail {
+namespace {
+
+// A minimal DER reader: enough to walk to the SignerInfos.
+struct Tlv {
+    unsigned tag = 0;
+    ByteView value;
+};
+
+std::optional<Tlv> read_tlv(ByteView& in) {
+    if (in.size() < 2) return std::nullopt;
+    Tlv t;
+    t.tag = in[0];
+    std::size_t len = in[1], pos = 2;
+    if (len & 0x80) {
+        const std::size_t n = len & 0x7f;
+        if (n == 0 || n > 4 || in.size() < 2 + n) return std::nullopt;
+        len = 0;
+        for (std::size_t i = 0; i < n; ++i) len = (len << 8) | in[2 + i];
+        pos += n;
+    }
+    if (in.size() - pos < len) return std::nullopt;
+    t.value = in.subspan(pos, len);
+    in = in.subspan(pos + len);
+    return t;
+}
+
+}  // namespace
+
+ossl::CmsContent parse(ByteView data) {
+    ossl::clear_errors();
+    if (data.size() > kMaxSignature) throw Error(ErrorCode::INPUT_TOO_LARGE, "signature larger than 64 MiB");
+    Bytes der;
+    if (ossl::is_pem(data)) {
+        auto blocks = ossl::pem_blocks(data, "CMS");
+        if (blocks.empty()) blocks = ossl::pem_blocks(data, "PKCS7");
+        if (blocks.empty()) throw Error(ErrorCode::CMS_DECODE_FAILED, "no CMS or PKCS7 PEM block");
+        der = std::move(blocks.front());
+        data = der;
+    }
+    const unsigned char* p = data.data();
+    ossl::CmsContent cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(data.size())));
+    if (!cms || p != data.data() + data.size()) throw ossl::error(ErrorCode::CMS_DECODE_FAILED, "CMS DER");
+    if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed)
+        throw Error(ErrorCode::CMS_DECODE_FAILED, "CMS content type is not signedData");
+    return cms;
+}
+
+Bytes to_der(CMS_ContentInfo* cms) {
+    unsigned char* out = nullptr;
+    const int n = i2d_CMS_ContentInfo(cms, &out);
+    if (n <= 0) throw ossl::error(ErrorCode::CRYPTO_FAILURE, "encoding CMS");
+    ossl::OpenSslBytes guard(out);
+    return Bytes(out, out + n);
+}
+
+std::optional<ByteView> attached_content(CMS_ContentInfo* cms) {
+    ASN1_OCTET_STRING** content = CMS_get0_content(cms);
+    if (!content || !*content) return std::nullopt;
+    return ByteView((*content)->data, static_cast<std::size_t>((*content)->length));
+}
+
+std::vector<x509::Certificate> certificates(CMS_ContentInfo* cms) {
+    std::vector<x509::Certificate> out;
+    ossl::CertStack certs(CMS_get1_certs(cms));
+    for (int i = 0; certs && i < sk_X509_num(certs.get()); ++i)
+        out.push_back(x509::Certificate::adopt(ossl::up_ref(sk_X509_value(certs.get(), i))));
+    return out;
+}
+
+std::vector<long> signer_info_versions(ByteView der) {
+    std::vector<long> out;
+    auto ci = read_tlv(der);  // ContentInfo
+    if (!ci) return out;
+    ByteView in = ci->value;
+    read_tlv(in);                      // contentType
+    auto explicit0 = read_tlv(in);     // [0]
+    if (!explicit0) return out;
+    in = explicit0->value;
+    auto sd = read_tlv(in);            // SignedData
+    if (!sd) return out;
+    in = sd->value;
+    std::optional<Tlv> last;
+    while (auto t = read_tlv(in)) last = t;  // signerInfos is the last element
+    if (!last || last->tag != 0x31) return out;
+    ByteView infos = last->value;
+    while (auto si = read_tlv(infos)) {
+        ByteView fields = si->value;
+        auto version = read_tlv(fields);
+        long v = -1;
+        if (version && version->tag == 0x02 && version->value.size() == 1) v = version->value[0];
+        out.push_back(v);
+    }
+    return out;
+}
+
+const ASN1_TYPE* signed_attribute(CMS_SignerInfo* si, int nid) {
+    const int loc = CMS_signed_get_attr_by_NID(si, nid, -1);
+    if (loc < 0) return nullptr;
+    X509_ATTRIBUTE* attr = CMS_signed_get_attr(si, loc);
+    if (X509_ATTRIBUTE_count(attr) != 1) return nullptr;
+    return X509_ATTRIBUTE_get0_type(attr, 0);
+}
+
+std::optional<Bytes> content_digest(CMS_SignerInfo* si, ByteView content) {
+    X509_ALGOR* dig = nullptr;
+    CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &dig, nullptr);
+    const ASN1_OBJECT* oid = nullptr;
+    X509_ALGOR_get0(&oid, nullptr, nullptr, dig);
+    const EVP_MD* md = EVP_get_digestbyobj(oid);
+    if (!md) return std::nullopt;
+    Bytes out(EVP_MAX_MD_SIZE);
+    unsigned int n = 0;
+    if (EVP_Digest(content.data(), content.size(), out.data(), &n, md, nullptr) != 1) {
+        ossl::clear_errors();
+        return std::nullopt;
+    }
+    out.resize(n);
+    return out;
+}
+
+}  // namespace tanba::cms::detail

@@ -1,0 +1,35 @@
+#pragma once
+// Shared CMS plumbing: parsing with limits, content access, signer lookup, attributes.
+#include <openssl/cms.h>
+
+#include <optional>
+#include <vector>
+
+#include "tanba/base/bytes.hpp"
+#include "tanba/base/clock.hpp"
+#include "tanba/ossl/handles.hpp"
+#include "tanba/x509/certificate.hpp"
+
+namespace tanba::cms::detail {
+
+/// Largest signature accepted (attached content included).
+inline constexpr std::size_t kMaxSignature = 64u << 20;
+
+/// A SignedData ContentInfo from DER or PEM ("CMS"/"PKCS7"). Throws CMS_DECODE_FAILED.
+ossl::CmsContent parse(ByteView data);
+Bytes to_der(CMS_ContentInfo* cms);
+
+/// The encapsulated content, when attached.
+std::optional<ByteView> attached_content(CMS_ContentInfo* cms);
+std::vector<x509::Certificate> certificates(CMS_ContentInfo* cms);
+
+/// SignerInfo versions in order, read from the DER (OpenSSL does not expose them).
+std::vector<long> signer_info_versions(ByteView der);
+
+/// The signed attribute's single value, or nullptr.
+const ASN1_TYPE* signed_attribute(CMS_SignerInfo* si, int nid);
+
+/// Digest of the content with the SignerInfo's digest algorithm; nullopt when unsupported.
+std::optional<Bytes> content_digest(CMS_SignerInfo* si, ByteView content);
+
+}  // namespace tanba::cms::detail

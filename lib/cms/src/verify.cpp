@@ -1,0 +1,248 @@
+#include "tanba/cms/verify.hpp"
+
+#include <openssl/cms.h>
+#include <openssl/ess.h>
+
+#include <sstream>
+
+#include "signed_data.hpp"
+#include "tanba/ossl/codec.hpp"
+#include "tanba/ossl/errors.hpp"
+
+namespace tanba::cms {
+namespace {
+
+using validation::FindingCode;
+using validation::Severity;
+
+std::optional<TimePoint> signing_time(CMS_SignerInfo* si) {
+    const ASN1_TYPE* t = detail::signed_attribute(si, NID_pkcs9_signingTime);
+    if (!t || (t->type != V_ASN1_UTCTIME && t->type != V_ASN1_GENERALIZEDTIME)) return std::nullopt;
+    try {
+        return ossl::to_time_point(t->value.utctime);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
+// signingCertificate(V2) must identify the signer's certificate (RFC 5035 / ETSI EN 319 122-1).
+void check_signing_certificate(CMS_SignerInfo* si, const x509::Certificate& cert, validation::ValidationReport& r) {
+    auto decode = [&](int nid, auto d2i) -> decltype(d2i(nullptr, nullptr, 0)) {
+        const ASN1_TYPE* t = detail::signed_attribute(si, nid);
+        if (!t || t->type != V_ASN1_SEQUENCE) return nullptr;
+        const unsigned char* p = t->value.sequence->data;
+        return d2i(nullptr, &p, t->value.sequence->length);
+    };
+    ossl::EssSigningCertV2 v2(decode(NID_id_smime_aa_signingCertificateV2, d2i_ESS_SIGNING_CERT_V2));
+    ossl::EssSigningCert v1(decode(NID_id_smime_aa_signingCertificate, d2i_ESS_SIGNING_CERT));
+    const bool present = CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, -1) >= 0 ||
+                         CMS_signed_get_attr_by_NID(si, NID_id_smime_aa_signingCertificate, -1) >= 0;
+    if (!present) {
+        r.add(FindingCode::SIGNING_CERTIFICATE_ABSENT, Severity::Warning, {}, 0);
+        return;
+    }
+    ossl::CertStack chain(sk_X509_new_null());
+    sk_X509_push(chain.get(), ossl::up_ref(cert.get()).release());
+    if ((!v1 && !v2) || OSSL_ESS_check_signing_certs(v1.get(), v2.get(), chain.get(), 1) != 1)
+        r.add(FindingCode::SIGNING_CERTIFICATE_MISMATCH, Severity::Error, {}, 0);
+    ossl::clear_errors();
+}
+
+bool octets_equal(const ASN1_OCTET_STRING* s, const Bytes& b) {
+    return s && static_cast<std::size_t>(s->length) == b.size() && std::equal(b.begin(), b.end(), s->data);
+}
+
+/// The signature-level checks of one SignerInfo; the certificate's path is validated after.
+void check_signer(CMS_ContentInfo* cms, CMS_SignerInfo* si, long version, std::optional<ByteView> content,
+                  const x509::Certificate& cert, const VerifyOptions& o, validation::ValidationReport& r) {
+    ASN1_OCTET_STRING* keyid = nullptr;
+    X509_NAME* issuer = nullptr;
+    ASN1_INTEGER* serial = nullptr;
+    CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &serial);
+    if ((keyid && version != 3) || (!keyid && version != 1))
+        r.add(FindingCode::SIGNER_INFO_INCONSISTENT, Severity::Error, "version " + std::to_string(version), 0);
+
+    if (!cert.public_key()) {
+        r.add(FindingCode::ALGORITHM_UNSUPPORTED, Severity::Error, "the signer's public key (e.g. GOST)", 0);
+        return;
+    }
+    const bool has_attributes = CMS_signed_get_attr_count(si) > 0;
+    if (!content) {
+        r.add(FindingCode::CONTENT_MISSING, Severity::Error, {}, 0);
+    }
+    if (!has_attributes) {
+        if (!o.allow_plain_cms) r.add(FindingCode::SIGNED_ATTRIBUTES_MISSING, Severity::Error, {}, 0);
+        if (content) {  // the signature is over the content itself
+            CMS_SignerInfo_set1_signer_cert(si, cert.get());
+            ossl::Bio data(BIO_new_mem_buf(content->data(), static_cast<int>(content->size())));
+            BIO* chain = CMS_dataInit(cms, data.get());
+            bool ok = false;
+            if (chain) {
+                char buf[4096];
+                while (BIO_read(chain, buf, sizeof buf) > 0) {
+                }
+                ok = CMS_SignerInfo_verify_content(si, chain) == 1;
+                while (chain && chain != data.get()) {
+                    BIO* next = BIO_pop(chain);
+                    BIO_free(chain);
+                    chain = next;
+                }
+            }
+            if (!ok) r.add(FindingCode::SIGNATURE_INVALID, Severity::Error, "signature over the content", 0);
+        }
+        ossl::clear_errors();
+        return;
+    }
+    // Signature over the signed attributes.
+    CMS_SignerInfo_set1_signer_cert(si, cert.get());
+    if (CMS_SignerInfo_verify(si) != 1) {
+        X509_ALGOR* dig = nullptr;
+        CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &dig, nullptr);
+        const ASN1_OBJECT* oid = nullptr;
+        X509_ALGOR_get0(&oid, nullptr, nullptr, dig);
+        if (!EVP_get_digestbyobj(oid)) r.add(FindingCode::ALGORITHM_UNSUPPORTED, Severity::Error, "digest " + ossl::oid_text(oid), 0);
+        else r.add(FindingCode::SIGNATURE_INVALID, Severity::Error, "signature over the signed attributes", 0);
+    }
+    ossl::clear_errors();
+    // contentType must be present and equal the encapsulated content type.
+    const ASN1_TYPE* ct = detail::signed_attribute(si, NID_pkcs9_contentType);
+    if (!ct || ct->type != V_ASN1_OBJECT || OBJ_cmp(ct->value.object, CMS_get0_eContentType(cms)) != 0)
+        r.add(FindingCode::CONTENT_TYPE_MISMATCH, Severity::Error, {}, 0);
+    // messageDigest over the content.
+    if (content) {
+        const ASN1_TYPE* md = detail::signed_attribute(si, NID_pkcs9_messageDigest);
+        auto digest = detail::content_digest(si, *content);
+        if (!digest) r.add(FindingCode::ALGORITHM_UNSUPPORTED, Severity::Error, "content digest", 0);
+        else if (!md || md->type != V_ASN1_OCTET_STRING || !octets_equal(md->value.octet_string, *digest))
+            r.add(FindingCode::MESSAGE_DIGEST_MISMATCH, Severity::Error, {}, 0);
+    }
+    check_signing_certificate(si, cert, r);
+}
+
+std::optional<x509::Certificate> find_signer(CMS_SignerInfo* si, const std::vector<x509::Certificate>& candidates) {
+    for (const auto& c : candidates)
+        if (CMS_SignerInfo_cert_cmp(si, c.get()) == 0) return c;
+    return std::nullopt;
+}
+
+void conclude(SignatureReport& out) {
+    validation::ValidationReport whole;
+    whole.findings = out.findings;
+    whole.conclude();
+    out.indication = whole.indication;
+    out.sub_indication = whole.sub_indication;
+    if (out.indication != validation::Indication::Valid) return;
+    // Otherwise the worst signer decides: INVALID over INDETERMINATE over VALID.
+    for (const auto& s : out.signers) {
+        if (s.report.indication == validation::Indication::Invalid ||
+            (s.report.indication == validation::Indication::Indeterminate && out.indication == validation::Indication::Valid)) {
+            out.indication = s.report.indication;
+            out.sub_indication = s.report.sub_indication;
+            if (out.indication == validation::Indication::Invalid) return;
+        }
+    }
+}
+
+}  // namespace
+
+SignatureReport verify(ByteView der, std::optional<ByteView> content, const validation::Validator& validator,
+                       const VerifyOptions& o) {
+    SignatureReport out;
+    out.validation_time = o.validation.at;
+    out.time_source = o.time_source;
+    ossl::CmsContent cms;
+    try {
+        cms = detail::parse(der);
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::INPUT_TOO_LARGE) throw;
+        validation::ValidationReport tmp;
+        tmp.add(FindingCode::CMS_MALFORMED, Severity::Error, e.what());
+        out.findings = tmp.findings;
+        conclude(out);
+        return out;
+    }
+    const Bytes canonical = detail::to_der(cms.get());
+    if (auto attached = detail::attached_content(cms.get())) content = attached;
+    const auto embedded = detail::certificates(cms.get());
+    const auto versions = detail::signer_info_versions(canonical);
+
+    STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
+    if (sk_CMS_SignerInfo_num(infos) <= 0) {
+        validation::ValidationReport tmp;
+        tmp.add(FindingCode::NO_SIGNERS, Severity::Error);
+        out.findings = tmp.findings;
+    }
+    for (int i = 0; i < sk_CMS_SignerInfo_num(infos); ++i) {
+        CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, i);
+        SignerReport s;
+        s.signing_time = signing_time(si);
+        s.certificate = find_signer(si, embedded);
+        validation::ValidationReport sig;
+        sig.validation_time = o.validation.at;
+        if (!s.certificate) {
+            sig.add(FindingCode::SIGNER_CERTIFICATE_MISSING, Severity::Error);
+            sig.conclude();
+            s.report = std::move(sig);
+            out.signers.push_back(std::move(s));
+            continue;
+        }
+        check_signer(cms.get(), si, i < static_cast<int>(versions.size()) ? versions[i] : -1, content, *s.certificate, o, sig);
+        if (s.signing_time && (*s.signing_time < s.certificate->not_before() || *s.signing_time > s.certificate->not_after()))
+            sig.add(FindingCode::SIGNING_TIME_UNPROVEN, Severity::Warning, format_rfc3339(*s.signing_time), 0);
+        auto path = validator.validate(*s.certificate, o.validation, embedded);
+        path.findings.insert(path.findings.begin(), sig.findings.begin(), sig.findings.end());
+        path.conclude();
+        s.report = std::move(path);
+        out.signers.push_back(std::move(s));
+    }
+    conclude(out);
+    return out;
+}
+
+nlohmann::json to_json(const SignatureReport& r) {
+    auto findings_json = [](const std::vector<validation::Finding>& fs) {
+        validation::ValidationReport tmp;
+        tmp.findings = fs;
+        return validation::to_json(tmp)["findings"];
+    };
+    nlohmann::json signers = nlohmann::json::array();
+    for (const auto& s : r.signers) {
+        nlohmann::json j = validation::to_json(s.report);
+        j.erase("validationTime");
+        j["signingTime"] = s.signing_time ? nlohmann::json(format_rfc3339(*s.signing_time)) : nlohmann::json(nullptr);
+        j["signer"] = s.certificate ? validation::identity_json(*s.certificate) : nlohmann::json(nullptr);
+        signers.push_back(std::move(j));
+    }
+    return {
+        {"indication", validation::to_string(r.indication)},
+        {"subIndication", r.sub_indication == validation::SubIndication::None ? nlohmann::json(nullptr)
+                                                                               : nlohmann::json(validation::to_string(r.sub_indication))},
+        {"validationTime", format_rfc3339(r.validation_time)},
+        {"validationTimeSource", r.time_source == TimeSource::Requested ? "requested" : "current"},
+        {"findings", findings_json(r.findings)},
+        {"signers", signers},
+    };
+}
+
+std::string to_text(const SignatureReport& r) {
+    std::ostringstream out;
+    out << validation::to_string(r.indication);
+    if (r.sub_indication != validation::SubIndication::None) out << " (" << validation::to_string(r.sub_indication) << ")";
+    out << "  at " << format_rfc3339(r.validation_time) << (r.time_source == TimeSource::Requested ? " (requested)" : " (now)") << "\n";
+    for (const auto& f : r.findings) out << "  " << validation::to_string(f.code) << ": " << f.message << "\n";
+    for (std::size_t i = 0; i < r.signers.size(); ++i) {
+        const auto& s = r.signers[i];
+        out << "signer " << i + 1;
+        if (s.certificate) {
+            const auto info = x509::describe(*s.certificate);
+            out << ": " << info.subject;
+            if (info.iin.status != x509::IdentifierStatus::Absent) out << "  IIN " << info.iin.value;
+            if (info.bin.status != x509::IdentifierStatus::Absent) out << "  BIN " << info.bin.value;
+        }
+        if (s.signing_time) out << "  signingTime " << format_rfc3339(*s.signing_time) << " (claimed)";
+        out << "\n" << validation::to_text(s.report);
+    }
+    return out.str();
+}
+
+}  // namespace tanba::cms
