@@ -49,15 +49,16 @@ void add_verify_options(CLI::App& cmd, VerifyInputs& in, const std::string& defa
 }
 
 validation::Validator make_validator(const VerifyInputs& in) {
+    constexpr std::size_t kMaxBundle = 64u << 20, kMaxCrl = 256u << 20;  // a 1M-entry CRL is ~40 MiB
     auto certs = [](const std::vector<std::string>& files) {
         std::vector<x509::Certificate> out;
         for (const auto& f : files)
-            for (auto& c : x509::Certificate::load_all(read_file(f))) out.push_back(std::move(c));
+            for (auto& c : x509::Certificate::load_all(read_file(f, kMaxBundle))) out.push_back(std::move(c));
         return out;
     };
     std::vector<revocation::Crl> crls;
     for (const auto& f : in.crls)
-        for (auto& c : revocation::Crl::load_all(read_file(f))) crls.push_back(std::move(c));
+        for (auto& c : revocation::Crl::load_all(read_file(f, kMaxCrl))) crls.push_back(std::move(c));
     return validation::Validator(certs(in.trust), certs(in.untrusted), std::move(crls));
 }
 

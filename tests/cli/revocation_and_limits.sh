@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Revocation from CRLs built by python3-cryptography (revoked, on hold, stale, missing for a
+# CA, revoked after the validation time), for certificates and signed documents, and a
+# 10,000-certificate hostile pool that must end at a limit.
+source "$(dirname "$0")/lib.sh"
+make_pki pki ecdsa-p256
+ROOT=pki/root/ca.pem ISS=pki/issuing
+IIN=$("$TANBA" id new-iin --birth 1979-11-30 --sex m)
+"$TANBA" key new --algo ecdsa-p256 --out p.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key p.key --iin "$IIN" --surname "ОМАРОВ" --given "АСХАТ" --out p.csr 2> /dev/null
+"$TANBA" ca issue --dir "$ISS" --profile citizen-sign --csr p.csr --out p.pem --no-passphrase 2> /dev/null
+"$TANBA" ca issue --dir "$ISS" --profile citizen-sign --csr p.csr --out q.pem --no-passphrase 2> /dev/null
+SERIAL=$(openssl x509 -in p.pem -noout -serial | cut -d= -f2)
+ISS_SERIAL=$(openssl x509 -in "$ISS/ca.pem" -noout -serial | cut -d= -f2)
+crl() { "$PY" "$TANBA_SOURCE/tests/interop/make_crl.py" "$@"; }
+crl "$ISS/ca.pem" "$ISS/ca.key" revoked.crl 2 -3600 86400 "$SERIAL:-1800:key_compromise"
+crl "$ISS/ca.pem" "$ISS/ca.key" hold.crl 3 -3600 86400 "$SERIAL:-1800:certificate_hold"
+crl "$ISS/ca.pem" "$ISS/ca.key" later.crl 4 -3600 86400 "$SERIAL:600"
+crl "$ISS/ca.pem" "$ISS/ca.key" good.crl 5 -3600 86400
+crl "$ISS/ca.pem" "$ISS/ca.key" stale.crl 6 -86400 -60
+crl pki/root/ca.pem pki/root/ca.key root.crl 1 -3600 86400
+crl pki/root/ca.pem pki/root/ca.key root_revokes_ca.crl 2 -3600 86400 "$ISS_SERIAL:-1800:ca_compromise"
+# The CRLs are sound for OpenSSL too (it is the revocation logic that is under test).
+for c in revoked good stale; do
+  openssl crl -in $c.crl -CAfile "$ISS/ca.pem" -noout 2> /dev/null || fail "$c.crl does not verify"; ok
+done
+
+status() {  # status EXIT INDICATION CODE -- cert verify args: the verdict and a finding code
+  local want_exit=$1 want_ind=$2 want_code=$3; shift 4
+  set +e; "$TANBA" cert verify "$@" --trust "$ROOT" --untrusted "$ISS/ca.pem" --json > r.json; local rc=$?; set -e
+  [ "$rc" -eq "$want_exit" ] || fail "cert verify $* exited $rc: $(cat r.json)"
+  "$PY" - "$want_ind" "$want_code" <<'PYEOF' || fail "cert verify $*: $(cat r.json)"
+import json, sys
+r = json.load(open("r.json"))
+assert r["indication"] == sys.argv[1], r["indication"]
+codes = [f["code"] for f in r["findings"]]
+assert sys.argv[2] == "-" or sys.argv[2] in codes, codes
+PYEOF
+  ok
+}
+status 1 INVALID REVOKED -- p.pem --crl revoked.crl --crl root.crl
+status 0 VALID - -- q.pem --crl revoked.crl --crl root.crl
+status 1 INDETERMINATE ON_HOLD -- p.pem --crl hold.crl --crl root.crl
+status 0 VALID - -- p.pem --crl good.crl --crl root.crl
+status 1 INDETERMINATE REVOCATION_UNKNOWN -- p.pem --crl stale.crl --crl root.crl
+status 0 VALID CRL_UNUSABLE -- p.pem --crl stale.crl --crl root.crl --revocation soft
+status 1 INDETERMINATE REVOCATION_UNKNOWN -- p.pem --crl good.crl
+status 1 INVALID REVOKED -- p.pem --crl good.crl --crl root_revokes_ca.crl
+status 0 VALID REVOCATION_NOT_CHECKED -- p.pem
+status 0 VALID REVOKED_LATER -- p.pem --crl later.crl --crl root.crl
+status 1 INVALID REVOKED -- p.pem --crl later.crl --crl root.crl --at "$(date -u -d '+20 minutes' +%Y-%m-%dT%H:%M:%SZ)"
+# A CRL signed by another key with the issuer's name is not used.
+"$TANBA" ca init --dir other --name "Test Issuing CA" --org "Tanba Test" --algo ecdsa-p256 --no-passphrase > /dev/null 2>&1
+crl other/ca.pem other/ca.key forged.crl 9 -3600 86400
+status 1 INDETERMINATE REVOCATION_UNKNOWN -- p.pem --crl forged.crl --crl root.crl
+# The same for a signed document.
+printf 'document\n' > doc.txt
+"$TANBA" sign doc.txt --key p.key --cert p.pem --chain "$ISS/chain.pem" --out doc.p7s 2> /dev/null
+set +e; "$TANBA" verify doc.p7s --trust "$ROOT" --crl revoked.crl --crl root.crl --json > d.json; rc=$?; set -e
+[ "$rc" -eq 1 ] || fail "a document signed by a revoked certificate passed"; ok
+"$PY" -c 'import json; r=json.load(open("d.json")); assert r["signers"][0]["subIndication"] == "REVOKED", r'; ok
+"$TANBA" verify doc.p7s --trust "$ROOT" --crl good.crl --crl root.crl > /dev/null || fail "good CRL: document rejected"; ok
+
+# Bad CRL input is an error with its code, not a verdict.
+head -c 100 revoked.crl > trunc.crl
+expect_fail 2 CRL_DECODE_FAILED "$TANBA" cert verify p.pem --trust "$ROOT" --crl trunc.crl
+
+# 10,000 certificates built to make path building explode: it stops at its limit.
+"$PY" "$TANBA_SOURCE/tests/interop/make_pool.py" . 10000 100
+start=$(date +%s)
+set +e; "$TANBA" cert verify leaf.pem --trust root.pem --untrusted pool.pem --json > pool.json; rc=$?; set -e
+[ "$rc" -eq 1 ] || fail "hostile pool: exit $rc"; ok
+"$PY" -c 'import json; r=json.load(open("pool.json")); assert [f["code"] for f in r["findings"]] == ["PATH_LIMIT"], r'; ok
+[ $(( $(date +%s) - start )) -lt 120 ] || fail "hostile pool took more than two minutes"; ok
+done_checks revocation_and_limits
