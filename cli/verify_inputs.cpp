@@ -31,6 +31,7 @@ void add_verify_options(CLI::App& cmd, VerifyInputs& in, const std::string& defa
     cmd.add_option("--trust", in.trust, "trust anchors (every certificate in the files is one)")->required();
     cmd.add_option("--untrusted", in.untrusted, "intermediate certificates to build paths with");
     cmd.add_option("--crl", in.crls, "CRL files (PEM with several, or DER)");
+    cmd.add_option("--ocsp-response", in.ocsp, "OCSP response files (DER)");
     cmd.add_option("--at", in.at, "validation time, RFC 3339 (default: now)");
     cmd.add_option("--purpose", in.purpose, "sign, auth or any")->check(CLI::IsMember({"sign", "auth", "any"}));
     cmd.add_option("--eku", in.eku, "required extended key usage: dotted OID or serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, OCSPSigning, any");
@@ -42,7 +43,7 @@ void add_verify_options(CLI::App& cmd, VerifyInputs& in, const std::string& defa
     cmd.add_flag("--inhibit-policy-mapping", in.inhibit_mapping, "do not accept policy mappings");
     cmd.add_flag("--inhibit-any-policy", in.inhibit_any, "anyPolicy does not match other policies");
     cmd.add_option("--max-depth", in.max_depth, "most intermediate CAs between the certificate and the trust anchor (self-issued ones not counted)")->check(CLI::Range(0, 64));
-    cmd.add_option("--revocation", in.revocation, "require (default when a CRL is given), soft, off")
+    cmd.add_option("--revocation", in.revocation, "require (default when a CRL or OCSP response is given), soft, off")
         ->check(CLI::IsMember({"require", "soft", "off"}));
     cmd.add_flag("--allow-sha1", in.allow_sha1, "accept SHA-1 signatures (old archives); MD5 never");
     cmd.add_flag("--json", in.json, "JSON report");
@@ -59,7 +60,9 @@ validation::Validator make_validator(const VerifyInputs& in) {
     std::vector<revocation::Crl> crls;
     for (const auto& f : in.crls)
         for (auto& c : revocation::Crl::load_all(read_file(f, kMaxCrl))) crls.push_back(std::move(c));
-    return validation::Validator(certs(in.trust), certs(in.untrusted), std::move(crls));
+    std::vector<revocation::OcspResponse> ocsp;
+    for (const auto& f : in.ocsp) ocsp.push_back(revocation::OcspResponse::from_der(read_file(f)));
+    return validation::Validator(certs(in.trust), certs(in.untrusted), std::move(crls), std::move(ocsp));
 }
 
 validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& clock) {
@@ -88,7 +91,7 @@ validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& 
     if (in.revocation == "require") o.revocation = RevocationMode::Require;
     else if (in.revocation == "soft") o.revocation = RevocationMode::Soft;
     else if (in.revocation == "off") o.revocation = RevocationMode::Off;
-    else o.revocation = in.crls.empty() ? RevocationMode::Off : RevocationMode::Require;
+    else o.revocation = in.crls.empty() && in.ocsp.empty() ? RevocationMode::Off : RevocationMode::Require;
     return o;
 }
 

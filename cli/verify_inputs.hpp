@@ -10,7 +10,7 @@
 namespace tanba::cli {
 
 struct VerifyInputs {
-    std::vector<std::string> trust, untrusted, crls;
+    std::vector<std::string> trust, untrusted, crls, ocsp;
     std::string at;                       // RFC 3339; empty = now
     std::string purpose = "any";
     std::string eku;

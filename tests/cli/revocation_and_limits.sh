@@ -61,6 +61,32 @@ set +e; "$TANBA" verify doc.p7s --trust "$ROOT" --crl revoked.crl --crl root.crl
 "$PY" -c 'import json; r=json.load(open("d.json")); assert r["signers"][0]["subIndication"] == "REVOKED", r'; ok
 "$TANBA" verify doc.p7s --trust "$ROOT" --crl good.crl --crl root.crl > /dev/null || fail "good CRL: document rejected"; ok
 
+# OCSP responses built by python3-cryptography: by the CA, by a delegated responder, and the
+# ones that must not count (unauthorised responder, other issuer with the same serial, stale).
+ocsp() { "$PY" "$TANBA_SOURCE/tests/interop/make_ocsp.py" "$@"; }
+"$TANBA" key new --algo ecdsa-p256 --out r.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key r.key --cn "Test OCSP Responder" --out r.csr 2> /dev/null
+"$TANBA" ca issue --dir "$ISS" --profile ocsp-signer --csr r.csr --out r.pem --no-passphrase 2> /dev/null
+ocsp good.ocsp p.pem "$ISS/ca.pem" "$ISS/ca.pem" "$ISS/ca.key" good -60 3600
+ocsp delegated.ocsp p.pem "$ISS/ca.pem" r.pem r.key good -60 3600
+ocsp revoked.ocsp p.pem "$ISS/ca.pem" r.pem r.key revoked -60 3600 -1800
+ocsp unauthorised.ocsp p.pem "$ISS/ca.pem" q.pem p.key good -60 3600
+ocsp otherissuer.ocsp p.pem other/ca.pem other/ca.pem other/ca.key good -60 3600
+ocsp stale.ocsp p.pem "$ISS/ca.pem" r.pem r.key good -7200 -3600
+openssl ocsp -respin delegated.ocsp -issuer "$ISS/ca.pem" -cert p.pem -CAfile "$ISS/chain.pem" > /dev/null 2>&1 || fail "openssl rejects delegated.ocsp"; ok
+status 0 VALID - -- p.pem --ocsp-response good.ocsp --crl root.crl
+status 0 VALID - -- p.pem --ocsp-response delegated.ocsp --crl root.crl
+status 1 INVALID REVOKED -- p.pem --ocsp-response revoked.ocsp --crl root.crl
+status 1 INDETERMINATE OCSP_UNUSABLE -- p.pem --ocsp-response unauthorised.ocsp --crl root.crl
+status 1 INDETERMINATE REVOCATION_UNKNOWN -- p.pem --ocsp-response otherissuer.ocsp --crl root.crl
+status 1 INDETERMINATE OCSP_UNUSABLE -- p.pem --ocsp-response stale.ocsp --crl root.crl
+status 0 VALID - -- p.pem --ocsp-response stale.ocsp --crl good.crl --crl root.crl
+# A tampered response does not count.
+"$PY" -c 'import sys; d=bytearray(open("delegated.ocsp","rb").read()); i=d.rfind(b"Z", 0, 200); d[i-1] ^= 1; open("tampered.ocsp","wb").write(d)'
+status 1 INDETERMINATE OCSP_UNUSABLE -- p.pem --ocsp-response tampered.ocsp --crl root.crl
+head -c 50 good.ocsp > trunc.ocsp
+expect_fail 2 OCSP_DECODE_FAILED "$TANBA" cert verify p.pem --trust "$ROOT" --ocsp-response trunc.ocsp
+
 # Bad CRL input is an error with its code, not a verdict.
 head -c 100 revoked.crl > trunc.crl
 expect_fail 2 CRL_DECODE_FAILED "$TANBA" cert verify p.pem --trust "$ROOT" --crl trunc.crl

@@ -204,7 +204,7 @@ void Engine::check_revocation(const Path& path, const ValidationOptions& o, Budg
     }
     for (std::size_t i = 1; i < path.size(); ++i) {
         const int idx = report_index(path, i);
-        const Status s = crl_status(path, i, o, budget, nesting, r);
+        const Status s = ocsp_status(path, i, o, r).value_or(crl_status(path, i, o, budget, nesting, r));
         const char* names[] = {"good", "revoked", "on hold", "good (revoked later)", "unknown"};
         r.chain[idx].revocation = names[static_cast<int>(s)];
         if (s == Status::Unknown)

@@ -10,6 +10,7 @@
 
 #include "cert_facts.hpp"
 #include "tanba/revocation/crl.hpp"
+#include "tanba/revocation/ocsp.hpp"
 #include "tanba/validation/validator.hpp"
 
 namespace tanba::validation::detail {
@@ -33,7 +34,7 @@ struct Budget {
 class Engine {
 public:
     Engine(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
-           std::vector<revocation::Crl> crls);
+           std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp);
 
     /// Builds paths and validates them until one is valid; `nesting` > 0 for CRL signers.
     ValidationReport validate(const CertFacts& leaf, const ValidationOptions& o, Budget& budget, int nesting) const;
@@ -66,12 +67,15 @@ private:
     std::vector<std::unique_ptr<CertFacts>> anchors_, pool_;
     std::unordered_multimap<unsigned long, const CertFacts*> anchors_by_subject_, pool_by_subject_;
     std::vector<revocation::Crl> crls_;
+    std::vector<revocation::OcspResponse> ocsp_;
     mutable std::mutex cache_mutex_;
     mutable std::unordered_map<std::string, bool> signatures_;  // child ‖ parent fingerprints
 
     enum class Status { Good, Revoked, Hold, RevokedLater, Unknown };
     Status crl_status(const Path& path, std::size_t i, const ValidationOptions& o, Budget& budget, int nesting,
                       ValidationReport& report) const;
+    /// From the OCSP responses: nullopt when none is usable for this certificate.
+    std::optional<Status> ocsp_status(const Path& path, std::size_t i, const ValidationOptions& o, ValidationReport& report) const;
     ossl::PKey crl_signer(const revocation::Crl& crl, const Path& path, std::size_t i, const ValidationOptions& o,
                                Budget& budget, int nesting) const;
 };

@@ -50,8 +50,8 @@ bool Budget::spend() {
 }
 
 Engine::Engine(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
-               std::vector<revocation::Crl> crls)
-    : crls_(std::move(crls)) {
+               std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp)
+    : crls_(std::move(crls)), ocsp_(std::move(ocsp)) {
     for (auto& c : anchors) {
         anchors_.push_back(std::make_unique<CertFacts>(std::move(c)));
         anchors_by_subject_.emplace(anchors_.back()->subject_hash, anchors_.back().get());
@@ -210,8 +210,8 @@ struct Validator::Impl : detail::Engine {
 };
 
 Validator::Validator(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
-                     std::vector<revocation::Crl> crls)
-    : impl_(std::make_unique<Impl>(std::move(anchors), std::move(untrusted), std::move(crls))) {}
+                     std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp)
+    : impl_(std::make_unique<Impl>(std::move(anchors), std::move(untrusted), std::move(crls), std::move(ocsp))) {}
 Validator::~Validator() = default;
 Validator::Validator(Validator&&) noexcept = default;
 Validator& Validator::operator=(Validator&&) noexcept = default;

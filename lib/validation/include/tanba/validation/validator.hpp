@@ -1,7 +1,8 @@
 #pragma once
 // Certification path validation (RFC 5280 §6): path building from trust anchors and an
 // untrusted pool, the basic path checks, policies, name constraints, key usage, EKU and the
-// NCA role OIDs as purposes, and revocation from CRLs (§6.3, incl. distribution points,
+// NCA role OIDs as purposes, and revocation from OCSP responses (RFC 6960: CertID on all
+// fields, authorised responder, freshness) and CRLs (§6.3, incl. distribution points,
 // indirect and delta CRLs). Fails closed: anything not understood is an error finding.
 #include <chrono>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "tanba/base/clock.hpp"
 #include "tanba/revocation/crl.hpp"
+#include "tanba/revocation/ocsp.hpp"
 #include "tanba/validation/report.hpp"
 #include "tanba/x509/certificate.hpp"
 
@@ -60,7 +62,7 @@ struct ValidationOptions {
 class Validator {
 public:
     Validator(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
-              std::vector<revocation::Crl> crls);
+              std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp = {});
     ~Validator();
     Validator(Validator&&) noexcept;
     Validator& operator=(Validator&&) noexcept;
