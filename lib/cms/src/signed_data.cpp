@@ -32,25 +32,101 @@ std::optional<Tlv> read_tlv(ByteView& in) {
     return t;
 }
 
-}  // namespace
+// The whole TLV as read (header included).
+ByteView whole(ByteView before, ByteView after) { return before.first(before.size() - after.size()); }
 
-ossl::CmsContent parse(ByteView data) {
-    ossl::clear_errors();
-    if (data.size() > kMaxSignature) throw Error(ErrorCode::INPUT_TOO_LARGE, "signature larger than 64 MiB");
-    Bytes der;
-    if (ossl::is_pem(data)) {
-        auto blocks = ossl::pem_blocks(data, "CMS");
-        if (blocks.empty()) blocks = ossl::pem_blocks(data, "PKCS7");
-        if (blocks.empty()) throw Error(ErrorCode::CMS_DECODE_FAILED, "no CMS or PKCS7 PEM block");
-        der = std::move(blocks.front());
-        data = der;
+void put_tlv(Bytes& out, std::uint8_t tag, ByteView content) {
+    out.push_back(tag);
+    const std::size_t n = content.size();
+    if (n < 0x80) {
+        out.push_back(static_cast<std::uint8_t>(n));
+    } else {
+        std::uint8_t len[4];
+        int k = 0;
+        for (std::size_t v = n; v; v >>= 8) len[k++] = static_cast<std::uint8_t>(v & 0xff);
+        out.push_back(static_cast<std::uint8_t>(0x80 | k));
+        while (k) out.push_back(len[--k]);
     }
+    out.insert(out.end(), content.begin(), content.end());
+}
+
+Bytes pem_or_der(ByteView data) {
+    if (data.size() > kMaxSignature) throw Error(ErrorCode::INPUT_TOO_LARGE, "signature larger than 64 MiB");
+    if (!ossl::is_pem(data)) return Bytes(data.begin(), data.end());
+    auto blocks = ossl::pem_blocks(data, "CMS");
+    if (blocks.empty()) blocks = ossl::pem_blocks(data, "PKCS7");
+    if (blocks.empty()) throw Error(ErrorCode::CMS_DECODE_FAILED, "no CMS or PKCS7 PEM block");
+    return std::move(blocks.front());
+}
+
+ossl::CmsContent parse_der(ByteView data) {
     const unsigned char* p = data.data();
     ossl::CmsContent cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(data.size())));
     if (!cms || p != data.data() + data.size()) throw ossl::error(ErrorCode::CMS_DECODE_FAILED, "CMS DER");
     if (OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed)
         throw Error(ErrorCode::CMS_DECODE_FAILED, "CMS content type is not signedData");
     return cms;
+}
+
+}  // namespace
+
+ParsedSignedData parse_without_certificates(ByteView data) {
+    ossl::clear_errors();
+    ParsedSignedData out;
+    out.der = pem_or_der(data);
+    // ContentInfo { contentType, [0] { SignedData { version, digestAlgorithms, encapContentInfo,
+    // [0] certificates?, [1] crls?, signerInfos } } }
+    ByteView in = out.der;
+    auto ci = read_tlv(in);
+    ByteView ci_body = ci ? ci->value : ByteView{};
+    const ByteView before_type = ci_body;
+    auto type = read_tlv(ci_body);
+    const ByteView type_tlv = whole(before_type, ci_body);
+    auto explicit0 = read_tlv(ci_body);
+    ByteView sd_outer = explicit0 ? explicit0->value : ByteView{};
+    auto sd = read_tlv(sd_outer);
+    if (!ci || !type || !explicit0 || explicit0->tag != 0xA0 || !sd || sd->tag != 0x30 || !in.empty()) {
+        out.cms = parse_der(out.der);  // let OpenSSL say what is wrong
+        return out;
+    }
+    Bytes body;
+    ByteView fields = sd->value;
+    while (!fields.empty()) {
+        const ByteView before = fields;
+        auto t = read_tlv(fields);
+        if (!t) throw Error(ErrorCode::CMS_DECODE_FAILED, "SignedData DER");
+        if (t->tag == 0xA0) {  // certificates: plain Certificate choices only, else keep them
+            ByteView certs = t->value;
+            std::vector<ByteView> found;
+            bool plain = true;
+            while (!certs.empty()) {
+                const ByteView cb = certs;
+                auto c = read_tlv(certs);
+                if (!c) throw Error(ErrorCode::CMS_DECODE_FAILED, "certificates DER");
+                plain = plain && c->tag == 0x30;
+                found.push_back(whole(cb, certs));
+            }
+            if (plain) {
+                out.certificates = std::move(found);
+                continue;
+            }
+        }
+        const ByteView tlv = whole(before, fields);
+        body.insert(body.end(), tlv.begin(), tlv.end());
+    }
+    Bytes signed_data, wrapped, content_info;
+    put_tlv(signed_data, 0x30, body);
+    put_tlv(wrapped, 0xA0, signed_data);
+    Bytes ci_content(type_tlv.begin(), type_tlv.end());
+    ci_content.insert(ci_content.end(), wrapped.begin(), wrapped.end());
+    put_tlv(content_info, 0x30, ci_content);
+    out.cms = parse_der(content_info);
+    return out;
+}
+
+ossl::CmsContent parse(ByteView data) {
+    ossl::clear_errors();
+    return parse_der(pem_or_der(data));
 }
 
 Bytes to_der(CMS_ContentInfo* cms) {
@@ -65,14 +141,6 @@ std::optional<ByteView> attached_content(CMS_ContentInfo* cms) {
     ASN1_OCTET_STRING** content = CMS_get0_content(cms);
     if (!content || !*content) return std::nullopt;
     return ByteView((*content)->data, static_cast<std::size_t>((*content)->length));
-}
-
-std::vector<x509::Certificate> certificates(CMS_ContentInfo* cms) {
-    std::vector<x509::Certificate> out;
-    ossl::CertStack certs(CMS_get1_certs(cms));
-    for (int i = 0; certs && i < sk_X509_num(certs.get()); ++i)
-        out.push_back(x509::Certificate::adopt(ossl::up_ref(sk_X509_value(certs.get(), i))));
-    return out;
 }
 
 std::vector<long> signer_info_versions(ByteView der) {

@@ -17,11 +17,20 @@ inline constexpr std::size_t kMaxSignature = 64u << 20;
 
 /// A SignedData ContentInfo from DER or PEM ("CMS"/"PKCS7"). Throws CMS_DECODE_FAILED.
 ossl::CmsContent parse(ByteView data);
+
+/// A SignedData whose certificates were taken out before parsing (OpenSSL 3.0 decodes every
+/// embedded certificate's key on d2i, which dominates verification): the rest parsed, the
+/// certificates as DER for the caller to parse once and cache. Throws CMS_DECODE_FAILED.
+struct ParsedSignedData {
+    Bytes der;                                  // the input as DER (PEM decoded)
+    ossl::CmsContent cms;                       // without its certificates
+    std::vector<ByteView> certificates;         // views into `der`
+};
+ParsedSignedData parse_without_certificates(ByteView data);
 Bytes to_der(CMS_ContentInfo* cms);
 
 /// The encapsulated content, when attached.
 std::optional<ByteView> attached_content(CMS_ContentInfo* cms);
-std::vector<x509::Certificate> certificates(CMS_ContentInfo* cms);
 
 /// SignerInfo versions in order, read from the DER (OpenSSL does not expose them).
 std::vector<long> signer_info_versions(ByteView der);

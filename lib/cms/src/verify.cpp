@@ -150,9 +150,11 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
     SignatureReport out;
     out.validation_time = o.validation.at;
     out.time_source = o.time_source;
-    ossl::CmsContent cms;
+    detail::ParsedSignedData parsed;
+    std::vector<x509::Certificate> embedded;
     try {
-        cms = detail::parse(der);
+        parsed = detail::parse_without_certificates(der);
+        for (ByteView c : parsed.certificates) embedded.push_back(validator.certificate(c));
     } catch (const Error& e) {
         if (e.code() == ErrorCode::INPUT_TOO_LARGE) throw;
         validation::ValidationReport tmp;
@@ -161,12 +163,11 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
         conclude(out);
         return out;
     }
-    const Bytes canonical = detail::to_der(cms.get());
-    if (auto attached = detail::attached_content(cms.get())) content = attached;
-    const auto embedded = detail::certificates(cms.get());
-    const auto versions = detail::signer_info_versions(canonical);
+    CMS_ContentInfo* cms = parsed.cms.get();
+    if (auto attached = detail::attached_content(cms)) content = attached;
+    const auto versions = detail::signer_info_versions(parsed.der);
 
-    STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms.get());
+    STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms);
     if (sk_CMS_SignerInfo_num(infos) <= 0) {
         validation::ValidationReport tmp;
         tmp.add(FindingCode::NO_SIGNERS, Severity::Error);
@@ -186,7 +187,7 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
             out.signers.push_back(std::move(s));
             continue;
         }
-        check_signer(cms.get(), si, i < static_cast<int>(versions.size()) ? versions[i] : -1, content, *s.certificate, o, sig);
+        check_signer(cms, si, i < static_cast<int>(versions.size()) ? versions[i] : -1, content, *s.certificate, o, sig);
         if (s.signing_time && (*s.signing_time < s.certificate->not_before() || *s.signing_time > s.certificate->not_after()))
             sig.add(FindingCode::SIGNING_TIME_UNPROVEN, Severity::Warning, format_rfc3339(*s.signing_time), 0);
         auto path = validator.validate(*s.certificate, o.validation, embedded);

@@ -87,27 +87,41 @@ bool key_allows_crl_signing(const CertFacts& c) { return !c.key_usage || (*c.key
 
 }  // namespace
 
-ossl::PKey Engine::crl_signer(const Crl& crl, const Path& path, std::size_t i, const ValidationOptions& o,
-                                   Budget& budget, int nesting) const {
+bool Engine::crl_signed_by(const Crl& crl, const CertFacts& signer, const EVP_PKEY* key, Budget& budget) const {
+    std::string id = std::to_string(&crl - crls_.data()) + "/";
+    id.append(signer.fingerprint.begin(), signer.fingerprint.end());
+    {
+        std::lock_guard lock(cache_mutex_);
+        if (auto it = crl_signatures_.find(id); it != crl_signatures_.end()) return it->second;
+    }
+    if (!budget.spend()) return false;
+    const bool ok = crl.signature_valid(key);
+    std::lock_guard lock(cache_mutex_);
+    crl_signatures_.emplace(std::move(id), ok);
+    return ok;
+}
+
+Engine::CrlSigner Engine::crl_signer(const Crl& crl, const Path& path, std::size_t i, const ValidationOptions& o,
+                                     Budget& budget, int nesting) const {
     auto verifies = [&](const CertFacts& c) {
-        if (!key_allows_crl_signing(c) || !budget.spend()) return ossl::PKey();
+        if (!key_allows_crl_signing(c)) return CrlSigner{};
         ossl::PKey k = public_key(c);
-        return k && crl.signature_valid(k.get()) ? std::move(k) : ossl::PKey();
+        return k && crl_signed_by(crl, c, k.get(), budget) ? CrlSigner{&c, std::move(k)} : CrlSigner{};
     };
     // The certificate's issuer first, then any certificate of this path with the CRL issuer's
     // name (key rollover: a self-issued certificate's old or new key).
     if (same_name(path[i - 1]->subject(), crl.issuer()))
-        if (auto k = verifies(*path[i - 1])) return k;
+        if (auto k = verifies(*path[i - 1]); k.key) return k;
     for (std::size_t j = 0; j < path.size(); ++j)
         if (j != i - 1 && same_name(path[j]->subject(), crl.issuer()))
-            if (auto k = verifies(*path[j])) return k;
+            if (auto k = verifies(*path[j]); k.key) return k;
     // A separate CRL signer: its own path must validate to a trust anchor.
-    if (nesting >= 2) return nullptr;
+    if (nesting >= 2) return {};
     const unsigned long hash = X509_NAME_hash_ex(crl.issuer(), nullptr, nullptr, nullptr);
     for (bool anchors : {true, false}) {
         for (const CertFacts* c : anchors ? issuers_named(crl.issuer(), hash, true) : untrusted_named(crl.issuer(), hash, budget)) {
             auto k = verifies(*c);
-            if (!k) continue;
+            if (!k.key) continue;
             if (anchors) return k;
             ValidationOptions signer_options = o;
             signer_options.purpose = Purpose::Any;
@@ -119,7 +133,7 @@ ossl::PKey Engine::crl_signer(const Crl& crl, const Path& path, std::size_t i, c
             if (validate(*c, signer_options, budget, nesting + 1).valid()) return k;
         }
     }
-    return nullptr;
+    return {};
 }
 
 Engine::Status Engine::crl_status(const Path& path, std::size_t i, const ValidationOptions& o, Budget& budget,
@@ -149,8 +163,8 @@ Engine::Status Engine::crl_status(const Path& path, std::size_t i, const Validat
             }
             const ReasonMask interim = crl.scope().only_some_reasons & p.reasons();
             if ((interim & ~covered) == 0) continue;
-            const ossl::PKey key = crl_signer(crl, path, i, o, budget, nesting);
-            if (!key) {
+            const CrlSigner signer = crl_signer(crl, path, i, o, budget, nesting);
+            if (!signer.key) {
                 r.add(FindingCode::CRL_UNUSABLE, Severity::Warning, "its signer could not be validated", idx);
                 continue;
             }
@@ -164,7 +178,7 @@ Engine::Status Engine::crl_status(const Path& path, std::size_t i, const Validat
                 };
                 if (less(*crl.number(), *d.delta_base()) || !less(*crl.number(), *d.number())) continue;
                 if (delta && !less(*delta->number(), *d.number())) continue;
-                if (!d.signature_valid(key.get())) continue;
+                if (!crl_signed_by(d, *signer.cert, signer.key.get(), budget)) continue;
                 delta = &d;
             }
             covered |= interim;

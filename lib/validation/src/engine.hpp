@@ -27,7 +27,7 @@ struct Budget {
     std::chrono::steady_clock::time_point deadline;
     std::size_t signature_checks_left;
     bool exhausted = false;
-    std::vector<std::unique_ptr<CertFacts>> extra;
+    std::vector<std::shared_ptr<const CertFacts>> extra;
     bool spend();  // one signature check; false (and exhausted) when over a cap
 };
 
@@ -40,6 +40,11 @@ public:
     ValidationReport validate(const CertFacts& leaf, const ValidationOptions& o, Budget& budget, int nesting) const;
     ValidationReport validate(const x509::Certificate& leaf, const ValidationOptions& o,
                               std::span<const x509::Certificate> extra) const;
+
+    /// The facts of a certificate, decoded once (bounded cache keyed by the DER's SHA-256).
+    std::shared_ptr<const CertFacts> facts(const x509::Certificate& c) const;
+    /// A certificate parsed once (same cache).
+    x509::Certificate intern(ByteView der) const;
 
     /// RFC 5280 §6.1 for one path (no revocation): error findings into `report`.
     void check_path(const Path& path, const ValidationOptions& o, ValidationReport& report) const;
@@ -70,13 +75,21 @@ private:
     std::vector<revocation::OcspResponse> ocsp_;
     mutable std::mutex cache_mutex_;
     mutable std::unordered_map<std::string, bool> signatures_;  // child ‖ parent fingerprints
+    mutable std::unordered_map<std::string, bool> crl_signatures_;  // CRL index ‖ signer fingerprint
+    mutable std::unordered_map<std::string, std::shared_ptr<const CertFacts>> facts_;  // by DER SHA-256
 
     enum class Status { Good, Revoked, Hold, RevokedLater, Unknown };
     Status crl_status(const Path& path, std::size_t i, const ValidationOptions& o, Budget& budget, int nesting,
                       ValidationReport& report) const;
     /// From the OCSP responses: nullopt when none is usable for this certificate.
+    /// The CRL's signature verifies with `signer`'s key (cached per CRL and signer).
+    bool crl_signed_by(const revocation::Crl& crl, const CertFacts& signer, const EVP_PKEY* key, Budget& budget) const;
     std::optional<Status> ocsp_status(const Path& path, std::size_t i, const ValidationOptions& o, ValidationReport& report) const;
-    ossl::PKey crl_signer(const revocation::Crl& crl, const Path& path, std::size_t i, const ValidationOptions& o,
+    struct CrlSigner {
+        const CertFacts* cert = nullptr;
+        ossl::PKey key;
+    };
+    CrlSigner crl_signer(const revocation::Crl& crl, const Path& path, std::size_t i, const ValidationOptions& o,
                                Budget& budget, int nesting) const;
 };
 

@@ -117,9 +117,31 @@ bool Engine::signed_by(const CertFacts& child, const CertFacts& parent, Budget& 
 ValidationReport Engine::validate(const x509::Certificate& leaf, const ValidationOptions& o,
                                   std::span<const x509::Certificate> extra) const {
     Budget budget{std::chrono::steady_clock::now() + o.limits.time_budget, o.limits.max_signature_checks, false, {}};
-    for (const auto& c : extra) budget.extra.push_back(std::make_unique<CertFacts>(c));
-    const CertFacts facts(leaf);
-    return validate(facts, o, budget, 0);
+    for (const auto& c : extra) budget.extra.push_back(facts(c));
+    return validate(*facts(leaf), o, budget, 0);
+}
+
+std::shared_ptr<const CertFacts> Engine::facts(const x509::Certificate& c) const {
+    constexpr std::size_t kMaxCached = 4096;
+    const Bytes digest = ossl::sha256(c.der());
+    std::string key(digest.begin(), digest.end());
+    {
+        std::lock_guard lock(cache_mutex_);
+        if (auto it = facts_.find(key); it != facts_.end()) return it->second;
+    }
+    auto made = std::make_shared<const CertFacts>(c);
+    std::lock_guard lock(cache_mutex_);
+    if (facts_.size() >= kMaxCached) facts_.clear();
+    return facts_.emplace(std::move(key), std::move(made)).first->second;
+}
+
+x509::Certificate Engine::intern(ByteView der) const {
+    const Bytes digest = ossl::sha256(der);
+    {
+        std::lock_guard lock(cache_mutex_);
+        if (auto it = facts_.find(std::string(digest.begin(), digest.end())); it != facts_.end()) return it->second->cert;
+    }
+    return facts(x509::Certificate::from_der(der))->cert;
 }
 
 ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions& o, Budget& budget, int nesting) const {
@@ -215,6 +237,8 @@ Validator::Validator(std::vector<x509::Certificate> anchors, std::vector<x509::C
 Validator::~Validator() = default;
 Validator::Validator(Validator&&) noexcept = default;
 Validator& Validator::operator=(Validator&&) noexcept = default;
+
+x509::Certificate Validator::certificate(ByteView der) const { return impl_->intern(der); }
 
 ValidationReport Validator::validate(const x509::Certificate& leaf, const ValidationOptions& options,
                                      std::span<const x509::Certificate> extra_untrusted) const {

@@ -73,6 +73,10 @@ public:
     ValidationReport validate(const x509::Certificate& leaf, const ValidationOptions& options,
                               std::span<const x509::Certificate> extra_untrusted = {}) const;
 
+    /// Parses a certificate once: the same DER again (a signer's certificate in each of its
+    /// signatures) comes from a bounded cache shared with validation. Throws CERT_DECODE_FAILED.
+    x509::Certificate certificate(ByteView der) const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
