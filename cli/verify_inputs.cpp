@@ -46,6 +46,7 @@ void add_verify_options(CLI::App& cmd, VerifyInputs& in, const std::string& defa
     cmd.add_option("--revocation", in.revocation, "require (default when a CRL or OCSP response is given), soft, off")
         ->check(CLI::IsMember({"require", "soft", "off"}));
     cmd.add_flag("--allow-sha1", in.allow_sha1, "accept SHA-1 signatures (old archives); MD5 never");
+    cmd.add_flag("--cross-check", in.cross_check, "also run Botan's path validation and report any disagreement");
     cmd.add_flag("--json", in.json, "JSON report");
 }
 
@@ -87,6 +88,7 @@ validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& 
     o.policy.inhibit_any_policy = in.inhibit_any;
     o.limits.max_depth = in.max_depth;
     o.allow_sha1 = in.allow_sha1;
+    o.cross_check = in.cross_check;
     using validation::RevocationMode;
     if (in.revocation == "require") o.revocation = RevocationMode::Require;
     else if (in.revocation == "soft") o.revocation = RevocationMode::Soft;

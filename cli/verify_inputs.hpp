@@ -20,6 +20,7 @@ struct VerifyInputs {
     int max_depth = 10;
     std::string revocation;               // require|soft|off; empty = require when sources are given
     bool allow_sha1 = false;
+    bool cross_check = false;
     bool json = false;
 };
 

@@ -91,6 +91,20 @@ expect_fail 2 OCSP_DECODE_FAILED "$TANBA" cert verify p.pem --trust "$ROOT" --oc
 head -c 100 revoked.crl > trunc.crl
 expect_fail 2 CRL_DECODE_FAILED "$TANBA" cert verify p.pem --trust "$ROOT" --crl trunc.crl
 
+# Botan as a second opinion: it agrees on a good path; on NIST PKITS 4.13.10 (a DN name
+# constraint violation Botan 2.19 misses) the disagreement is reported and the verdict stays.
+"$TANBA" cert verify p.pem --trust "$ROOT" --untrusted "$ISS/ca.pem" --cross-check --json > x.json
+"$PY" -c 'import json; r=json.load(open("x.json")); c=r["crossCheck"]; assert c["valid"] and c["agrees"], c'; ok
+P=$TANBA_TEST_DATA/pkits
+set +e; "$TANBA" cert verify "$P/certs/InvalidDNnameConstraintsTest10EE.crt" --trust "$P/certs/TrustAnchorRootCertificate.crt" \
+  --untrusted "$P/certs/nameConstraintsDN5CACert.crt" --crl "$P/crls/TrustAnchorRootCRL.crl" --crl "$P/crls/nameConstraintsDN5CACRL.crl" \
+  --at 2011-04-15T00:00:00Z --cross-check --json > x.json; rc=$?; set -e
+[ "$rc" -eq 1 ] || fail "PKITS 4.13.10 accepted"; ok
+"$PY" -c '
+import json; r=json.load(open("x.json"))
+assert r["indication"] == "INVALID" and not r["crossCheck"]["agrees"], r["crossCheck"]
+assert "CROSS_CHECK_DISAGREES" in [f["code"] for f in r["findings"]]'; ok
+
 # 10,000 certificates built to make path building explode: it stops at its limit.
 "$PY" "$TANBA_SOURCE/tests/interop/make_pool.py" . 10000 100
 start=$(date +%s)

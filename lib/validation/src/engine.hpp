@@ -41,6 +41,9 @@ public:
     ValidationReport validate(const x509::Certificate& leaf, const ValidationOptions& o,
                               std::span<const x509::Certificate> extra) const;
 
+    /// Botan's verdict on the same inputs, recorded in the report (a finding when it differs).
+    void second_opinion(const x509::Certificate& leaf, const ValidationOptions& o,
+                        std::span<const x509::Certificate> extra, ValidationReport& report) const;
     /// The facts of a certificate, decoded once (bounded cache keyed by the DER's SHA-256).
     std::shared_ptr<const CertFacts> facts(const x509::Certificate& c) const;
     /// A certificate parsed once (same cache).

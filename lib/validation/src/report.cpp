@@ -125,7 +125,12 @@ nlohmann::json to_json(const ValidationReport& r) {
         if (!e.revocation.empty()) j["revocation"] = e.revocation;
         chain.push_back(std::move(j));
     }
+    nlohmann::json cross = nullptr;
+    if (r.cross_check)
+        cross = {{"implementation", "Botan 2"}, {"valid", r.cross_check->valid}, {"result", r.cross_check->reason},
+                 {"agrees", r.cross_check->valid == r.valid()}};
     return {
+        {"crossCheck", cross},
         {"indication", to_string(r.indication)},
         {"subIndication", r.sub_indication == SubIndication::None ? nlohmann::json(nullptr) : nlohmann::json(to_string(r.sub_indication))},
         {"validationTime", format_rfc3339(r.validation_time)},
@@ -146,6 +151,8 @@ std::string to_text(const ValidationReport& r) {
         if (!e.revocation.empty()) out << "  revocation: " << e.revocation;
         out << "\n";
     }
+    if (r.cross_check)
+        out << "  cross-check (Botan): " << (r.cross_check->valid ? "valid" : "invalid") << " — " << r.cross_check->reason << "\n";
     for (const auto& f : r.findings) {
         out << "  " << to_string(f.severity) << " " << to_string(f.code);
         if (f.certificate) out << " [" << *f.certificate << "]";

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "engine.hpp"
+#include "tanba/gost/second_opinion.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
@@ -118,7 +119,26 @@ ValidationReport Engine::validate(const x509::Certificate& leaf, const Validatio
                                   std::span<const x509::Certificate> extra) const {
     Budget budget{std::chrono::steady_clock::now() + o.limits.time_budget, o.limits.max_signature_checks, false, {}};
     for (const auto& c : extra) budget.extra.push_back(facts(c));
-    return validate(*facts(leaf), o, budget, 0);
+    auto report = validate(*facts(leaf), o, budget, 0);
+    if (o.cross_check) second_opinion(leaf, o, extra, report);
+    return report;
+}
+
+void Engine::second_opinion(const x509::Certificate& leaf, const ValidationOptions& o,
+                            std::span<const x509::Certificate> extra, ValidationReport& report) const {
+    gost::PathInputs in;
+    in.leaf = leaf.der();
+    for (const auto& c : pool_) in.untrusted.push_back(c->cert.der());
+    for (const auto& c : extra) in.untrusted.push_back(c.der());
+    for (const auto& a : anchors_) in.anchors.push_back(a->cert.der());
+    for (const auto& c : crls_) in.crls.push_back(c.der());
+    in.unix_time = std::chrono::duration_cast<std::chrono::seconds>(o.at.time_since_epoch()).count();
+    if (o.host) in.host = *o.host;
+    const auto opinion = gost::botan_path_validation(in);
+    report.cross_check = ValidationReport::CrossCheck{opinion.valid, opinion.reason};
+    if (opinion.valid != report.valid())
+        report.add(FindingCode::CROSS_CHECK_DISAGREES, Severity::Warning,
+                   std::string("Botan says ") + (opinion.valid ? "valid" : "invalid") + ": " + opinion.reason);
 }
 
 std::shared_ptr<const CertFacts> Engine::facts(const x509::Certificate& c) const {

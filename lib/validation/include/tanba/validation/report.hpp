@@ -59,6 +59,11 @@ struct ValidationReport {
     std::vector<Finding> findings;
     std::vector<ChainElement> chain;  // leaf first, trust anchor last; empty when none was found
     std::vector<std::string> policies;  // user-constrained policy set (dotted OIDs; 2.5.29.32.0 = any)
+    struct CrossCheck {
+        bool valid;
+        std::string reason;
+    };
+    std::optional<CrossCheck> cross_check;  // Botan's verdict, when asked for
 
     bool valid() const { return indication == Indication::Valid; }
     /// Sets indication and sub-indication from the error findings: the first INVALID one

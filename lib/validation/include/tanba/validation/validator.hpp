@@ -55,6 +55,9 @@ struct ValidationOptions {
     /// Accept SHA-1 signatures on certificates and CRLs (old archives, NIST PKITS's DSA
     /// cases). MD2/MD4/MD5 are never accepted.
     bool allow_sha1 = false;
+    /// Also run Botan's path validation on the same inputs; a different verdict is reported
+    /// as a CROSS_CHECK_DISAGREES warning (and the report's cross_check).
+    bool cross_check = false;
 };
 
 /// Trust anchors (every certificate given is one, self-signed or not), the untrusted pool
