@@ -39,8 +39,16 @@ void register_cert(CLI::App& app, Context& ctx) {
     add_verify_options(*verify, *in, "any");
     verify->callback([in, leaf, &ctx] {
         const auto options = make_options(*in, ctx.clock);
-        const auto validator = make_validator(*in);
-        const auto report = validator.validate(x509::Certificate::load(read_file(*leaf)), options);
+        const auto cert = x509::Certificate::load(read_file(*leaf));
+        validation::Fetched fetched;
+        if (in->fetch) {  // build the path first, then fetch what its certificates name
+            auto offline = options;
+            offline.revocation = validation::RevocationMode::Off;
+            fetched = validation::fetch_revocation(make_validator(*in).validate(cert, offline), {});
+        }
+        const auto problems = fetched.problems;
+        auto report = make_validator(*in, std::move(fetched)).validate(cert, options);
+        for (const auto& p : problems) report.add(validation::FindingCode::FETCH_FAILED, validation::Severity::Warning, p);
         if (in->json) {
             auto j = validation::to_json(report);
             if (!report.chain.empty()) j["certificate"] = validation::identity_json(report.chain.front().certificate);

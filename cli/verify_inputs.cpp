@@ -46,11 +46,12 @@ void add_verify_options(CLI::App& cmd, VerifyInputs& in, const std::string& defa
     cmd.add_option("--revocation", in.revocation, "require (default when a CRL or OCSP response is given), soft, off")
         ->check(CLI::IsMember({"require", "soft", "off"}));
     cmd.add_flag("--allow-sha1", in.allow_sha1, "accept SHA-1 signatures (old archives); MD5 never");
+    cmd.add_flag("--fetch", in.fetch, "fetch CRLs and OCSP responses named in the certificates (HTTP, 5 s timeout)");
     cmd.add_flag("--cross-check", in.cross_check, "also run Botan's path validation and report any disagreement");
     cmd.add_flag("--json", in.json, "JSON report");
 }
 
-validation::Validator make_validator(const VerifyInputs& in) {
+validation::Validator make_validator(const VerifyInputs& in, validation::Fetched fetched) {
     constexpr std::size_t kMaxBundle = 64u << 20, kMaxCrl = 256u << 20;  // a 1M-entry CRL is ~40 MiB
     auto certs = [](const std::vector<std::string>& files) {
         std::vector<x509::Certificate> out;
@@ -63,6 +64,8 @@ validation::Validator make_validator(const VerifyInputs& in) {
         for (auto& c : revocation::Crl::load_all(read_file(f, kMaxCrl))) crls.push_back(std::move(c));
     std::vector<revocation::OcspResponse> ocsp;
     for (const auto& f : in.ocsp) ocsp.push_back(revocation::OcspResponse::from_der(read_file(f)));
+    for (auto& c : fetched.crls) crls.push_back(std::move(c));
+    for (auto& r : fetched.ocsp) ocsp.push_back(std::move(r));
     return validation::Validator(certs(in.trust), certs(in.untrusted), std::move(crls), std::move(ocsp));
 }
 
@@ -93,7 +96,7 @@ validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& 
     if (in.revocation == "require") o.revocation = RevocationMode::Require;
     else if (in.revocation == "soft") o.revocation = RevocationMode::Soft;
     else if (in.revocation == "off") o.revocation = RevocationMode::Off;
-    else o.revocation = in.crls.empty() && in.ocsp.empty() ? RevocationMode::Off : RevocationMode::Require;
+    else o.revocation = in.crls.empty() && in.ocsp.empty() && !in.fetch ? RevocationMode::Off : RevocationMode::Require;
     return o;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "tanba/validation/fetch.hpp"
 #include "tanba/validation/validator.hpp"
 
 namespace tanba::cli {
@@ -21,13 +22,15 @@ struct VerifyInputs {
     std::string revocation;               // require|soft|off; empty = require when sources are given
     bool allow_sha1 = false;
     bool cross_check = false;
+    bool fetch = false;
     bool json = false;
 };
 
 void add_verify_options(CLI::App& cmd, VerifyInputs& in, const std::string& default_purpose);
 
-/// Loads the files (several PEM blocks or one DER each) into a validator.
-validation::Validator make_validator(const VerifyInputs& in);
+/// Loads the files (several PEM blocks or one DER each) into a validator, with fetched
+/// revocation information added.
+validation::Validator make_validator(const VerifyInputs& in, validation::Fetched fetched = {});
 /// Throws USAGE for bad values (unknown EKU name, bad OID, bad time).
 validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& clock);
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# --fetch: CRLs from the distribution points and OCSP from the AIA responder of every
+# certificate, served on 127.0.0.1 by a python3-cryptography PKI server; nonce checked;
+# an unreachable server makes the status unknown (fail closed).
+source "$(dirname "$0")/lib.sh"
+PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE=http://127.0.0.1:$PORT
+"$TANBA" ca init --dir root --name "Fetch Root" --algo ecdsa-p256 --base-url "$BASE" --no-passphrase > /dev/null 2>&1
+"$TANBA" ca init --dir iss --name "Fetch Issuing" --parent root --algo ecdsa-p256 --base-url "$BASE" --no-passphrase > /dev/null 2>&1
+IIN=$("$TANBA" id new-iin --birth 1985-05-05 --sex f)
+"$TANBA" key new --algo ecdsa-p256 --out p.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key p.key --iin "$IIN" --surname "НҰРЛАНОВА" --given "ДИНА" --out p.csr 2> /dev/null
+"$TANBA" ca issue --dir iss --profile citizen-auth --csr p.csr --out p.pem --no-passphrase 2> /dev/null
+SERIAL=$(openssl x509 -in p.pem -noout -serial | cut -d= -f2)
+mkdir -p served/crl
+"$PY" "$TANBA_SOURCE/tests/interop/make_crl.py" root/ca.pem root/ca.key served/crl/fetch-root.crl 1 -3600 86400
+"$PY" "$TANBA_SOURCE/tests/interop/make_crl.py" iss/ca.pem iss/ca.key served/crl/fetch-issuing.crl 1 -3600 86400
+echo '{"revoked": [], "nonce": "echo"}' > state.json
+"$PY" "$TANBA_SOURCE/tests/interop/pki_http_server.py" "$PORT" served iss/ca.pem iss/ca.key state.json &
+SERVER=$!
+trap 'kill $SERVER 2> /dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 50); do "$PY" -c "import socket; socket.create_connection(('127.0.0.1', $PORT))" 2> /dev/null && break; sleep 0.1; done
+
+verify() { set +e; "$TANBA" cert verify p.pem --trust root/ca.pem --untrusted iss/ca.pem --fetch --json > r.json; rc=$?; set -e; }
+verify
+[ "$rc" -eq 0 ] || fail "fetch: good chain rejected: $(cat r.json)"; ok
+"$PY" -c '
+import json; r=json.load(open("r.json"))
+assert [c.get("revocation") for c in r["chain"]] == ["good", "good", None], r["chain"]
+assert r["findings"] == [], r["findings"]'; ok
+# Revoked, said by OCSP.
+echo "{\"revoked\": [\"$SERIAL\"], \"nonce\": \"echo\"}" > state.json
+verify
+[ "$rc" -eq 1 ] && grep -q '"REVOKED"' r.json || fail "fetch: revoked leaf not caught: $(cat r.json)"; ok
+# A response that does not echo our nonce is not used: the CRL decides (not listed: good).
+echo "{\"revoked\": [\"$SERIAL\"], \"nonce\": \"wrong\"}" > state.json
+verify
+[ "$rc" -eq 0 ] && grep -q OCSP_NONCE_MISMATCH r.json || fail "fetch: wrong nonce not refused: $(cat r.json)"; ok
+# Nothing reachable: unknown status, fail closed.
+kill $SERVER; wait $SERVER 2> /dev/null || true
+verify
+[ "$rc" -eq 1 ] && grep -q REVOCATION_UNKNOWN r.json || fail "fetch: unreachable server did not fail closed: $(cat r.json)"; ok
+done_checks fetch
