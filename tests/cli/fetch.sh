@@ -18,7 +18,7 @@ mkdir -p served/crl
 echo '{"revoked": [], "nonce": "echo"}' > state.json
 "$PY" "$TANBA_SOURCE/tests/interop/pki_http_server.py" "$PORT" served iss/ca.pem iss/ca.key state.json &
 SERVER=$!
-trap 'kill $SERVER 2> /dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $SERVER 2> /dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do "$PY" -c "import socket; socket.create_connection(('127.0.0.1', $PORT))" 2> /dev/null && break; sleep 0.1; done
 
 verify() { set +e; "$TANBA" cert verify p.pem --trust root/ca.pem --untrusted iss/ca.pem --fetch --json > r.json; rc=$?; set -e; }
