@@ -4,7 +4,11 @@ source "$(dirname "$0")/lib.sh"
 "$TANBA" errors --markdown > generated.md
 diff -u "$TANBA_SOURCE/docs/error-codes.md" generated.md || fail "docs/error-codes.md is stale: run 'build/bin/tanba errors --markdown > docs/error-codes.md'"
 ok
-for d in architecture.md identifiers.md profiles.md ca-directory.md cli.md; do
+# Every validation finding code is documented.
+for code in $(sed -n 's/^FINDING(\([A-Z_0-9]*\),.*/\1/p' "$TANBA_SOURCE/lib/validation/include/tanba/validation/findings.def"); do
+  grep -q "\`$code\`" "$TANBA_SOURCE/docs/validation.md" || fail "docs/validation.md lacks finding $code"; ok
+done
+for d in architecture.md identifiers.md profiles.md ca-directory.md cli.md validation.md; do
   [ -s "$TANBA_SOURCE/docs/$d" ] || fail "docs/$d missing"; ok
 done
 done_checks docs
