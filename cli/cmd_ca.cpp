@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "common.hpp"
+#include "tanba/hsm/token.hpp"
 #include "render.hpp"
 #include "tanba/base/file_io.hpp"
 #include "tanba/ca/authority.hpp"
@@ -14,6 +15,7 @@ struct CaOptions {
     std::string name;
     std::string parent;
     std::string algo = "ecdsa-p256";
+    std::string key;
     std::string org;
     std::string country = "KZ";
     std::string base_url = "http://localhost:8080";
@@ -29,7 +31,7 @@ struct CaOptions {
 
 ca::KeyLoader loader_for(const PassphraseOptions& pass) {
     return [&pass](const std::filesystem::path& dir, const std::string& ref) -> std::unique_ptr<keys::Signer> {
-        return std::move(load_key(dir / ref, pass).key);
+        return load_key(hsm::is_pkcs11_uri(ref) ? ref : (dir / ref).string(), pass).key;
     };
 }
 
@@ -45,6 +47,7 @@ void register_ca(CLI::App& app, Context& ctx) {
     init->add_option("--name", o->name, "the CA's common name")->required();
     init->add_option("--parent", o->parent, "directory of the issuing (parent) CA");
     init->add_option("--algo", o->algo, "key type (default ecdsa-p256)");
+    init->add_option("--key", o->key, "use this existing key: a pkcs11: URI (the key stays on the token)");
     init->add_option("--org", o->org, "organisation (O)");
     init->add_option("--country", o->country, "country code (default KZ)");
     init->add_option("--base-url", o->base_url, "where CRL/OCSP/CA certificate are served (default http://localhost:8080)");
@@ -59,13 +62,26 @@ void register_ca(CLI::App& app, Context& ctx) {
             auto pp = o->parent_pass.pass_file.empty() ? o->pass : o->parent_pass;
             parent->unlock(loader_for(pp));
         }
-        auto pass = resolve_passphrase(o->pass, PassphrasePurpose::Create, o->dir + "/ca.key");
-        auto key = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(spec));
-        std::string pem = key->to_pem(pass ? &*pass : nullptr);
-        ca::CreateOptions co{o->dir, o->name, o->org, o->country, o->base_url, o->profile};
+        ca::CreateOptions co{o->dir, o->name, o->org, o->country, o->base_url, o->profile, ""};
+        std::unique_ptr<keys::Signer> key;
+        std::string pem, where;
+        if (!o->key.empty()) {  // a key that exists already: on a token
+            if (!hsm::is_pkcs11_uri(o->key)) throw Error(ErrorCode::USAGE, "--key takes a pkcs11: URI");
+            auto uri = hsm::Pkcs11Uri::parse(o->key);
+            key = load_key(o->key, o->pass).key;
+            uri.pin_source.clear();  // ca.toml never holds a PIN or where to find one
+            if (uri.module_path.empty()) uri.module_path = hsm::module_of(uri);
+            co.key_ref = uri.str();
+            where = "key on the token " + co.key_ref;
+        } else {
+            auto pass = resolve_passphrase(o->pass, PassphrasePurpose::Create, o->dir + "/ca.key");
+            auto soft = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(spec));
+            pem = soft->to_pem(pass ? &*pass : nullptr);
+            key = std::move(soft);
+            where = keys::to_string(spec) + ", key " + (pass ? "encrypted" : "UNENCRYPTED");
+        }
         auto created = ca::CertificateAuthority::create(co, std::move(key), pem, parent ? &*parent : nullptr, ctx.clock);
-        std::cerr << "created " << (parent ? "CA" : "root CA") << " '" << o->name << "' in " << o->dir << " ("
-                  << keys::to_string(spec) << ", key " << (pass ? "encrypted" : "UNENCRYPTED") << ")\n";
+        std::cerr << "created " << (parent ? "CA" : "root CA") << " '" << o->name << "' in " << o->dir << " (" << where << ")\n";
         std::cout << created.certificate().pem();
     });
 

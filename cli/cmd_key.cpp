@@ -56,7 +56,8 @@ void register_key(CLI::App& app, Context&) {
         if (!o->chain.empty())
             for (auto& c : x509::Certificate::load_all(read_file(o->chain))) chain.push_back(ossl::up_ref(c.get()));
         auto pass = resolve_passphrase(o->out_pass, PassphrasePurpose::Read, o->out);
-        auto der = keys::make_pkcs12(*loaded.key, cert.get(), chain, *pass, o->name);
+        if (!loaded.software) throw Error(ErrorCode::KEY_UNSUPPORTED, "a token key cannot be exported");
+        auto der = keys::make_pkcs12(*loaded.software, cert.get(), chain, *pass, o->name);
         write_file(o->out, der, FileMode::Private, Overwrite::Refuse);
         std::cerr << "wrote " << o->out << " (AES-256-CBC, PBKDF2-SHA256, SHA-256 MAC)\n";
     });

@@ -31,13 +31,11 @@ keys::HashAlg hash_of(const std::string& name) {
 }
 
 void run_sign(const SignCliOptions& o, const Clock& clock) {
-    if (o.key.rfind("pkcs11:", 0) == 0)
-        throw Error(ErrorCode::KEY_UNSUPPORTED, "PKCS#11 keys come with the hsm/ backend; use a key file for now");
     auto loaded = load_key(o.key, o.pass);
     std::optional<x509::Certificate> cert;
     if (!o.cert.empty()) cert = x509::Certificate::load(read_file(o.cert));
     else if (loaded.certificate) cert = x509::Certificate::adopt(std::move(loaded.certificate));
-    else throw Error(ErrorCode::USAGE, "give --cert (the key file holds no certificate)");
+    else throw Error(ErrorCode::USAGE, "give --cert (no certificate is stored with the key)");
     const auto now = clock.now();
     if (!o.allow_invalid_cert && (now < cert->not_before() || now > cert->not_after()))
         throw Error(ErrorCode::CERT_NOT_VALID_NOW, cert->subject_text() + " is valid " + format_rfc3339(cert->not_before()) +
@@ -66,7 +64,7 @@ void register_sign(CLI::App& app, Context& ctx) {
     auto o = std::make_shared<SignCliOptions>();
     auto* sign = app.add_subcommand("sign", "sign a document: CMS / CAdES-B-B, attached or detached");
     sign->add_option("file", o->file, "the document")->required();
-    sign->add_option("--key", o->key, "key file (PKCS#8, PEM/DER, or PKCS#12 holding the certificate)")->required();
+    sign->add_option("--key", o->key, "key file (PKCS#8, PEM/DER, PKCS#12 holding the certificate) or pkcs11: URI")->required();
     sign->add_option("--cert", o->cert, "the signer's certificate (not needed with a PKCS#12 that holds it)");
     sign->add_option("--chain", o->chain, "CA certificates to include");
     sign->add_option("--hash", o->hash, "sha256, sha384 or sha512")->check(CLI::IsMember({"sha256", "sha384", "sha512"}));

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,10 +22,13 @@ struct Context {
     int exit_code = 0;  // set by commands that report a verdict (1 = something invalid)
 };
 
-/// --pass-file F | --no-passphrase (with TANBA_PASSPHRASE and a terminal prompt in between).
+/// How keys are unlocked: key files by passphrase (--pass-file F | TANBA_PASSPHRASE | terminal |
+/// --no-passphrase for writing), token keys by PIN (pin-source in the URI | --pin-file F |
+/// TANBA_PIN | terminal). Never a command-line value.
 struct PassphraseOptions {
     std::string pass_file;
     bool no_passphrase = false;
+    std::string pin_file;
 };
 void add_passphrase_options(CLI::App& cmd, PassphraseOptions& opts, const std::string& prefix = "");
 
@@ -35,13 +39,18 @@ enum class PassphrasePurpose { Read, Create };
 std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, PassphrasePurpose purpose,
                                          const std::string& what);
 
-/// A key from a file: PKCS#8 / traditional PEM or DER, encrypted or not, or PKCS#12 (whose
-/// certificate comes along).
+/// A key from a file (PKCS#8 / traditional PEM or DER, encrypted or not, or PKCS#12 whose
+/// certificate comes along) or from a token (a pkcs11: URI; the certificate stored beside it
+/// comes along).
 struct LoadedKey {
-    std::unique_ptr<keys::SoftwareKey> key;
-    ossl::Cert certificate;  // from a PKCS#12, else null
+    std::unique_ptr<keys::Signer> key;
+    keys::SoftwareKey* software = nullptr;  // the same key when it is a file key, else null
+    ossl::Cert certificate;                 // from a PKCS#12 or the token, else null
 };
-LoadedKey load_key(const std::filesystem::path& file, const PassphraseOptions& opts);
+LoadedKey load_key(const std::string& ref, const PassphraseOptions& opts);
+
+/// The PIN prompt for tokens: --pin-file, TANBA_PIN, a terminal (nothing otherwise).
+std::function<std::optional<Secret>(const std::string&)> pin_prompt(const PassphraseOptions& opts);
 
 /// Prints a JSON document to standard output.
 void print_json(const nlohmann::json& j);
@@ -54,5 +63,6 @@ void register_ca(CLI::App& app, Context& ctx);
 void register_cert(CLI::App& app, Context& ctx);
 void register_errors(CLI::App& app, Context& ctx);
 void register_sign(CLI::App& app, Context& ctx);  // sign and verify
+void register_token(CLI::App& app, Context& ctx);
 
 }  // namespace tanba::cli

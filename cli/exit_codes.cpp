@@ -13,7 +13,10 @@ int exit_code_for(ErrorCode code) {
         case ErrorCode::STORE_SCHEMA_TOO_NEW:
         case ErrorCode::STORE_BUSY:
         case ErrorCode::STORE_FAILURE:
-        case ErrorCode::CA_SERIAL_EXHAUSTED: return 3;
+        case ErrorCode::CA_SERIAL_EXHAUSTED:
+        case ErrorCode::FETCH_FAILED:
+        case ErrorCode::TOKEN_NOT_FOUND:
+        case ErrorCode::TOKEN_OPERATION_FAILED: return 3;
         default: return 2;
     }
 }

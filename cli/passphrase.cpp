@@ -8,6 +8,7 @@
 
 #include "common.hpp"
 #include "tanba/base/file_io.hpp"
+#include "tanba/hsm/token.hpp"
 
 namespace tanba::cli {
 namespace {
@@ -54,6 +55,7 @@ void add_passphrase_options(CLI::App& cmd, PassphraseOptions& opts, const std::s
         auto* none = cmd.add_flag("--no-passphrase", opts.no_passphrase,
                                   "write the key unencrypted (tests and demos only)");
         file->excludes(none);
+        cmd.add_option("--pin-file", opts.pin_file, "read a token's PIN from the first line of this file (pkcs11: keys)");
     }
 }
 
@@ -78,21 +80,42 @@ std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, Passphra
     throw Error(ErrorCode::KEY_NO_PASSPHRASE, what);
 }
 
-LoadedKey load_key(const std::filesystem::path& file, const PassphraseOptions& opts) {
-    auto data = read_file(file);
+std::function<std::optional<Secret>(const std::string&)> pin_prompt(const PassphraseOptions& opts) {
+    return [&opts](const std::string& what) -> std::optional<Secret> {
+        if (!opts.pin_file.empty()) return first_line(read_file(opts.pin_file, 64 * 1024));
+        if (const char* env = std::getenv("TANBA_PIN"); env && *env) return Secret(env);
+        return prompt("PIN for " + what + ": ");
+    };
+}
+
+LoadedKey load_key(const std::string& ref, const PassphraseOptions& opts) {
     LoadedKey out;
+    if (hsm::is_pkcs11_uri(ref)) {
+        const auto uri = hsm::Pkcs11Uri::parse(ref);
+        out.key = hsm::open_signer(uri, pin_prompt(opts));
+        auto cert_uri = uri;
+        cert_uri.type = hsm::ObjectType::Certificate;
+        if (auto cert = hsm::find_certificate(cert_uri, pin_prompt(opts)); cert && keys::same_public_key(cert->public_key(), out.key->public_key()))
+            out.certificate = ossl::up_ref(cert->get());
+        return out;
+    }
+    const std::filesystem::path file(ref);
+    auto data = read_file(file);
+    std::unique_ptr<keys::SoftwareKey> key;
     if (keys::is_pkcs12(data)) {
         auto pass = resolve_passphrase(opts, PassphrasePurpose::Read, file.string());
         auto p12 = keys::load_pkcs12(data, *pass, file.string());
         if (!p12.key) throw Error(ErrorCode::KEY_NOT_FOUND, file.string() + " holds no private key");
-        out.key = std::make_unique<keys::SoftwareKey>(std::move(*p12.key));
+        key = std::make_unique<keys::SoftwareKey>(std::move(*p12.key));
         out.certificate = std::move(p12.cert);
-        return out;
+    } else {
+        std::optional<Secret> pass;
+        if (keys::needs_passphrase(data)) pass = resolve_passphrase(opts, PassphrasePurpose::Read, file.string());
+        key = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::load(data, pass ? &*pass : nullptr, file.string()));
+        explicit_bzero(data.data(), data.size());
     }
-    std::optional<Secret> pass;
-    if (keys::needs_passphrase(data)) pass = resolve_passphrase(opts, PassphrasePurpose::Read, file.string());
-    out.key = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::load(data, pass ? &*pass : nullptr, file.string()));
-    explicit_bzero(data.data(), data.size());
+    out.software = key.get();
+    out.key = std::move(key);
     return out;
 }
 

@@ -261,7 +261,7 @@ CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::u
     fs::create_directories(stage);
     ::chmod(stage.c_str(), 0700);
     try {
-        CaConfig config{make_id(o.name, final_dir), o.name, "ca.key", o.base_url,
+        CaConfig config{make_id(o.name, final_dir), o.name, o.key_ref.empty() ? "ca.key" : o.key_ref, o.base_url,
                         parent ? fs::absolute(parent->dir()).lexically_normal().string() : ""};
         x509::SubjectIdentity id;
         id.common_name = o.name;
@@ -284,7 +284,7 @@ CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::u
             chain.push_back(issue_root(profile, name.get(), *key, *repo, clock));
         }
         repo.reset();
-        write_file(stage / "ca.key", as_bytes(key_pem), FileMode::Private, Overwrite::Refuse);
+        if (o.key_ref.empty()) write_file(stage / "ca.key", as_bytes(key_pem), FileMode::Private, Overwrite::Refuse);
         write_file(stage / "ca.pem", as_bytes(chain.front().pem()));
         write_file(stage / "chain.pem", as_bytes(pem_of(chain)));
         write_config(stage, config);

@@ -44,6 +44,9 @@ struct CreateOptions {
     std::string base_url = "http://localhost:8080";
     /// Profile for the CA's own certificate; defaults to root-ca / issuing-ca.
     std::string profile;
+    /// Where the key lives when it is not a file in the directory (a pkcs11: URI, never with
+    /// a PIN); then no ca.key is written and ca.toml names this reference.
+    std::string key_ref{};
 };
 
 class CertificateAuthority;
