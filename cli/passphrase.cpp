@@ -93,8 +93,9 @@ LoadedKey load_key(const std::string& ref, const PassphraseOptions& opts) {
     if (hsm::is_pkcs11_uri(ref)) {
         const auto uri = hsm::Pkcs11Uri::parse(ref);
         out.key = hsm::open_signer(uri, pin_prompt(opts));
-        auto cert_uri = uri;
+        auto cert_uri = uri;  // the certificate paired with the key: same id (labels may differ)
         cert_uri.type = hsm::ObjectType::Certificate;
+        if (!cert_uri.id.empty()) cert_uri.object.clear();
         if (auto cert = hsm::find_certificate(cert_uri, pin_prompt(opts)); cert && keys::same_public_key(cert->public_key(), out.key->public_key()))
             out.certificate = ossl::up_ref(cert->get());
         return out;

@@ -1,5 +1,6 @@
-// Key generation on the token through the module's own PKCS#11 function list (libp11 0.4.12
-// generates only RSA and does not let us ask for a non-extractable key).
+// Calls into the module's own PKCS#11 function list, for what libp11 0.4.12 does not offer:
+// key generation (it generates only RSA, and not as a non-extractable key) and fresh PIN
+// state after a failed login (its token flags are those of the last enumeration).
 #include <dlfcn.h>
 
 #include <cstring>
@@ -64,6 +65,14 @@ void check(CK_RV rv, const char* what) {
 std::string fixed(const CK_UTF8CHAR* p, std::size_t n) { return trimmed(std::string(reinterpret_cast<const char*>(p), n).c_str()); }
 
 }  // namespace
+
+PinState pin_state(const std::string& module_path, unsigned long slot_id) {
+    Library lib(module_path);
+    CK_TOKEN_INFO ti;
+    if (lib.f->C_GetTokenInfo(slot_id, &ti) != CKR_OK) return {};
+    return PinState{(ti.flags & CKF_USER_PIN_COUNT_LOW) != 0, (ti.flags & CKF_USER_PIN_FINAL_TRY) != 0,
+                    (ti.flags & CKF_USER_PIN_LOCKED) != 0};
+}
 
 std::string generate_on_token(const Pkcs11Uri& uri_in, const keys::KeySpec& spec, const PinPrompt& pin) {
     Pkcs11Uri uri = uri_in;

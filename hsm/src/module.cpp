@@ -137,11 +137,11 @@ void Module::login(PKCS11_SLOT* s, const Pkcs11Uri& uri, const PinPrompt& pin) {
     if (PKCS11_login(s, 0, p.reveal().c_str()) == 0) return;
     const unsigned long rv = last_ckr();
     ossl::clear_errors();
-    PKCS11_update_slots(ctx_, &slots_, &count_);  // fresh PIN flags
-    if (rv == kPinLocked || t->userPinLocked) throw Error(ErrorCode::TOKEN_PIN_LOCKED, what);
-    std::string retries = t->userPinFinalTry ? "; one try left before the PIN locks"
-                          : t->userPinCountLow ? "; few tries left"
-                                               : "";
+    const PinState now = pin_state(path_, PKCS11_get_slotid_from_slot(s));
+    if (rv == kPinLocked || now.locked) throw Error(ErrorCode::TOKEN_PIN_LOCKED, what);
+    std::string retries = now.final_try ? "; the token says one try is left before the PIN locks"
+                          : now.count_low ? "; the token says few tries are left"
+                                          : "";
     if (rv == kPinIncorrect || rv == kPinLenRange) throw Error(ErrorCode::TOKEN_PIN_INCORRECT, what + retries);
     throw Error(ErrorCode::TOKEN_PIN_INCORRECT, what + " (the token answered CKR 0x" + [&] {
         char buf[16];

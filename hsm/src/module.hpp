@@ -47,6 +47,12 @@ private:
 /// The PIN for a token: pin-source (file:PATH, env:NAME) or the prompt. Throws TOKEN_NO_PIN.
 Secret resolve_pin(const Pkcs11Uri& uri, const PinPrompt& prompt, const std::string& what);
 
+struct PinState {
+    bool count_low = false, final_try = false, locked = false;
+};
+/// The token's PIN flags now (C_GetTokenInfo).
+PinState pin_state(const std::string& module_path, unsigned long slot_id);
+
 /// The last PKCS#11 return value libp11 recorded (CKR_*), 0 when none.
 unsigned long last_ckr();
 

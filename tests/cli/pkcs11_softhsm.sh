@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Keys on a real PKCS#11 token (SoftHSM2 in a temporary store): a CA whose key never leaves
+# the token, the citizen flow (key generated on the card, CSR and documents signed by it,
+# certificates written back), interop with OpenSC's pkcs11-tool both ways, and token errors.
+source "$(dirname "$0")/lib.sh"
+export SOFTHSM2_CONF=$WORK/softhsm2.conf
+export TANBA_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
+M=$TANBA_PKCS11_MODULE
+mkdir tokens
+printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$WORK" > "$SOFTHSM2_CONF"
+PIN=31415926
+softhsm2-util --init-token --free --label "CA HSM" --pin $PIN --so-pin 27182818 > /dev/null
+softhsm2-util --init-token --free --label "Citizen Card" --pin $PIN --so-pin 27182818 > /dev/null
+echo $PIN > pin.txt
+CA="pkcs11:token=CA%20HSM"
+CARD="pkcs11:token=Citizen%20Card"
+"$TANBA" token list > tokens.txt
+contains tokens.txt "CA HSM"
+contains tokens.txt "Citizen Card"
+
+# A root and an issuing CA whose keys are generated on the HSM and stay there.
+"$TANBA" token keygen --uri "$CA;object=root-key" --algo ecdsa-p384 --pin-file pin.txt > root.uri 2> /dev/null
+"$TANBA" token keygen --uri "$CA;object=issuing-key" --algo ecdsa-p256 --pin-file pin.txt > issuing.uri 2> /dev/null
+"$TANBA" ca init --dir root --name "HSM Root CA" --key "$(cat root.uri)" --pin-file pin.txt > /dev/null 2>&1
+"$TANBA" ca init --dir issuing --name "HSM Issuing CA" --parent root --key "$(cat issuing.uri)" --pin-file pin.txt > /dev/null 2>&1
+[ ! -e root/ca.key ] && [ ! -e issuing/ca.key ] || fail "a CA on a token wrote a key file"; ok
+grep -q "^key = 'pkcs11:.*object=issuing-key" issuing/ca.toml || fail "ca.toml does not name the token key"; ok
+! grep -q "$PIN" root/ca.toml issuing/ca.toml || fail "a PIN reached ca.toml"; ok
+openssl verify -CAfile root/ca.pem issuing/ca.pem > /dev/null || fail "issuing CA (signed on the token) does not verify"; ok
+pkcs11-tool --module $M -O --login --pin $PIN --token-label "CA HSM" > ca_objects.txt 2> /dev/null
+grep -A4 "Private Key Object" ca_objects.txt | grep -q "sensitive, always sensitive, never extractable" \
+  || fail "token keys are not sensitive and non-extractable"; ok
+
+# The citizen flow: keys generated on the card, CSRs signed by the card, AUTH and SIGN issued
+# by the HSM-backed CA, written back to the card, a document signed with the card.
+IIN=$("$TANBA" id new-iin --birth 1992-12-12 --sex m)
+for role in auth sign; do
+  "$TANBA" token keygen --uri "$CARD;object=$role-key" --algo rsa-2048 --pin-file pin.txt > $role.uri 2> /dev/null
+  "$TANBA" csr new --key "$(cat $role.uri)" --pin-file pin.txt --iin "$IIN" --surname "ЖАҚСЫЛЫҚОВ" --given "ЕРБОЛ" --out $role.csr 2> /dev/null
+  openssl req -in $role.csr -noout -verify 2> /dev/null || fail "CSR signed on the card does not verify"; ok
+  "$TANBA" ca issue --dir issuing --profile citizen-$role --csr $role.csr --out $role.pem --pin-file pin.txt 2> /dev/null
+  openssl verify -CAfile root/ca.pem -untrusted issuing/ca.pem $role.pem > /dev/null || fail "$role certificate does not verify"; ok
+  ID=$(sed -n 's/.*;id=\([^;?]*\).*/\1/p' $role.uri)
+  "$TANBA" token import-cert --uri "$CARD;object=$role-cert;id=$ID" --pin-file pin.txt $role.pem 2> /dev/null
+done
+printf 'Арыз: мекенжай анықтамасы\n' > doc.txt
+"$TANBA" sign doc.txt --key "$(cat sign.uri)" --pin-file pin.txt --chain issuing/chain.pem --out doc.p7s 2> sign.err
+openssl cms -verify -binary -inform DER -in doc.p7s -CAfile root/ca.pem -purpose any -out out.txt 2> /dev/null || fail "openssl rejects the card's CMS"; ok
+cmp -s out.txt doc.txt || fail "CMS content differs"; ok
+"$TANBA" verify doc.p7s --trust root/ca.pem --json > v.json || fail "tanba rejects the card's CMS: $(cat v.json)"; ok
+"$PY" -c 'import json,sys; r=json.load(open("v.json")); assert r["signers"][0]["signer"]["iin"] == sys.argv[1]' "$IIN"; ok
+# pkcs11-tool sees what we created
+pkcs11-tool --module $M -O --login --pin $PIN --token-label "Citizen Card" > card.txt 2> /dev/null
+for label in auth-key sign-key auth-cert sign-cert; do contains card.txt "label:      $label"; done
+
+# ...and we use a key pkcs11-tool created.
+pkcs11-tool --module $M --login --pin $PIN --token-label "Citizen Card" --keypairgen --key-type EC:prime256v1 \
+  --label p11tool-key --id 0a0b0c > /dev/null 2>&1
+"$TANBA" csr new --key "$CARD;object=p11tool-key" --pin-file pin.txt --iin "$IIN" --surname "ТЕСТ" --given "ТЕСТ" --out p11.csr 2> /dev/null
+openssl req -in p11.csr -noout -verify 2> /dev/null || fail "CSR with the pkcs11-tool key does not verify"; ok
+"$TANBA" token show "$CARD" --pin-file pin.txt --json > show.json
+"$PY" -c 'import json; objs=json.load(open("show.json")); assert any(o["label"] == "p11tool-key" and o["id"] == "0a0b0c" for o in objs), objs'; ok
+
+# Errors: each its own code, no crash, the PIN nowhere in the output.
+echo 00000000 > bad.txt
+expect_fail 2 TOKEN_PIN_INCORRECT "$TANBA" token show "$CARD" --pin-file bad.txt
+! grep -q 00000000 "$WORK/out.txt" "$WORK/err.txt" || fail "the wrong PIN was printed"; ok
+expect_fail 3 TOKEN_NOT_FOUND "$TANBA" token show "pkcs11:token=No%20Such%20Card" --pin-file pin.txt
+expect_fail 2 TOKEN_OBJECT_NOT_FOUND "$TANBA" sign doc.txt --key "$CARD;object=no-such-key" --pin-file pin.txt --out x.p7s
+expect_fail 2 PKCS11_MODULE_FAILED "$TANBA" token list --module /usr/lib/x86_64-linux-gnu/libz.so.1
+expect_fail 2 PKCS11_MODULE_FAILED "$TANBA" token list --module /nonexistent/module.so
+expect_fail 2 PKCS11_URI_INVALID "$TANBA" token show "$CARD?pin-value=$PIN"
+expect_fail 2 TOKEN_NO_PIN env -u TANBA_PIN "$TANBA" token show "$CARD"
+TANBA_PIN=$PIN "$TANBA" token show "$CARD" > /dev/null || fail "TANBA_PIN not used"; ok
+"$TANBA" token show "$CARD;object=sign-key?pin-source=file:$WORK/pin.txt" > /dev/null || fail "pin-source not used"; ok
+for f in *.txt *.json *.err; do ! grep -q "$PIN" "$f" || [ "$f" = pin.txt ] || fail "the PIN appears in $f"; done; ok
+done_checks pkcs11_softhsm
