@@ -8,7 +8,7 @@ ok
 for code in $(sed -n 's/^FINDING(\([A-Z_0-9]*\),.*/\1/p' "$TANBA_SOURCE/lib/validation/include/tanba/validation/findings.def"); do
   grep -q "\`$code\`" "$TANBA_SOURCE/docs/validation.md" || fail "docs/validation.md lacks finding $code"; ok
 done
-for d in architecture.md identifiers.md profiles.md ca-directory.md cli.md validation.md; do
+for d in architecture.md identifiers.md profiles.md ca-directory.md cli.md validation.md tokens.md; do
   [ -s "$TANBA_SOURCE/docs/$d" ] || fail "docs/$d missing"; ok
 done
 done_checks docs
