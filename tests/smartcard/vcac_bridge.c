@@ -6,6 +6,8 @@
  * vpcd protocol: every message is a 2-byte big-endian length and a payload. A 1-byte payload
  * from the reader is a command (0 power off, 1 power on, 2 reset, 4 get ATR; only get ATR is
  * answered); anything longer is a command APDU, answered with the response APDU.
+ * libcacard takes its options as one blank-separated string: db="sql:DIR" use_hw=no
+ * soft=(SLOT,READER,CAC,PARAMS,NICKNAMES...) (an empty SLOT is NSS's internal key slot).
  * Latency: one write per message, TCP_NODELAY, TCP_QUICKACK re-armed before each read
  * (otherwise every APDU waits for delayed-ACK timers). Exits when the reader side closes. */
 #include <arpa/inet.h>
@@ -71,7 +73,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     char opts[4096];
-    snprintf(opts, sizeof opts, "db=\"sql:%s\",use_hw=no,soft=(,%s,CAC,,%s)", argv[1], READER, argv[2]);
+    snprintf(opts, sizeof opts, "db=\"sql:%s\" use_hw=no soft=(,%s,CAC,,%s)", argv[1], READER, argv[2]);
     VCardEmulOptions *options = vcard_emul_options(opts);
     VCardEmulError rc = options ? vcard_emul_init(options) : VCARD_EMUL_FAIL;
     if (rc != VCARD_EMUL_OK) {
