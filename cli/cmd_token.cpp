@@ -14,8 +14,6 @@ struct TokenOptions {
     PassphraseOptions pass;
 };
 
-std::string hex_id(const Bytes& id) { return to_hex(id); }
-
 std::string_view type_name(hsm::ObjectType t) {
     switch (t) {
         case hsm::ObjectType::PrivateKey: return "private-key";
@@ -59,15 +57,15 @@ void register_token(CLI::App& app, Context&) {
     auto* show = token->add_subcommand("show", "keys and certificates on the token a URI names");
     show->add_option("uri", o->uri, "pkcs11: URI of the token")->required();
     show->add_flag("--json", o->json, "JSON output");
-    add_passphrase_options(*show, o->pass);
+    add_pin_option(*show, o->pass);
     show->callback([o] {
         auto objects = hsm::list_objects(hsm::Pkcs11Uri::parse(o->uri), pin_prompt(o->pass));
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& obj : objects) {
             if (o->json)
-                arr.push_back({{"type", type_name(obj.type)}, {"label", obj.label}, {"id", hex_id(obj.id)}, {"detail", obj.detail}, {"uri", obj.uri}});
+                arr.push_back({{"type", type_name(obj.type)}, {"label", obj.label}, {"id", to_hex(obj.id)}, {"detail", obj.detail}, {"uri", obj.uri}});
             else
-                std::cout << type_name(obj.type) << "  id " << hex_id(obj.id) << "  \"" << obj.label << "\"  " << obj.detail << "\n  "
+                std::cout << type_name(obj.type) << "  id " << to_hex(obj.id) << "  \"" << obj.label << "\"  " << obj.detail << "\n  "
                           << obj.uri << "\n";
         }
         if (o->json) print_json(arr);
@@ -76,7 +74,7 @@ void register_token(CLI::App& app, Context&) {
     auto* keygen = token->add_subcommand("keygen", "generate a key pair on the token (sensitive, never extractable)");
     keygen->add_option("--uri", o->uri, "pkcs11: URI with token= and object= (id= optional)")->required();
     keygen->add_option("--algo", o->algo, "rsa-2048, rsa-3072, rsa-4096, ecdsa-p256, ecdsa-p384");
-    add_passphrase_options(*keygen, o->pass);
+    add_pin_option(*keygen, o->pass);
     keygen->callback([o] {
         auto uri = hsm::generate_key(hsm::Pkcs11Uri::parse(o->uri), keys::parse_key_spec(o->algo), pin_prompt(o->pass));
         std::cerr << "generated " << o->algo << " on the token\n";
@@ -86,7 +84,7 @@ void register_token(CLI::App& app, Context&) {
     auto* import = token->add_subcommand("import-cert", "store a certificate on the token (give the key's id= to pair them)");
     import->add_option("--uri", o->uri, "pkcs11: URI with token=, object= and id=")->required();
     import->add_option("file", o->file, "certificate (PEM or DER)")->required();
-    add_passphrase_options(*import, o->pass);
+    add_pin_option(*import, o->pass);
     import->callback([o] {
         auto cert = x509::Certificate::load(read_file(o->file));
         hsm::import_certificate(hsm::Pkcs11Uri::parse(o->uri), cert, pin_prompt(o->pass));

@@ -31,6 +31,8 @@ struct PassphraseOptions {
     std::string pin_file;
 };
 void add_passphrase_options(CLI::App& cmd, PassphraseOptions& opts, const std::string& prefix = "");
+/// Only --pin-file (token commands).
+void add_pin_option(CLI::App& cmd, PassphraseOptions& opts);
 
 enum class PassphrasePurpose { Read, Create };
 /// For Create: nullopt means "write unencrypted" (only with --no-passphrase). For Read: the

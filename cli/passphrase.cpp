@@ -55,8 +55,12 @@ void add_passphrase_options(CLI::App& cmd, PassphraseOptions& opts, const std::s
         auto* none = cmd.add_flag("--no-passphrase", opts.no_passphrase,
                                   "write the key unencrypted (tests and demos only)");
         file->excludes(none);
-        cmd.add_option("--pin-file", opts.pin_file, "read a token's PIN from the first line of this file (pkcs11: keys)");
+        add_pin_option(cmd, opts);
     }
+}
+
+void add_pin_option(CLI::App& cmd, PassphraseOptions& opts) {
+    cmd.add_option("--pin-file", opts.pin_file, "read a token's PIN from the first line of this file (pkcs11: keys)");
 }
 
 std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, PassphrasePurpose purpose,
