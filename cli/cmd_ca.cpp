@@ -1,5 +1,9 @@
 // tanba ca init | issue | list
+#include <unistd.h>
+
+#include <cctype>
 #include <iostream>
+#include <map>
 
 #include "common.hpp"
 #include "tanba/hsm/token.hpp"
@@ -25,9 +29,32 @@ struct CaOptions {
     std::string iin;
     std::string bin;
     bool json = false;
+    std::string serial, reason = "unspecified", invalidity;
+    bool delta = false;
+    int next_update_hours = 24;
     PassphraseOptions pass;
     PassphraseOptions parent_pass;
 };
+
+revocation::Reason reason_of(const std::string& name) {
+    static const std::map<std::string, revocation::Reason> names{
+        {"unspecified", revocation::Reason::Unspecified},
+        {"keycompromise", revocation::Reason::KeyCompromise},
+        {"cacompromise", revocation::Reason::CaCompromise},
+        {"affiliationchanged", revocation::Reason::AffiliationChanged},
+        {"superseded", revocation::Reason::Superseded},
+        {"cessationofoperation", revocation::Reason::CessationOfOperation},
+        {"certificatehold", revocation::Reason::CertificateHold},
+        {"privilegewithdrawn", revocation::Reason::PrivilegeWithdrawn},
+        {"aacompromise", revocation::Reason::AaCompromise},
+    };
+    std::string key;
+    for (char c : name)
+        if (c != '-' && c != '_') key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    auto it = names.find(key);
+    if (it == names.end()) throw Error(ErrorCode::USAGE, "unknown revocation reason: " + name);
+    return it->second;
+}
 
 ca::KeyLoader loader_for(const PassphraseOptions& pass) {
     return [&pass](const std::filesystem::path& dir, const std::string& ref) -> std::unique_ptr<keys::Signer> {
@@ -99,6 +126,51 @@ void register_ca(CLI::App& app, Context& ctx) {
         auto cert = authority.issue(o->profile, csr);
         write_file(o->out, as_bytes(cert.pem()));
         std::cerr << "issued " << cert.serial_hex() << " (" << o->profile << ") for " << cert.subject_text() << "\n";
+    });
+
+    auto* revoke = ca->add_subcommand("revoke", "revoke a certificate (certificateHold puts it on hold)");
+    revoke->add_option("--dir", o->dir, "CA directory")->required();
+    revoke->add_option("serial", o->serial, "serial number (hex)")->required();
+    revoke->add_option("--reason", o->reason, "unspecified, keyCompromise, cACompromise, affiliationChanged, superseded, "
+                                              "cessationOfOperation, certificateHold, privilegeWithdrawn, aACompromise");
+    revoke->add_option("--invalidity-date", o->invalidity, "when the key is known or suspected to have been compromised (RFC 3339)");
+    revoke->callback([o, &ctx] {
+        const auto reason = reason_of(o->reason);
+        auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
+        std::optional<TimePoint> invalidity;
+        if (!o->invalidity.empty()) invalidity = parse_rfc3339(o->invalidity);
+        authority.revoke(o->serial, reason, invalidity);
+        std::cerr << (reason == revocation::Reason::CertificateHold ? "put on hold " : "revoked ") << o->serial << " ("
+                  << revocation::to_string(reason) << ")\n";
+    });
+
+    auto* unhold = ca->add_subcommand("unhold", "release a certificate from hold");
+    unhold->add_option("--dir", o->dir, "CA directory")->required();
+    unhold->add_option("serial", o->serial, "serial number (hex)")->required();
+    unhold->callback([o, &ctx] {
+        auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
+        authority.unhold(o->serial);
+        std::cerr << "released " << o->serial << " from hold\n";
+    });
+
+    auto* crl = ca->add_subcommand("crl", "sign the next CRL (full, or --delta since the newest full one)");
+    crl->add_option("--dir", o->dir, "CA directory")->required();
+    crl->add_option("--out", o->out, "CRL file to write (DER)")->required();
+    crl->add_flag("--delta", o->delta, "a delta CRL");
+    crl->add_option("--next-update-hours", o->next_update_hours, "hours until nextUpdate (default 24)")->check(CLI::Range(1, 24 * 366));
+    add_passphrase_options(*crl, o->pass);
+    crl->callback([o, &ctx] {
+        auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
+        authority.unlock(loader_for(o->pass));
+        ca::CrlOptions co;
+        co.kind = o->delta ? ca::CrlKind::Delta : ca::CrlKind::Full;
+        co.validity = std::chrono::hours(o->next_update_hours);
+        const bool tty = isatty(STDERR_FILENO);
+        if (tty) co.progress = [](std::size_t n) { std::cerr << "\rCRL entries: " << n << std::flush; };
+        auto der = authority.crl(co);
+        if (tty) std::cerr << "\n";
+        write_file(o->out, der);
+        std::cerr << "wrote " << (o->delta ? "delta " : "") << "CRL to " << o->out << "\n";
     });
 
     auto* list = ca->add_subcommand("list", "list the certificates a CA issued");

@@ -1,5 +1,7 @@
 #include "tanba/ca/authority.hpp"
 
+#include "state.hpp"
+
 #include <sys/stat.h>
 
 #include <future>
@@ -206,19 +208,7 @@ void install_builtin_profiles(const fs::path& dir) {
 
 }  // namespace
 
-struct CertificateAuthority::State {
-    fs::path dir;
-    CaConfig config;
-    const Clock& clock;
-    std::vector<x509::Certificate> chain;  // [0] is this CA
-    x509::ProfileSet profiles;
-    std::map<std::string, x509::PreparedProfile, std::less<>> prepared;
-    std::unique_ptr<store::CaRepository> repo;
-    std::unique_ptr<keys::Signer> signer;
-    std::string issuer_id;
-    std::mutex templates_mutex;
-    std::map<std::string, std::unique_ptr<x509::CertificateTemplate>, std::less<>> templates;  // per profile, once unlocked
-};
+
 
 CertificateAuthority::CertificateAuthority(std::unique_ptr<State> s) : s_(std::move(s)) {}
 CertificateAuthority::CertificateAuthority(CertificateAuthority&&) noexcept = default;

@@ -103,6 +103,24 @@ CertificateRecord read_row(sqlite::Statement& st) {
     return r;
 }
 
+RevocationRecord revocation_row(sqlite::Statement& st) {
+    RevocationRecord r;
+    r.serial = st.text(0);
+    r.at = at(st.integer(1));
+    r.reason = static_cast<int>(st.integer(2));
+    if (!st.is_null(3)) r.invalidity_date = at(st.integer(3));
+    return r;
+}
+
+void event(sqlite::Connection& c, const std::string& issuer, const std::string& serial, TimePoint when, int reason,
+           std::optional<TimePoint> invalidity) {
+    auto st = c.prepare("INSERT INTO revocation_events (issuer, serial, at, reason, invalidity_date) VALUES ($1, $2, $3, $4, $5)");
+    st.bind(1, std::string_view(issuer)).bind(2, std::string_view(serial)).bind(3, secs(when)).bind(4, std::int64_t{reason});
+    if (invalidity) st.bind(5, secs(*invalidity));
+    else st.bind_null(5);
+    st.run();
+}
+
 class SqliteRepository final : public CaRepository {
 public:
     SqliteRepository(std::unique_ptr<sqlite::Connection> writer, std::unique_ptr<sqlite::Connection> reader,
@@ -212,6 +230,103 @@ public:
         std::vector<CertificateRecord> out;
         while (st.step()) out.push_back(read_row(st));
         return out;
+    }
+
+    void revoke(const std::string& issuer, const std::string& serial, int reason, TimePoint at,
+                std::optional<TimePoint> invalidity) override {
+        writes_.submit([=](sqlite::Connection& c) {
+            auto cur = c.prepare("SELECT status, revoked_at, revocation_reason FROM certificates WHERE issuer = $1 AND serial = $2");
+            cur.bind(1, std::string_view(issuer)).bind(2, std::string_view(serial));
+            if (!cur.step() || cur.text(0) != "issued") throw Error(ErrorCode::STORE_NOT_FOUND, "no issued certificate " + serial);
+            if (!cur.is_null(1) && (cur.integer(2) != 6 || reason == 6))
+                throw Error(ErrorCode::CA_ALREADY_REVOKED, serial);
+            auto up = c.prepare("UPDATE certificates SET revoked_at = $1, revocation_reason = $2, invalidity_date = $3 "
+                                "WHERE issuer = $4 AND serial = $5");
+            up.bind(1, secs(at)).bind(2, std::int64_t{reason});
+            if (invalidity) up.bind(3, secs(*invalidity));
+            else up.bind_null(3);
+            up.bind(4, std::string_view(issuer)).bind(5, std::string_view(serial)).run();
+            event(c, issuer, serial, at, reason, invalidity);
+            auto log = c.prepare(kAuditInsert);
+            audit(log, secs(at), reason == 6 ? "hold" : "revoked", issuer, serial, "reason " + std::to_string(reason));
+        }).get();
+    }
+
+    void unhold(const std::string& issuer, const std::string& serial, TimePoint at) override {
+        writes_.submit([=](sqlite::Connection& c) {
+            auto cur = c.prepare("SELECT revocation_reason FROM certificates WHERE issuer = $1 AND serial = $2 AND status = 'issued'");
+            cur.bind(1, std::string_view(issuer)).bind(2, std::string_view(serial));
+            if (!cur.step()) throw Error(ErrorCode::STORE_NOT_FOUND, "no issued certificate " + serial);
+            if (cur.is_null(0) || cur.integer(0) != 6) throw Error(ErrorCode::CA_NOT_ON_HOLD, serial);
+            c.prepare("UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL, invalidity_date = NULL "
+                      "WHERE issuer = $1 AND serial = $2")
+                .bind(1, std::string_view(issuer))
+                .bind(2, std::string_view(serial))
+                .run();
+            event(c, issuer, serial, at, 8, std::nullopt);
+            auto log = c.prepare(kAuditInsert);
+            audit(log, secs(at), "unhold", issuer, serial, "");
+        }).get();
+    }
+
+    void for_each_revoked(const std::string& issuer, const std::function<void(const RevocationRecord&)>& each) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare("SELECT serial, revoked_at, revocation_reason, invalidity_date FROM certificates "
+                                   "WHERE issuer = $1 AND revoked_at IS NOT NULL");
+        st.bind(1, std::string_view(issuer));
+        while (st.step()) each(revocation_row(st));
+    }
+
+    std::vector<RevocationRecord> events_after(const std::string& issuer, std::int64_t after, std::int64_t& last) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare("SELECT serial, at, reason, invalidity_date, id FROM revocation_events "
+                                   "WHERE issuer = $1 AND id > $2 ORDER BY id");
+        st.bind(1, std::string_view(issuer)).bind(2, after);
+        std::map<std::string, RevocationRecord> latest;
+        last = after;
+        while (st.step()) {
+            auto r = revocation_row(st);
+            latest[r.serial] = r;
+            last = st.integer(4);
+        }
+        std::vector<RevocationRecord> out;
+        for (auto& [serial, r] : latest) out.push_back(std::move(r));
+        return out;
+    }
+
+    std::int64_t last_event(const std::string& issuer) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare("SELECT coalesce(max(id), 0) FROM revocation_events WHERE issuer = $1");
+        st.bind(1, std::string_view(issuer));
+        return st.step() ? st.integer(0) : 0;
+    }
+
+    void record_crl(const std::string& issuer, const CrlRecord& crl) override {
+        writes_.submit([=](sqlite::Connection& c) {
+            auto st = c.prepare("INSERT INTO crls (issuer, number, this_update, next_update, base_number, last_event, der) "
+                                "VALUES ($1, $2, $3, $4, $5, $6, $7)");
+            st.bind(1, std::string_view(issuer)).bind(2, crl.number).bind(3, secs(crl.this_update)).bind(4, secs(crl.next_update));
+            if (crl.base_number) st.bind(5, *crl.base_number);
+            else st.bind_null(5);
+            st.bind(6, crl.last_event).bind(7, ByteView(crl.der)).run();
+        }).get();
+    }
+
+    std::optional<CrlRecord> latest_crl(const std::string& issuer, bool full_only) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare(std::string("SELECT number, this_update, next_update, base_number, last_event, der FROM crls "
+                                               "WHERE issuer = $1") +
+                                   (full_only ? " AND base_number IS NULL" : "") + " ORDER BY number DESC LIMIT 1");
+        st.bind(1, std::string_view(issuer));
+        if (!st.step()) return std::nullopt;
+        CrlRecord r;
+        r.number = st.integer(0);
+        r.this_update = at(st.integer(1));
+        r.next_update = at(st.integer(2));
+        if (!st.is_null(3)) r.base_number = st.integer(3);
+        r.last_event = st.integer(4);
+        r.der = st.blob(5);
+        return r;
     }
 
     std::int64_t audit_count() override {

@@ -1,64 +1,7 @@
 #pragma once
-// Minimal DER writing for certificate assembly (tag-length-value; definite lengths).
-#include <chrono>
-#include <cstdio>
+// The DER writer lives in lib/base (shared with CRL assembly).
+#include "tanba/base/der.hpp"
 
-#include "tanba/base/bytes.hpp"
-#include "tanba/base/clock.hpp"
-
-namespace tanba::x509::der {
-
-inline void append_length(Bytes& out, std::size_t n) {
-    if (n < 0x80) {
-        out.push_back(static_cast<std::uint8_t>(n));
-        return;
-    }
-    std::uint8_t buf[8];
-    int len = 0;
-    for (std::size_t v = n; v > 0; v >>= 8) buf[len++] = static_cast<std::uint8_t>(v & 0xFF);
-    out.push_back(static_cast<std::uint8_t>(0x80 | len));
-    while (len > 0) out.push_back(buf[--len]);
-}
-
-inline void append_tlv(Bytes& out, std::uint8_t tag, ByteView content) {
-    out.push_back(tag);
-    append_length(out, content.size());
-    out.insert(out.end(), content.begin(), content.end());
-}
-
-inline Bytes tlv(std::uint8_t tag, ByteView content) {
-    Bytes out;
-    out.reserve(content.size() + 6);
-    append_tlv(out, tag, content);
-    return out;
-}
-
-/// INTEGER from a non-negative big-endian magnitude.
-inline Bytes positive_integer(ByteView magnitude) {
-    std::size_t skip = 0;
-    while (skip + 1 < magnitude.size() && magnitude[skip] == 0) ++skip;
-    Bytes v;
-    if (magnitude.empty() || (magnitude[skip] & 0x80)) v.push_back(0);
-    v.insert(v.end(), magnitude.begin() + static_cast<long>(skip), magnitude.end());
-    return tlv(0x02, v);
-}
-
-/// RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
-inline Bytes time(TimePoint t) {
-    using namespace std::chrono;
-    auto days = floor<std::chrono::days>(t);
-    year_month_day ymd{days};
-    hh_mm_ss hms{t - days};
-    char buf[20];
-    int y = int(ymd.year());
-    if (y < 2050) {
-        std::snprintf(buf, sizeof buf, "%02d%02u%02u%02d%02d%02dZ", y % 100, unsigned(ymd.month()), unsigned(ymd.day()),
-                      int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()));
-        return tlv(0x17, as_bytes(buf));
-    }
-    std::snprintf(buf, sizeof buf, "%04d%02u%02u%02d%02d%02dZ", y, unsigned(ymd.month()), unsigned(ymd.day()),
-                  int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()));
-    return tlv(0x18, as_bytes(buf));
-}
-
-}  // namespace tanba::x509::der
+namespace tanba::x509 {
+namespace der = tanba::der;
+}  // namespace tanba::x509

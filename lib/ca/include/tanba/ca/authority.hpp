@@ -20,6 +20,7 @@
 #include "tanba/base/bytes.hpp"
 #include "tanba/base/clock.hpp"
 #include "tanba/keys/signer.hpp"
+#include "tanba/revocation/crl.hpp"
 #include "tanba/store/repository.hpp"
 #include "tanba/x509/builder.hpp"
 #include "tanba/x509/csr.hpp"
@@ -47,6 +48,14 @@ struct CreateOptions {
     /// Where the key lives when it is not a file in the directory (a pkcs11: URI, never with
     /// a PIN); then no ca.key is written and ca.toml names this reference.
     std::string key_ref{};
+};
+
+enum class CrlKind { Full, Delta };
+
+struct CrlOptions {
+    CrlKind kind = CrlKind::Full;
+    std::chrono::seconds validity = std::chrono::hours(24);   // nextUpdate - thisUpdate
+    std::function<void(std::size_t)> progress;                 // every 100,000 entries, and at the end
 };
 
 class CertificateAuthority;
@@ -101,6 +110,16 @@ public:
     std::vector<IssueResult> issue_batch(const std::string& profile, std::span<const x509::CertificateRequest> csrs);
 
     std::vector<store::CertificateRecord> list(const store::CertificateQuery& query);
+
+    /// Revokes a certificate this CA issued (hex serial, any case). certificateHold puts it on
+    /// hold. Throws STORE_NOT_FOUND, CA_ALREADY_REVOKED, INVALID_ARGUMENT (removeFromCRL).
+    void revoke(const std::string& serial, revocation::Reason reason, std::optional<TimePoint> invalidity_date = {});
+    /// Releases a certificate from hold (a removeFromCRL entry in the next delta CRL).
+    void unhold(const std::string& serial);
+    /// Signs and records the next CRL (requires unlock()): a full CRL of every revoked
+    /// certificate, or a delta CRL of the changes since the newest full CRL (CRL_BASE_MISSING
+    /// when there is none). `progress` is called with the entry count as entries are written.
+    Bytes crl(const CrlOptions& options);
 
 private:
     struct State;

@@ -5,6 +5,7 @@
 // Contract: every write is durable when the call returns (or throws). Writes are safe from
 // several threads at once; backends may group concurrent writes into one transaction.
 #include <cstdint>
+#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
@@ -45,6 +46,23 @@ struct CertificateQuery {
     int limit = 10000;
 };
 
+/// A revoked certificate, or (reason 8, removeFromCRL) a release from hold, as recorded.
+struct RevocationRecord {
+    std::string serial;
+    TimePoint at{};
+    int reason = 0;                       // RFC 5280 CRLReason
+    std::optional<TimePoint> invalidity_date;
+};
+
+/// A CRL the CA issued.
+struct CrlRecord {
+    std::int64_t number = 0;
+    TimePoint this_update{}, next_update{};
+    std::optional<std::int64_t> base_number;  // set for a delta CRL
+    std::int64_t last_event = 0;              // revocation events it covers (ids up to this)
+    Bytes der;
+};
+
 /// The end of a reservation: the signed certificate, or why signing failed.
 struct Completion {
     std::string issuer;
@@ -79,6 +97,21 @@ public:
     virtual std::vector<CertificateRecord> list(const CertificateQuery& query) = 0;
     /// Number of audit entries: one per commit of issued certificates, one per failed serial.
     virtual std::int64_t audit_count() = 0;
+
+    /// Revokes an issued certificate (or puts it on hold, reason 6; a held certificate may
+    /// be revoked for good). Throws STORE_NOT_FOUND (not issued here), CA_ALREADY_REVOKED.
+    virtual void revoke(const std::string& issuer, const std::string& serial, int reason, TimePoint at,
+                        std::optional<TimePoint> invalidity_date) = 0;
+    /// Releases a certificate from hold. Throws STORE_NOT_FOUND, CA_NOT_ON_HOLD.
+    virtual void unhold(const std::string& issuer, const std::string& serial, TimePoint at) = 0;
+    /// Calls `each` for every currently revoked certificate of the issuer (streamed).
+    virtual void for_each_revoked(const std::string& issuer, const std::function<void(const RevocationRecord&)>& each) = 0;
+    /// Revocation events after event id `after` (latest per serial), and the last event id.
+    virtual std::vector<RevocationRecord> events_after(const std::string& issuer, std::int64_t after, std::int64_t& last) = 0;
+    virtual std::int64_t last_event(const std::string& issuer) = 0;
+    virtual void record_crl(const std::string& issuer, const CrlRecord& crl) = 0;
+    /// The newest CRL (full_only: the newest full CRL), if any.
+    virtual std::optional<CrlRecord> latest_crl(const std::string& issuer, bool full_only) = 0;
 
     /// One-record forms of the above; reserve throws STORE_CONFLICT.
     void reserve(const CertificateRecord& record);

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Revocation in the CA and the CRLs it signs: read by `openssl crl`, used by `openssl verify
+# -crl_check` (full and delta) and by tanba's own validator; errors each with their code.
+source "$(dirname "$0")/lib.sh"
+make_pki pki ecdsa-p256
+ISS=pki/issuing ROOT=pki/root/ca.pem
+IIN=$("$TANBA" id new-iin --birth 1969-04-01 --sex m)
+"$TANBA" key new --algo ecdsa-p256 --out p.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key p.key --iin "$IIN" --surname "ИСАЕВ" --given "МАРАТ" --out p.csr 2> /dev/null
+for c in good revoked held; do "$TANBA" ca issue --dir $ISS --profile citizen-sign --csr p.csr --out $c.pem --no-passphrase 2> /dev/null; done
+serial() { openssl x509 -in "$1" -noout -serial | cut -d= -f2; }
+"$TANBA" ca revoke --dir $ISS "$(serial revoked.pem)" --reason keyCompromise --invalidity-date 2026-01-01T00:00:00Z 2> /dev/null
+"$TANBA" ca revoke --dir $ISS "$(serial held.pem | tr 'A-F' 'a-f')" --reason certificateHold 2> /dev/null
+"$TANBA" ca crl --dir $ISS --out full.crl --no-passphrase 2> /dev/null
+"$TANBA" ca crl --dir pki/root --out root.crl --no-passphrase 2> /dev/null
+
+openssl crl -in full.crl -inform DER -CAfile $ISS/ca.pem -noout 2>&1 | grep -q "verify OK" || fail "openssl does not verify our CRL"; ok
+openssl crl -in full.crl -inform DER -noout -text > full.txt
+contains full.txt "CRL Number:"
+contains full.txt "Key Compromise"
+contains full.txt "Certificate Hold"
+contains full.txt "Invalidity Date"
+openssl crl -in full.crl -inform DER -out full.pem
+openssl crl -in root.crl -inform DER -out root.pem
+cat $ROOT $ISS/ca.pem > cas.pem
+osslverify() { openssl verify -crl_check_all -CAfile cas.pem -CRLfile "$1" "$2" 2>&1 || true; }
+cat full.pem root.pem > crls.pem
+osslverify crls.pem good.pem | grep -q ": OK" || fail "openssl: good certificate rejected with our CRL"; ok
+osslverify crls.pem revoked.pem | grep -q "certificate revoked" || fail "openssl: revoked certificate accepted"; ok
+osslverify crls.pem held.pem | grep -q "certificate revoked" || fail "openssl: held certificate accepted"; ok
+
+status() {  # status EXIT CODE CERT [more args]
+  local want=$1 code=$2 cert=$3; shift 3
+  set +e; "$TANBA" cert verify "$cert" --trust $ROOT --untrusted $ISS/ca.pem "$@" --json > r.json; local rc=$?; set -e
+  [ "$rc" -eq "$want" ] || fail "cert verify $cert $*: exit $rc: $(cat r.json)"
+  [ "$code" = - ] || grep -q "\"$code\"" r.json || fail "cert verify $cert $*: no $code"
+  ok
+}
+status 0 - good.pem --crl full.crl --crl root.crl
+status 1 REVOKED revoked.pem --crl full.crl --crl root.crl
+status 1 ON_HOLD held.pem --crl full.crl --crl root.crl
+
+# Released from hold: the next delta CRL carries removeFromCRL.
+"$TANBA" ca unhold --dir $ISS "$(serial held.pem)" 2> /dev/null
+"$TANBA" ca crl --dir $ISS --out delta.crl --delta --no-passphrase 2> /dev/null
+openssl crl -in delta.crl -inform DER -CAfile $ISS/ca.pem -noout 2>&1 | grep -q "verify OK" || fail "openssl does not verify our delta CRL"; ok
+openssl crl -in delta.crl -inform DER -noout -text > delta.txt
+contains delta.txt "Delta CRL Indicator: critical"
+contains delta.txt "Remove From CRL"
+openssl crl -in delta.crl -inform DER -out delta.pem
+cat full.pem delta.pem root.pem > all.pem
+{ openssl verify -crl_check_all -use_deltas -extended_crl -CAfile cas.pem -CRLfile all.pem held.pem 2>&1 || true; } | grep -q ": OK" \
+  || fail "openssl with the delta: released certificate still revoked"; ok
+status 0 - held.pem --crl full.crl --crl delta.crl --crl root.crl
+status 1 REVOKED revoked.pem --crl full.crl --crl delta.crl --crl root.crl
+# CRL numbers grow across full and delta CRLs.
+"$TANBA" ca crl --dir $ISS --out full2.crl --no-passphrase 2> /dev/null
+n() { echo $(( $(openssl crl -in "$1" -inform DER -noout -crlnumber | cut -d= -f2) )); }
+[ "$(n full.crl)" -lt "$(n delta.crl)" ] && [ "$(n delta.crl)" -lt "$(n full2.crl)" ] || fail "CRL numbers do not grow"; ok
+
+# Errors
+expect_fail 2 STORE_NOT_FOUND "$TANBA" ca revoke --dir $ISS 0102030405 --reason superseded
+expect_fail 2 CA_ALREADY_REVOKED "$TANBA" ca revoke --dir $ISS "$(serial revoked.pem)" --reason superseded
+expect_fail 2 CA_NOT_ON_HOLD "$TANBA" ca unhold --dir $ISS "$(serial good.pem)"
+expect_fail 2 USAGE "$TANBA" ca revoke --dir $ISS "$(serial good.pem)" --reason sometimes
+expect_fail 2 INVALID_ARGUMENT "$TANBA" ca revoke --dir $ISS not-hex --reason superseded
+make_pki fresh ecdsa-p256
+expect_fail 2 CA_CRL_BASE_MISSING "$TANBA" ca crl --dir fresh/issuing --out x.crl --delta --no-passphrase
+done_checks ca_revocation
