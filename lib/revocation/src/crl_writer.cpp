@@ -73,22 +73,33 @@ CrlWriter::CrlWriter(const x509::Certificate& issuer, const keys::Signer& signer
     : issuer_(issuer), signer_(signer), spec_(std::move(spec)) {}
 
 void CrlWriter::add(ByteView serial, TimePoint revoked_at, Reason reason, std::optional<TimePoint> invalidity) {
+    // Written straight into the entry list: no allocation per entry (a million must be quick).
+    while (serial.size() > 1 && serial[0] == 0) serial = serial.subspan(1);
+    const bool pad = serial.empty() || (serial[0] & 0x80);
+    const std::size_t int_len = serial.size() + (pad ? 1 : 0);
+    if (revoked_at != last_time_) {
+        last_time_ = revoked_at;
+        last_time_der_ = der::time(revoked_at);
+    }
     Bytes exts;
     if (reason != Reason::Unspecified) {
         const std::uint8_t code[] = {0x0A, 0x01, static_cast<std::uint8_t>(reason)};
-        auto e = extension(kReasonCode, code);
-        exts.insert(exts.end(), e.begin(), e.end());
+        exts = extension(kReasonCode, code);
     }
     if (invalidity) {
         auto e = extension(kInvalidityDate, generalized_time(*invalidity));
         exts.insert(exts.end(), e.begin(), e.end());
     }
-    Bytes body = concat({der::positive_integer(serial), der::time(revoked_at)});
-    if (!exts.empty()) {
-        auto seq = der::tlv(0x30, exts);
-        body.insert(body.end(), seq.begin(), seq.end());
-    }
-    der::append_tlv(entries_, 0x30, body);
+    std::size_t body = 2 + int_len + last_time_der_.size();
+    if (!exts.empty()) body += 2 + exts.size() + (exts.size() >= 0x80 ? 1 : 0);
+    entries_.push_back(0x30);
+    der::append_length(entries_, body);
+    entries_.push_back(0x02);
+    entries_.push_back(static_cast<std::uint8_t>(int_len));
+    if (pad) entries_.push_back(0x00);
+    entries_.insert(entries_.end(), serial.begin(), serial.end());
+    entries_.insert(entries_.end(), last_time_der_.begin(), last_time_der_.end());
+    if (!exts.empty()) der::append_tlv(entries_, 0x30, exts);
     ++count_;
 }
 
@@ -112,20 +123,34 @@ Bytes CrlWriter::finish() {
         auto fresh = extension(kFreshestCrl, der::tlv(0x30, point));
         exts.insert(exts.end(), fresh.begin(), fresh.end());
     }
-    Bytes tbs_body = concat({integer(1), alg, ByteView(name, static_cast<std::size_t>(name_len)), der::time(spec_.this_update),
-                             der::time(spec_.next_update)});
-    if (count_ > 0) der::append_tlv(tbs_body, 0x30, entries_);
+    // TBSCertList assembled once around the entries (one copy of them), then the outer
+    // CertificateList (a second); the entry list is released in between.
+    const Bytes head = concat({integer(1), alg, ByteView(name, static_cast<std::size_t>(name_len)), der::time(spec_.this_update),
+                               der::time(spec_.next_update)});
+    const Bytes tail = der::tlv(0xA0, der::tlv(0x30, exts));
+    Bytes list_header;
+    if (count_ > 0) {
+        list_header.push_back(0x30);
+        der::append_length(list_header, entries_.size());
+    }
+    const std::size_t tbs_len = head.size() + list_header.size() + entries_.size() + tail.size();
+    Bytes tbs;
+    tbs.reserve(tbs_len + 8);
+    tbs.push_back(0x30);
+    der::append_length(tbs, tbs_len);
+    for (const Bytes* part : std::initializer_list<const Bytes*>{&head, &list_header, &entries_, &tail}) tbs.insert(tbs.end(), part->begin(), part->end());
     Bytes().swap(entries_);
-    der::append_tlv(tbs_body, 0xA0, der::tlv(0x30, exts));
-    Bytes tbs = der::tlv(0x30, tbs_body);
-    Bytes().swap(tbs_body);
-    Bytes sig{0x00};
     const Bytes raw = signer_.sign(tbs, spec_.algorithm);
+    Bytes sig{0x00};
     sig.insert(sig.end(), raw.begin(), raw.end());
-    Bytes body = std::move(tbs);
-    body.insert(body.end(), alg.begin(), alg.end());
-    der::append_tlv(body, 0x03, sig);
-    return der::tlv(0x30, body);
+    const Bytes sig_tlv = der::tlv(0x03, sig);
+    const std::size_t body_len = tbs.size() + alg.size() + sig_tlv.size();
+    Bytes out;
+    out.reserve(body_len + 8);
+    out.push_back(0x30);
+    der::append_length(out, body_len);
+    for (const Bytes* part : std::initializer_list<const Bytes*>{&tbs, &alg, &sig_tlv}) out.insert(out.end(), part->begin(), part->end());
+    return out;
 }
 
 }  // namespace tanba::revocation

@@ -234,21 +234,40 @@ public:
 
     void revoke(const std::string& issuer, const std::string& serial, int reason, TimePoint at,
                 std::optional<TimePoint> invalidity) override {
-        writes_.submit([=](sqlite::Connection& c) {
+        revoke_all(issuer, {RevocationRecord{serial, at, reason, invalidity}});
+    }
+
+    void revoke_all(const std::string& issuer, const std::vector<RevocationRecord>& list) override {
+        writes_.submit([&issuer, &list](sqlite::Connection& c) {
             auto cur = c.prepare("SELECT status, revoked_at, revocation_reason FROM certificates WHERE issuer = $1 AND serial = $2");
-            cur.bind(1, std::string_view(issuer)).bind(2, std::string_view(serial));
-            if (!cur.step() || cur.text(0) != "issued") throw Error(ErrorCode::STORE_NOT_FOUND, "no issued certificate " + serial);
-            if (!cur.is_null(1) && (cur.integer(2) != 6 || reason == 6))
-                throw Error(ErrorCode::CA_ALREADY_REVOKED, serial);
             auto up = c.prepare("UPDATE certificates SET revoked_at = $1, revocation_reason = $2, invalidity_date = $3 "
                                 "WHERE issuer = $4 AND serial = $5");
-            up.bind(1, secs(at)).bind(2, std::int64_t{reason});
-            if (invalidity) up.bind(3, secs(*invalidity));
-            else up.bind_null(3);
-            up.bind(4, std::string_view(issuer)).bind(5, std::string_view(serial)).run();
-            event(c, issuer, serial, at, reason, invalidity);
+            auto ev = c.prepare("INSERT INTO revocation_events (issuer, serial, at, reason, invalidity_date) VALUES ($1, $2, $3, $4, $5)");
             auto log = c.prepare(kAuditInsert);
-            audit(log, secs(at), reason == 6 ? "hold" : "revoked", issuer, serial, "reason " + std::to_string(reason));
+            for (const auto& r : list) {
+                cur.reset();
+                cur.bind(1, std::string_view(issuer)).bind(2, std::string_view(r.serial));
+                if (!cur.step() || cur.text(0) != "issued") throw Error(ErrorCode::STORE_NOT_FOUND, "no issued certificate " + r.serial);
+                if (!cur.is_null(1) && (cur.integer(2) != 6 || r.reason == 6))
+                    throw Error(ErrorCode::CA_ALREADY_REVOKED, r.serial);
+                for (auto* st : {&up, &ev}) st->reset();
+                up.bind(1, secs(r.at)).bind(2, std::int64_t{r.reason});
+                ev.bind(1, std::string_view(issuer)).bind(2, std::string_view(r.serial)).bind(3, secs(r.at)).bind(4, std::int64_t{r.reason});
+                if (r.invalidity_date) {
+                    up.bind(3, secs(*r.invalidity_date));
+                    ev.bind(5, secs(*r.invalidity_date));
+                } else {
+                    up.bind_null(3);
+                    ev.bind_null(5);
+                }
+                up.bind(4, std::string_view(issuer)).bind(5, std::string_view(r.serial)).run();
+                ev.run();
+            }
+            if (list.size() == 1)
+                audit(log, secs(list[0].at), list[0].reason == 6 ? "hold" : "revoked", issuer, list[0].serial,
+                      "reason " + std::to_string(list[0].reason));
+            else if (!list.empty())
+                audit(log, secs(list[0].at), "revoked", issuer, list[0].serial, std::to_string(list.size()) + " certificate(s)");
         }).get();
     }
 
@@ -302,7 +321,7 @@ public:
     }
 
     void record_crl(const std::string& issuer, const CrlRecord& crl) override {
-        writes_.submit([=](sqlite::Connection& c) {
+        writes_.submit([&issuer, &crl](sqlite::Connection& c) {
             auto st = c.prepare("INSERT INTO crls (issuer, number, this_update, next_update, base_number, last_event, der) "
                                 "VALUES ($1, $2, $3, $4, $5, $6, $7)");
             st.bind(1, std::string_view(issuer)).bind(2, crl.number).bind(3, secs(crl.this_update)).bind(4, secs(crl.next_update));

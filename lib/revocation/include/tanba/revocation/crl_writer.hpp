@@ -38,6 +38,8 @@ private:
     CrlSpec spec_;
     Bytes entries_;
     std::size_t count_ = 0;
+    TimePoint last_time_{};
+    Bytes last_time_der_;
 };
 
 }  // namespace tanba::revocation

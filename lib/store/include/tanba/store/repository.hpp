@@ -102,6 +102,8 @@ public:
     /// be revoked for good). Throws STORE_NOT_FOUND (not issued here), CA_ALREADY_REVOKED.
     virtual void revoke(const std::string& issuer, const std::string& serial, int reason, TimePoint at,
                         std::optional<TimePoint> invalidity_date) = 0;
+    /// Many revocations in one durable commit (mass revocation); each as revoke() would do.
+    virtual void revoke_all(const std::string& issuer, const std::vector<RevocationRecord>& revocations) = 0;
     /// Releases a certificate from hold. Throws STORE_NOT_FOUND, CA_NOT_ON_HOLD.
     virtual void unhold(const std::string& issuer, const std::string& serial, TimePoint at) = 0;
     /// Calls `each` for every currently revoked certificate of the issuer (streamed).
