@@ -32,6 +32,7 @@ struct CaOptions {
     std::string serial, reason = "unspecified", invalidity;
     bool delta = false;
     int next_update_hours = 24;
+    std::string request, responder_cert, responder_key;
     PassphraseOptions pass;
     PassphraseOptions parent_pass;
 };
@@ -171,6 +172,32 @@ void register_ca(CLI::App& app, Context& ctx) {
         if (tty) std::cerr << "\n";
         write_file(o->out, der);
         std::cerr << "wrote " << (o->delta ? "delta " : "") << "CRL to " << o->out << "\n";
+    });
+
+    auto* ocsp = ca->add_subcommand("ocsp", "answer an OCSP request (DER) from the CA's store");
+    ocsp->add_option("--dir", o->dir, "CA directory")->required();
+    ocsp->add_option("--request", o->request, "OCSP request (DER)")->required();
+    ocsp->add_option("--out", o->out, "OCSP response to write (DER)")->required();
+    ocsp->add_option("--responder-cert", o->responder_cert, "delegated responder certificate (ocsp-signer profile)");
+    ocsp->add_option("--responder-key", o->responder_key, "its key (file or pkcs11: URI)");
+    ocsp->add_option("--next-update-hours", o->next_update_hours, "hours until nextUpdate (default 1)")->default_val(1);
+    add_passphrase_options(*ocsp, o->pass);
+    ocsp->callback([o, &ctx] {
+        auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
+        authority.unlock(loader_for(o->pass));
+        ca::OcspOptions oo;
+        oo.validity = std::chrono::hours(o->next_update_hours);
+        std::optional<x509::Certificate> cert;
+        LoadedKey key;
+        if (!o->responder_cert.empty() || !o->responder_key.empty()) {
+            if (o->responder_cert.empty() || o->responder_key.empty())
+                throw Error(ErrorCode::USAGE, "--responder-cert and --responder-key go together");
+            cert = x509::Certificate::load(read_file(o->responder_cert));
+            key = load_key(o->responder_key, o->pass);
+            oo.responder_cert = &*cert;
+            oo.responder_key = key.key.get();
+        }
+        write_file(o->out, authority.ocsp_response(read_file(o->request), oo));
     });
 
     auto* list = ca->add_subcommand("list", "list the certificates a CA issued");

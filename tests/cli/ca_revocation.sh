@@ -58,6 +58,38 @@ status 1 REVOKED revoked.pem --crl full.crl --crl delta.crl --crl root.crl
 n() { echo $(( $(openssl crl -in "$1" -inform DER -noout -crlnumber | cut -d= -f2) )); }
 [ "$(n full.crl)" -lt "$(n delta.crl)" ] && [ "$(n delta.crl)" -lt "$(n full2.crl)" ] || fail "CRL numbers do not grow"; ok
 
+# OCSP answers from the CA's store, read by openssl ocsp (nonce checked) and by tanba.
+ocsp_status() {  # ocsp_status CERT RESPONSE: the status openssl reads, after verifying the response and its nonce
+  { openssl ocsp -reqin req.der -respin "$2" -CAfile cas.pem 2>&1 || true; } > o.txt
+  grep -q "Response verify OK" o.txt || fail "openssl does not verify $2 (or its nonce): $(cat o.txt)"
+  { openssl ocsp -respin "$2" -issuer $ISS/ca.pem -cert "$1" -CAfile cas.pem -no_nonce 2>&1 || true; } > o.txt
+  sed -n "s/^$1: //p" o.txt
+}
+for c in good revoked; do
+  openssl ocsp -issuer $ISS/ca.pem -cert $c.pem -reqout req.der > /dev/null 2>&1
+  "$TANBA" ca ocsp --dir $ISS --request req.der --out $c.ocsp --no-passphrase 2> /dev/null
+  [ "$(ocsp_status $c.pem $c.ocsp)" = "$c" ] || fail "OCSP for $c.pem: $(cat o.txt)"; ok
+done
+# A delegated responder (ocsp-signer profile) signs instead of the CA.
+"$TANBA" key new --algo ecdsa-p256 --out r.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key r.key --cn "Test OCSP Responder" --out r.csr 2> /dev/null
+"$TANBA" ca issue --dir $ISS --profile ocsp-signer --csr r.csr --out r.pem --no-passphrase 2> /dev/null
+openssl ocsp -issuer $ISS/ca.pem -cert good.pem -reqout req.der > /dev/null 2>&1
+"$TANBA" ca ocsp --dir $ISS --request req.der --out delegated.ocsp --responder-cert r.pem --responder-key r.key --no-passphrase 2> /dev/null
+[ "$(ocsp_status good.pem delegated.ocsp)" = good ] || fail "delegated OCSP: $(cat o.txt)"; ok
+status 0 - good.pem --ocsp-response delegated.ocsp --crl root.crl
+openssl ocsp -issuer $ISS/ca.pem -cert revoked.pem -reqout req.der > /dev/null 2>&1
+"$TANBA" ca ocsp --dir $ISS --request req.der --out rv.ocsp --no-passphrase 2> /dev/null
+status 1 REVOKED revoked.pem --ocsp-response rv.ocsp --crl root.crl
+# Another CA's certificate: unauthorized; garbage: malformedRequest.
+make_pki other ecdsa-p256
+openssl ocsp -issuer other/issuing/ca.pem -cert good.pem -reqout other.der > /dev/null 2>&1
+"$TANBA" ca ocsp --dir $ISS --request other.der --out u.ocsp --no-passphrase 2> /dev/null
+{ openssl ocsp -respin u.ocsp -resp_text -noverify 2>&1 || true; } | grep -q "unauthorized" || fail "other issuer not unauthorized"; ok
+head -c 40 /dev/urandom > garbage.der
+"$TANBA" ca ocsp --dir $ISS --request garbage.der --out g.ocsp --no-passphrase 2> /dev/null
+{ openssl ocsp -respin g.ocsp -resp_text -noverify 2>&1 || true; } | grep -qi "malformedrequest" || fail "garbage request not malformedRequest"; ok
+
 # Errors
 expect_fail 2 STORE_NOT_FOUND "$TANBA" ca revoke --dir $ISS 0102030405 --reason superseded
 expect_fail 2 CA_ALREADY_REVOKED "$TANBA" ca revoke --dir $ISS "$(serial revoked.pem)" --reason superseded

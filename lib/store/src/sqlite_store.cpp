@@ -87,6 +87,9 @@ void audit(sqlite::Statement& st, std::int64_t now, const char* event, const std
 constexpr const char* kColumns =
     "issuer, serial, status, profile, subject, subject_iin, subject_bin, not_before, not_after, created_at, der";
 
+// What reads select: the inserted columns and the revocation state.
+const std::string kSelectColumns = std::string(kColumns) + ", revoked_at, revocation_reason";
+
 CertificateRecord read_row(sqlite::Statement& st) {
     CertificateRecord r;
     r.issuer = st.text(0);
@@ -100,6 +103,10 @@ CertificateRecord read_row(sqlite::Statement& st) {
     r.not_after = at(st.integer(8));
     r.created_at = at(st.integer(9));
     r.der = st.blob(10);
+    if (!st.is_null(11)) {
+        r.revoked_at = at(st.integer(11));
+        r.revocation_reason = static_cast<int>(st.integer(12));
+    }
     return r;
 }
 
@@ -204,8 +211,7 @@ public:
 
     std::optional<CertificateRecord> find(const std::string& issuer, const std::string& serial) override {
         std::lock_guard lock(read_mutex_);
-        auto st = reader_->prepare(std::string("SELECT ") + kColumns +
-                                   " FROM certificates WHERE issuer = $1 AND serial = $2");
+        auto st = reader_->prepare("SELECT " + kSelectColumns + " FROM certificates WHERE issuer = $1 AND serial = $2");
         st.bind(1, std::string_view(issuer)).bind(2, std::string_view(serial));
         if (!st.step()) return std::nullopt;
         return read_row(st);
@@ -213,7 +219,7 @@ public:
 
     std::vector<CertificateRecord> list(const CertificateQuery& q) override {
         std::lock_guard lock(read_mutex_);
-        std::string sql = std::string("SELECT ") + kColumns + " FROM certificates WHERE 1 = 1";
+        std::string sql = "SELECT " + kSelectColumns + " FROM certificates WHERE 1 = 1";
         std::vector<std::string> args;
         auto filter = [&](const char* column, const std::optional<std::string>& v) {
             if (!v) return;

@@ -58,6 +58,14 @@ struct CrlOptions {
     std::function<void(std::size_t)> progress;                 // every 100,000 entries, and at the end
 };
 
+struct OcspOptions {
+    std::chrono::seconds validity = std::chrono::hours(1);    // nextUpdate - thisUpdate
+    /// A delegated responder (certificate from the ocsp-signer profile, and its key); the CA
+    /// signs when absent.
+    const x509::Certificate* responder_cert = nullptr;
+    const keys::Signer* responder_key = nullptr;
+};
+
 class CertificateAuthority;
 
 /// The outcome of one request in a batch: a certificate, or the error that stopped it.
@@ -120,6 +128,10 @@ public:
     /// certificate, or a delta CRL of the changes since the newest full CRL (CRL_BASE_MISSING
     /// when there is none). `progress` is called with the entry count as entries are written.
     Bytes crl(const CrlOptions& options);
+    /// The OCSP response (RFC 6960) to a DER request: good / revoked / unknown for each of
+    /// this CA's certificates asked about, the nonce echoed; `unauthorized` when none is this
+    /// CA's, `malformedRequest` for undecodable or oversized requests. Requires unlock().
+    Bytes ocsp_response(ByteView request, const OcspOptions& options);
 
 private:
     struct State;

@@ -36,6 +36,8 @@ struct CertificateRecord {
     TimePoint not_after{};
     TimePoint created_at{};
     Bytes der;                 // empty until issued
+    std::optional<TimePoint> revoked_at;   // revoked or on hold
+    int revocation_reason = 0;
 };
 
 struct CertificateQuery {

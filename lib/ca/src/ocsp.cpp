@@ -1,0 +1,85 @@
+// The CA's OCSP answers (RFC 6960), from its own store.
+#include <openssl/ocsp.h>
+
+#include "state.hpp"
+#include "tanba/ossl/codec.hpp"
+#include "tanba/ossl/errors.hpp"
+
+namespace tanba::ca {
+namespace {
+
+constexpr std::size_t kMaxRequest = 64 * 1024;
+
+Bytes der_of(OCSP_RESPONSE* r) {
+    unsigned char* out = nullptr;
+    const int n = i2d_OCSP_RESPONSE(r, &out);
+    ossl::OpenSslBytes guard(out);
+    ossl::check(n > 0, ErrorCode::CRYPTO_FAILURE, "encoding the OCSP response");
+    return Bytes(out, out + n);
+}
+
+Bytes status_only(int status) {
+    ossl::OcspResponse r(OCSP_response_create(status, nullptr));
+    return der_of(r.get());
+}
+
+}  // namespace
+
+Bytes CertificateAuthority::ocsp_response(ByteView request, const OcspOptions& o) {
+    if (!s_->signer) throw Error(ErrorCode::CA_LOCKED, s_->dir.string());
+    ossl::clear_errors();
+    if (request.size() > kMaxRequest) return status_only(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    const unsigned char* p = request.data();
+    ossl::OcspRequest req(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(request.size())));
+    if (!req || p != request.data() + request.size() || OCSP_request_onereq_count(req.get()) <= 0) {
+        ossl::clear_errors();
+        return status_only(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    }
+    const x509::Certificate& ca = s_->chain.front();
+    ossl::OcspBasic basic(OCSP_BASICRESP_new());
+    const TimePoint now = s_->clock.now();
+    ossl::Asn1Time this_update = ossl::to_asn1_time(now);
+    ossl::Asn1Time next_update = ossl::to_asn1_time(now + o.validity);
+    int ours = 0;
+    for (int i = 0; i < OCSP_request_onereq_count(req.get()); ++i) {
+        OCSP_CERTID* id = OCSP_onereq_get0_id(OCSP_request_onereq_get0(req.get(), i));
+        ASN1_OBJECT* md_oid = nullptr;
+        ASN1_INTEGER* serial = nullptr;
+        OCSP_id_get0_info(nullptr, &md_oid, nullptr, &serial, id);
+        const EVP_MD* md = md_oid ? EVP_get_digestbyobj(md_oid) : nullptr;
+        if (!md || !serial) continue;
+        ossl::OcspCertId mine(OCSP_cert_id_new(md, X509_get_subject_name(ca.get()), X509_get0_pubkey_bitstr(ca.get()), serial));
+        if (!mine || OCSP_id_issuer_cmp(mine.get(), id) != 0) continue;  // another issuer's certificate
+        ++ours;
+        const auto record = s_->repo->find(s_->issuer_id, to_hex(ossl::integer_bytes(serial)));
+        int status = V_OCSP_CERTSTATUS_UNKNOWN, reason = -1;
+        ossl::Asn1Time revoked_at;
+        if (record && record->status == store::CertStatus::Issued) {
+            status = V_OCSP_CERTSTATUS_GOOD;
+            if (record->revoked_at) {
+                status = V_OCSP_CERTSTATUS_REVOKED;
+                reason = record->revocation_reason;
+                revoked_at = ossl::to_asn1_time(*record->revoked_at);
+            }
+        }
+        ossl::check(OCSP_basic_add1_status(basic.get(), id, status, reason, revoked_at.get(), this_update.get(), next_update.get()) != nullptr,
+                    ErrorCode::CRYPTO_FAILURE, "adding a single response");
+    }
+    if (ours == 0) {
+        ossl::clear_errors();
+        return status_only(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+    }
+    OCSP_copy_nonce(basic.get(), req.get());
+    // Signed by the delegated responder when one is given, else by the CA; the signer's
+    // certificate is included (relying parties find the responder without configuration).
+    const keys::Signer& signer = o.responder_key ? *o.responder_key : *s_->signer;
+    const x509::Certificate& signer_cert = o.responder_cert ? *o.responder_cert : ca;
+    ossl::CertStack extra(sk_X509_new_null());
+    ossl::check(OCSP_basic_sign(basic.get(), signer_cert.get(), signer.signing_key(),
+                                keys::digest_of(keys::default_sign_options(signer.spec().algorithm).hash), extra.get(), 0) == 1,
+                ErrorCode::KEY_SIGN_FAILED, "signing the OCSP response");
+    ossl::OcspResponse resp(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
+    return der_of(resp.get());
+}
+
+}  // namespace tanba::ca
