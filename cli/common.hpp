@@ -66,5 +66,6 @@ void register_cert(CLI::App& app, Context& ctx);
 void register_errors(CLI::App& app, Context& ctx);
 void register_sign(CLI::App& app, Context& ctx);  // sign and verify
 void register_token(CLI::App& app, Context& ctx);
+void register_ocsp(CLI::App& app, Context& ctx);
 
 }  // namespace tanba::cli

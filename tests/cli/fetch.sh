@@ -28,12 +28,17 @@ verify
 import json; r=json.load(open("r.json"))
 assert [c.get("revocation") for c in r["chain"]] == ["good", "good", None], r["chain"]
 assert r["findings"] == [], r["findings"]'; ok
+"$TANBA" ocsp check p.pem --issuer iss/ca.pem > oc.txt || fail "ocsp check: good certificate not good"
+[ "$(cat oc.txt)" = good ] || fail "ocsp check printed $(cat oc.txt)"; ok
 # Revoked, said by OCSP.
 echo "{\"revoked\": [\"$SERIAL\"], \"nonce\": \"echo\"}" > state.json
+set +e; "$TANBA" ocsp check p.pem --issuer iss/ca.pem --save r.ocsp > oc.txt 2> /dev/null; rc=$?; set -e
+[ "$rc" -eq 1 ] && [ "$(cat oc.txt)" = revoked ] && [ -s r.ocsp ] || fail "ocsp check: revoked certificate said $(cat oc.txt)"; ok
 verify
 [ "$rc" -eq 1 ] && grep -q '"REVOKED"' r.json || fail "fetch: revoked leaf not caught: $(cat r.json)"; ok
 # A response that does not echo our nonce is not used: the CRL decides (not listed: good).
 echo "{\"revoked\": [\"$SERIAL\"], \"nonce\": \"wrong\"}" > state.json
+expect_fail 2 OCSP_NONCE_MISMATCH "$TANBA" ocsp check p.pem --issuer iss/ca.pem
 verify
 [ "$rc" -eq 0 ] && grep -q OCSP_NONCE_MISMATCH r.json || fail "fetch: wrong nonce not refused: $(cat r.json)"; ok
 # Nothing reachable: unknown status, fail closed.
