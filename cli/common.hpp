@@ -67,5 +67,6 @@ void register_errors(CLI::App& app, Context& ctx);
 void register_sign(CLI::App& app, Context& ctx);  // sign and verify
 void register_token(CLI::App& app, Context& ctx);
 void register_ocsp(CLI::App& app, Context& ctx);
+void register_ts(CLI::App& app, Context& ctx);
 
 }  // namespace tanba::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     tanba::cli::register_sign(app, ctx);
     tanba::cli::register_token(app, ctx);
     tanba::cli::register_ocsp(app, ctx);
+    tanba::cli::register_ts(app, ctx);
     tanba::cli::register_errors(app, ctx);
 
     try {

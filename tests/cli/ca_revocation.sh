@@ -90,6 +90,22 @@ head -c 40 /dev/urandom > garbage.der
 "$TANBA" ca ocsp --dir $ISS --request garbage.der --out g.ocsp --no-passphrase 2> /dev/null
 { openssl ocsp -respin g.ocsp -resp_text -noverify 2>&1 || true; } | grep -qi "malformedrequest" || fail "garbage request not malformedRequest"; ok
 
+# A TSA: openssl's request, our response, openssl's verification; bad input is a rejection.
+"$TANBA" key new --algo ecdsa-p256 --out tsa.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key tsa.key --cn "Test TSA" --out tsa.csr 2> /dev/null
+"$TANBA" ca issue --dir $ISS --profile tsa --csr tsa.csr --out tsa.pem --no-passphrase 2> /dev/null
+printf 'to be stamped\n' > data.txt
+openssl ts -query -data data.txt -sha256 -cert -out q.tsq 2> /dev/null
+"$TANBA" ts respond --cert tsa.pem --key tsa.key --chain $ISS/chain.pem --request q.tsq --out r.tsr 2> /dev/null
+openssl ts -verify -data data.txt -in r.tsr -CAfile cas.pem > /dev/null 2>&1 || fail "openssl ts rejects our response"; ok
+openssl ts -reply -in r.tsr -text 2> /dev/null > r.txt
+contains r.txt "Policy OID: 1.2.398.3.3.2.6.1"
+contains r.txt "Accuracy: 0x01 seconds"
+head -c 30 /dev/urandom > bad.tsq
+"$TANBA" ts respond --cert tsa.pem --key tsa.key --request bad.tsq --out bad.tsr 2> /dev/null
+openssl ts -reply -in bad.tsr -text 2> /dev/null | grep -q "Status: Rejected" || fail "garbage time-stamp request not rejected"; ok
+expect_fail 2 INVALID_ARGUMENT "$TANBA" ts respond --cert good.pem --key p.key --request q.tsq --out x.tsr
+
 # Errors
 expect_fail 2 STORE_NOT_FOUND "$TANBA" ca revoke --dir $ISS 0102030405 --reason superseded
 expect_fail 2 CA_ALREADY_REVOKED "$TANBA" ca revoke --dir $ISS "$(serial revoked.pem)" --reason superseded

@@ -16,7 +16,11 @@ mkdir -p served/crl
 "$PY" "$TANBA_SOURCE/tests/interop/make_crl.py" root/ca.pem root/ca.key served/crl/fetch-root.crl 1 -3600 86400
 "$PY" "$TANBA_SOURCE/tests/interop/make_crl.py" iss/ca.pem iss/ca.key served/crl/fetch-issuing.crl 1 -3600 86400
 echo '{"revoked": [], "nonce": "echo"}' > state.json
-"$PY" "$TANBA_SOURCE/tests/interop/pki_http_server.py" "$PORT" served iss/ca.pem iss/ca.key state.json &
+"$TANBA" key new --algo ecdsa-p256 --out tsa.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key tsa.key --cn "Fetch TSA" --out tsa.csr 2> /dev/null
+"$TANBA" ca issue --dir iss --profile tsa --csr tsa.csr --out tsa.pem --no-passphrase 2> /dev/null
+"$PY" "$TANBA_SOURCE/tests/interop/pki_http_server.py" "$PORT" served iss/ca.pem iss/ca.key state.json \
+  "$TANBA" ts respond --cert "$WORK/tsa.pem" --key "$WORK/tsa.key" --chain "$WORK/iss/chain.pem" --no-passphrase &
 SERVER=$!
 trap 'kill $SERVER 2> /dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do "$PY" -c "import socket; socket.create_connection(('127.0.0.1', $PORT))" 2> /dev/null && break; sleep 0.1; done
@@ -41,6 +45,13 @@ echo "{\"revoked\": [\"$SERIAL\"], \"nonce\": \"wrong\"}" > state.json
 expect_fail 2 OCSP_NONCE_MISMATCH "$TANBA" ocsp check p.pem --issuer iss/ca.pem
 verify
 [ "$rc" -eq 0 ] && grep -q OCSP_NONCE_MISMATCH r.json || fail "fetch: wrong nonce not refused: $(cat r.json)"; ok
+# RFC 3161 over HTTP: tanba ts stamp asks our TSA; openssl ts -verify accepts the token.
+printf 'contract\n' > contract.txt
+"$TANBA" ts stamp contract.txt --url "$BASE/tsa" --out contract.tst 2> /dev/null || fail "ts stamp failed"
+cat root/ca.pem iss/ca.pem > cas.pem
+openssl ts -verify -data contract.txt -in contract.tst -token_in -CAfile cas.pem > /dev/null 2>&1 || fail "openssl ts rejects our token"; ok
+printf 'other\n' > other.txt
+if openssl ts -verify -data other.txt -in contract.tst -token_in -CAfile cas.pem > /dev/null 2>&1; then fail "token verified for other data"; fi; ok
 # Nothing reachable: unknown status, fail closed.
 kill $SERVER; wait $SERVER 2> /dev/null || true
 verify

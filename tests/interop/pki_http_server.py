@@ -3,21 +3,26 @@
 GET serves files from a directory (CRLs); POST /ocsp answers OCSP requests for one CA,
 signed by that CA, echoing the request's nonce.
 
-  pki_http_server.py PORT DIR CA_CERT CA_KEY STATE_FILE
+  pki_http_server.py PORT DIR CA_CERT CA_KEY STATE_FILE [TSA_COMMAND...]
 
 STATE_FILE (re-read per request) is JSON: {"revoked": ["SERIALHEX", ...], "nonce": "echo"|"wrong"}.
+POST /tsa runs TSA_COMMAND with the request file and the response file appended (the TSA under
+test), and returns what it wrote.
 """
 import datetime
 import http.server
 import json
 import os
+import subprocess
 import sys
+import tempfile
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 
 port, root, ca_path, key_path, state_path = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+tsa_command = sys.argv[6:]
 ca = x509.load_pem_x509_certificate(open(ca_path, "rb").read())
 key = serialization.load_pem_private_key(open(key_path, "rb").read(), password=None)
 
@@ -31,6 +36,18 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        if self.path == "/tsa":
+            with tempfile.TemporaryDirectory() as tmp:
+                req, resp = os.path.join(tmp, "q"), os.path.join(tmp, "r")
+                open(req, "wb").write(body)
+                subprocess.run(tsa_command + ["--request", req, "--out", resp], check=True)
+                data = open(resp, "rb").read()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         state = json.load(open(state_path))
         req = ocsp.load_der_ocsp_request(body)
         now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)

@@ -84,7 +84,7 @@ void check_signer(CMS_ContentInfo* cms, CMS_SignerInfo* si, long version, std::o
                 ok = CMS_SignerInfo_verify_content(si, chain) == 1;
                 while (chain && chain != data.get()) {
                     BIO* next = BIO_pop(chain);
-                    BIO_free(chain);
+                    ossl::Bio popped(chain);  // one BIO, no longer chained
                     chain = next;
                 }
             }

@@ -12,6 +12,7 @@
 #include <openssl/param_build.h>
 #include <openssl/pkcs12.h>
 #include <openssl/provider.h>
+#include <openssl/ts.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -61,6 +62,12 @@ using OcspResponse = std::unique_ptr<OCSP_RESPONSE, Deleter<OCSP_RESPONSE_free>>
 using OcspRequest = std::unique_ptr<OCSP_REQUEST, Deleter<OCSP_REQUEST_free>>;
 using OcspBasic = std::unique_ptr<OCSP_BASICRESP, Deleter<OCSP_BASICRESP_free>>;
 using OcspCertId = std::unique_ptr<OCSP_CERTID, Deleter<OCSP_CERTID_free>>;
+using TsRespCtx = std::unique_ptr<TS_RESP_CTX, Deleter<TS_RESP_CTX_free>>;
+using TsResp = std::unique_ptr<TS_RESP, Deleter<TS_RESP_free>>;
+using TsReq = std::unique_ptr<TS_REQ, Deleter<TS_REQ_free>>;
+using TsMsgImprint = std::unique_ptr<TS_MSG_IMPRINT, Deleter<TS_MSG_IMPRINT_free>>;
+using Algor = std::unique_ptr<X509_ALGOR, Deleter<X509_ALGOR_free>>;
+using TsVerifyCtx = std::unique_ptr<TS_VERIFY_CTX, Deleter<TS_VERIFY_CTX_free>>;
 using Crl = std::unique_ptr<X509_CRL, Deleter<X509_CRL_free>>;
 using NameConstraints = std::unique_ptr<NAME_CONSTRAINTS, Deleter<NAME_CONSTRAINTS_free>>;
 using PolicyConstraints = std::unique_ptr<POLICY_CONSTRAINTS, Deleter<POLICY_CONSTRAINTS_free>>;

@@ -1,0 +1,44 @@
+#pragma once
+// RFC 3161 time-stamping: the authority's side (responses signed by a TSA certificate with the
+// critical timeStamping EKU, through any Signer) and the requester's side.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "tanba/base/bytes.hpp"
+#include "tanba/base/clock.hpp"
+#include "tanba/keys/signer.hpp"
+#include "tanba/x509/certificate.hpp"
+
+namespace tanba::tsp {
+
+struct AuthorityOptions {
+    std::string policy = "1.2.398.3.3.2.6.1";        // TSA policy OID (NCA's, by default)
+    std::chrono::milliseconds accuracy{1000};
+    std::vector<x509::Certificate> chain;            // included with the TSA certificate
+};
+
+/// One TSA: certificate and key fixed; serials unique and increasing (nanoseconds of the
+/// clock then 64 random bits). Thread-safe.
+class Authority {
+public:
+    Authority(x509::Certificate cert, const keys::Signer& key, const Clock& clock, AuthorityOptions options);
+    /// The TimeStampResp (DER) for a TimeStampReq (DER): granted with a token, or rejection
+    /// (badDataFormat / badAlg / unacceptedPolicy) as RFC 3161 says. Never throws for bad input.
+    Bytes respond(ByteView request) const;
+
+private:
+    x509::Certificate cert_;
+    const keys::Signer& key_;
+    const Clock& clock_;
+    AuthorityOptions options_;
+};
+
+/// A TimeStampReq for `data` (SHA-256 imprint, fresh nonce, certReq); the nonce is returned.
+Bytes make_request(ByteView data, Bytes& nonce);
+/// The token (ContentInfo DER) from a response to our request: status granted, imprint and
+/// nonce ours. Throws TSP_DECODE_FAILED, TSP_REJECTED, TSP_MISMATCH. The token's signature and
+/// TSA certificate are validated by the verifier, not here.
+Bytes token_from_response(ByteView response, ByteView request);
+
+}  // namespace tanba::tsp
