@@ -10,13 +10,7 @@ namespace {
 
 constexpr std::size_t kMaxRequest = 64 * 1024;
 
-Bytes der_of(OCSP_RESPONSE* r) {
-    unsigned char* out = nullptr;
-    const int n = i2d_OCSP_RESPONSE(r, &out);
-    ossl::OpenSslBytes guard(out);
-    ossl::check(n > 0, ErrorCode::CRYPTO_FAILURE, "encoding the OCSP response");
-    return Bytes(out, out + n);
-}
+Bytes der_of(OCSP_RESPONSE* r) { return ossl::encode(r, i2d_OCSP_RESPONSE, "the OCSP response"); }
 
 Bytes status_only(int status) {
     ossl::OcspResponse r(OCSP_response_create(status, nullptr));

@@ -129,13 +129,7 @@ ossl::CmsContent parse(ByteView data) {
     return parse_der(pem_or_der(data));
 }
 
-Bytes to_der(CMS_ContentInfo* cms) {
-    unsigned char* out = nullptr;
-    const int n = i2d_CMS_ContentInfo(cms, &out);
-    if (n <= 0) throw ossl::error(ErrorCode::CRYPTO_FAILURE, "encoding CMS");
-    ossl::OpenSslBytes guard(out);
-    return Bytes(out, out + n);
-}
+Bytes to_der(CMS_ContentInfo* cms) { return ossl::encode(cms, i2d_CMS_ContentInfo, "CMS"); }
 
 std::optional<ByteView> attached_content(CMS_ContentInfo* cms) {
     ASN1_OCTET_STRING** content = CMS_get0_content(cms);

@@ -60,11 +60,7 @@ Bytes signature_algorithm(const keys::Signer& signer, const keys::SignOptions& o
     ossl::check(X509_CRL_sign_ctx(probe.get(), ctx.get()) > 0, ErrorCode::KEY_SIGN_FAILED, "signing the CRL probe");
     const X509_ALGOR* alg = nullptr;
     X509_CRL_get0_signature(probe.get(), nullptr, &alg);
-    unsigned char* out = nullptr;
-    const int n = i2d_X509_ALGOR(const_cast<X509_ALGOR*>(alg), &out);
-    ossl::OpenSslBytes guard(out);
-    ossl::check(n > 0, ErrorCode::CRYPTO_FAILURE, "encoding the signature algorithm");
-    return Bytes(out, out + n);
+    return ossl::encode(alg, i2d_X509_ALGOR, "the signature algorithm");
 }
 
 }  // namespace
@@ -105,10 +101,7 @@ void CrlWriter::add(ByteView serial, TimePoint revoked_at, Reason reason, std::o
 
 Bytes CrlWriter::finish() {
     const Bytes alg = signature_algorithm(signer_, spec_.algorithm);
-    unsigned char* name = nullptr;
-    const int name_len = i2d_X509_NAME(X509_get_subject_name(issuer_.get()), &name);
-    ossl::OpenSslBytes name_guard(name);
-    ossl::check(name_len > 0, ErrorCode::CRYPTO_FAILURE, "encoding the issuer name");
+    const Bytes name = ossl::encode(X509_get_subject_name(issuer_.get()), i2d_X509_NAME, "the issuer name");
     const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(issuer_.get());
     const Bytes key_id = ski ? Bytes(ski->data, ski->data + ski->length) : x509::key_identifier(issuer_);
     Bytes exts = extension(kAki, der::tlv(0x30, der::tlv(0x80, key_id)));
@@ -125,7 +118,7 @@ Bytes CrlWriter::finish() {
     }
     // TBSCertList assembled once around the entries (one copy of them), then the outer
     // CertificateList (a second); the entry list is released in between.
-    const Bytes head = concat({integer(1), alg, ByteView(name, static_cast<std::size_t>(name_len)), der::time(spec_.this_update),
+    const Bytes head = concat({integer(1), alg, name, der::time(spec_.this_update),
                                der::time(spec_.next_update)});
     const Bytes tail = der::tlv(0xA0, der::tlv(0x30, exts));
     Bytes list_header;

@@ -30,13 +30,7 @@ int time_cb(TS_RESP_CTX*, void* data, long* sec, long* usec) {
     return 1;
 }
 
-Bytes der_of(TS_RESP* r) {
-    unsigned char* out = nullptr;
-    const int n = i2d_TS_RESP(r, &out);
-    ossl::OpenSslBytes guard(out);
-    ossl::check(n > 0, ErrorCode::CRYPTO_FAILURE, "encoding the time-stamp response");
-    return Bytes(out, out + n);
-}
+Bytes der_of(TS_RESP* r) { return ossl::encode(r, i2d_TS_RESP, "the time-stamp response"); }
 
 }  // namespace
 
@@ -92,11 +86,7 @@ Bytes make_request(ByteView data, Bytes& nonce) {
     auto n = ossl::integer_from_bytes(nonce);
     TS_REQ_set_nonce(req.get(), n.get());
     TS_REQ_set_cert_req(req.get(), 1);
-    unsigned char* out = nullptr;
-    const int len = i2d_TS_REQ(req.get(), &out);
-    ossl::OpenSslBytes guard(out);
-    ossl::check(len > 0, ErrorCode::CRYPTO_FAILURE, "encoding the time-stamp request");
-    return Bytes(out, out + len);
+    return ossl::encode(req.get(), i2d_TS_REQ, "the time-stamp request");
 }
 
 Bytes token_from_response(ByteView response, ByteView request) {
@@ -116,11 +106,7 @@ Bytes token_from_response(ByteView response, ByteView request) {
         ossl::clear_errors();
         throw Error(ErrorCode::TSP_MISMATCH, "imprint or nonce");
     }
-    unsigned char* out = nullptr;
-    const int len = i2d_PKCS7(TS_RESP_get_token(resp.get()), &out);
-    ossl::OpenSslBytes guard(out);
-    ossl::check(len > 0, ErrorCode::CRYPTO_FAILURE, "encoding the token");
-    return Bytes(out, out + len);
+    return ossl::encode(TS_RESP_get_token(resp.get()), i2d_PKCS7, "the token");
 }
 
 }  // namespace tanba::tsp

@@ -10,16 +10,7 @@
 namespace tanba::x509 {
 namespace {
 
-template <class T, int (*I2d)(const T*, unsigned char**)>
-Bytes encode(const T* obj, const char* what) {
-    unsigned char* out = nullptr;
-    int n = I2d(obj, &out);
-    if (n <= 0) throw ossl::error(ErrorCode::CRYPTO_FAILURE, std::string("encoding ") + what);
-    ossl::OpenSslBytes guard(out);
-    return Bytes(out, out + n);
-}
-
-Bytes extension_der(const X509_EXTENSION* e) { return encode<X509_EXTENSION, i2d_X509_EXTENSION>(e, "extension"); }
+Bytes extension_der(const X509_EXTENSION* e) { return ossl::encode(e, i2d_X509_EXTENSION, "extension"); }
 
 // Extension ::= SEQUENCE { extnID, extnValue OCTET STRING } (not critical).
 Bytes key_id_extension(const std::uint8_t (&oid)[5], const Bytes& inner) {
@@ -36,8 +27,8 @@ constexpr std::uint8_t kAkiOid[5] = {0x06, 0x03, 0x55, 0x1D, 0x23};  // 2.5.29.3
 TemplateFields fields_from(const X509_NAME* subject, const X509_PUBKEY* public_key,
                            const std::vector<ossl::Extension>& extra) {
     TemplateFields f;
-    f.subject = encode<X509_NAME, i2d_X509_NAME>(subject, "subject");
-    f.public_key = encode<X509_PUBKEY, i2d_X509_PUBKEY>(public_key, "public key");
+    f.subject = ossl::encode(subject, i2d_X509_NAME, "subject");
+    f.public_key = ossl::encode(public_key, i2d_X509_PUBKEY, "public key");
     f.key_id = key_identifier(public_key);
     for (const auto& e : extra) f.extra_extensions.push_back(extension_der(e.get()));
     return f;
@@ -67,8 +58,8 @@ CertificateTemplate::CertificateTemplate(const PreparedProfile& prepared, const 
     auto signed_sample = sign_tbs(std::move(tbs), signer);
     const X509_ALGOR* alg = nullptr;
     X509_get0_signature(nullptr, &alg, signed_sample.get());
-    signature_algorithm_ = encode<X509_ALGOR, i2d_X509_ALGOR>(alg, "signature algorithm");
-    issuer_ = encode<X509_NAME, i2d_X509_NAME>(X509_get_subject_name(issuer.get()), "issuer");
+    signature_algorithm_ = ossl::encode(alg, i2d_X509_ALGOR, "signature algorithm");
+    issuer_ = ossl::encode(X509_get_subject_name(issuer.get()), i2d_X509_NAME, "issuer");
     for (const auto& e : prepared.extensions) {
         auto d = extension_der(e.get());
         fixed_extensions_.insert(fixed_extensions_.end(), d.begin(), d.end());

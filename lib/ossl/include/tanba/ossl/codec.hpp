@@ -6,6 +6,7 @@
 
 #include "tanba/base/bytes.hpp"
 #include "tanba/base/clock.hpp"
+#include "tanba/ossl/errors.hpp"
 #include "tanba/ossl/handles.hpp"
 
 namespace tanba::ossl {
@@ -42,6 +43,17 @@ Asn1Object oid_from_text(std::string_view dotted);
 /// parameters, with the parameters of `params_from` (its issuer's DSA key: RFC 3279 §2.3.2
 /// inheritance). Null when the certificate's key is not such a key.
 PKey dsa_key_inheriting(const X509* cert, const EVP_PKEY* params_from);
+
+/// DER of an OpenSSL object through its i2d function (const or not). Throws CRYPTO_FAILURE
+/// naming `what`.
+template <class T, class I2d>
+Bytes encode(const T* obj, I2d i2d, const char* what) {
+    unsigned char* out = nullptr;
+    const int n = i2d(const_cast<T*>(obj), &out);
+    OpenSslBytes guard(out);
+    if (n <= 0) throw error(ErrorCode::CRYPTO_FAILURE, std::string("encoding ") + what);
+    return Bytes(out, out + n);
+}
 
 /// Fills a buffer with cryptographically secure random bytes. Throws CRYPTO_FAILURE.
 void random_bytes(std::span<std::uint8_t> out);
