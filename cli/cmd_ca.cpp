@@ -1,9 +1,7 @@
 // tanba ca init | issue | list
 #include <unistd.h>
 
-#include <cctype>
 #include <iostream>
-#include <map>
 
 #include "common.hpp"
 #include "tanba/hsm/token.hpp"
@@ -38,23 +36,8 @@ struct CaOptions {
 };
 
 revocation::Reason reason_of(const std::string& name) {
-    static const std::map<std::string, revocation::Reason> names{
-        {"unspecified", revocation::Reason::Unspecified},
-        {"keycompromise", revocation::Reason::KeyCompromise},
-        {"cacompromise", revocation::Reason::CaCompromise},
-        {"affiliationchanged", revocation::Reason::AffiliationChanged},
-        {"superseded", revocation::Reason::Superseded},
-        {"cessationofoperation", revocation::Reason::CessationOfOperation},
-        {"certificatehold", revocation::Reason::CertificateHold},
-        {"privilegewithdrawn", revocation::Reason::PrivilegeWithdrawn},
-        {"aacompromise", revocation::Reason::AaCompromise},
-    };
-    std::string key;
-    for (char c : name)
-        if (c != '-' && c != '_') key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    auto it = names.find(key);
-    if (it == names.end()) throw Error(ErrorCode::USAGE, "unknown revocation reason: " + name);
-    return it->second;
+    if (auto r = revocation::reason_from_string(name)) return *r;
+    throw Error(ErrorCode::USAGE, "unknown revocation reason: " + name);
 }
 
 ca::KeyLoader loader_for(const PassphraseOptions& pass) {

@@ -40,14 +40,15 @@ void register_cert(CLI::App& app, Context& ctx) {
     verify->callback([in, leaf, &ctx] {
         const auto options = make_options(*in, ctx.clock);
         const auto cert = x509::Certificate::load(read_file(*leaf));
+        auto material = load_trust(*in);
         validation::Fetched fetched;
         if (in->fetch) {  // build the path first, then fetch what its certificates name
             auto offline = options;
             offline.revocation = validation::RevocationMode::Off;
-            fetched = validation::fetch_revocation(make_validator(*in).validate(cert, offline), {});
+            fetched = validation::fetch_revocation(make_validator(material).validate(cert, offline), {});
         }
         const auto problems = fetched.problems;
-        auto report = make_validator(*in, std::move(fetched)).validate(cert, options);
+        auto report = make_validator(std::move(material), std::move(fetched)).validate(cert, options);
         for (const auto& p : problems) report.add(validation::FindingCode::FETCH_FAILED, validation::Severity::Warning, p);
         if (in->json) {
             auto j = validation::to_json(report);

@@ -87,7 +87,7 @@ void register_sign(CLI::App& app, Context& ctx) {
         o.validation = make_options(v->in, ctx.clock);
         o.time_source = v->in.at.empty() ? cms::TimeSource::Current : cms::TimeSource::Requested;
         o.allow_plain_cms = v->allow_plain;
-        const auto validator = make_validator(v->in);
+        const auto validator = make_validator(load_trust(v->in));
         const Bytes sig = read_file(v->signature, kMaxDocument);
         std::optional<Bytes> content;
         if (!v->content.empty()) content = read_file(v->content, kMaxDocument);

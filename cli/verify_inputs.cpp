@@ -51,7 +51,7 @@ void add_verify_options(CLI::App& cmd, VerifyInputs& in, const std::string& defa
     cmd.add_flag("--json", in.json, "JSON report");
 }
 
-validation::Validator make_validator(const VerifyInputs& in, validation::Fetched fetched) {
+TrustMaterial load_trust(const VerifyInputs& in) {
     constexpr std::size_t kMaxBundle = 64u << 20, kMaxCrl = 256u << 20;  // a 1M-entry CRL is ~40 MiB
     auto certs = [](const std::vector<std::string>& files) {
         std::vector<x509::Certificate> out;
@@ -59,14 +59,17 @@ validation::Validator make_validator(const VerifyInputs& in, validation::Fetched
             for (auto& c : x509::Certificate::load_all(read_file(f, kMaxBundle))) out.push_back(std::move(c));
         return out;
     };
-    std::vector<revocation::Crl> crls;
+    TrustMaterial m{certs(in.trust), certs(in.untrusted), {}, {}};
     for (const auto& f : in.crls)
-        for (auto& c : revocation::Crl::load_all(read_file(f, kMaxCrl))) crls.push_back(std::move(c));
-    std::vector<revocation::OcspResponse> ocsp;
-    for (const auto& f : in.ocsp) ocsp.push_back(revocation::OcspResponse::from_der(read_file(f)));
-    for (auto& c : fetched.crls) crls.push_back(std::move(c));
-    for (auto& r : fetched.ocsp) ocsp.push_back(std::move(r));
-    return validation::Validator(certs(in.trust), certs(in.untrusted), std::move(crls), std::move(ocsp));
+        for (auto& c : revocation::Crl::load_all(read_file(f, kMaxCrl))) m.crls.push_back(std::move(c));
+    for (const auto& f : in.ocsp) m.ocsp.push_back(revocation::OcspResponse::from_der(read_file(f)));
+    return m;
+}
+
+validation::Validator make_validator(TrustMaterial m, validation::Fetched fetched) {
+    for (auto& c : fetched.crls) m.crls.push_back(std::move(c));
+    for (auto& r : fetched.ocsp) m.ocsp.push_back(std::move(r));
+    return validation::Validator(std::move(m.anchors), std::move(m.untrusted), std::move(m.crls), std::move(m.ocsp));
 }
 
 validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& clock) {

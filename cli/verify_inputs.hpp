@@ -28,9 +28,16 @@ struct VerifyInputs {
 
 void add_verify_options(CLI::App& cmd, VerifyInputs& in, const std::string& default_purpose);
 
-/// Loads the files (several PEM blocks or one DER each) into a validator, with fetched
-/// revocation information added.
-validation::Validator make_validator(const VerifyInputs& in, validation::Fetched fetched = {});
+/// What the files hold (several PEM blocks or one DER each), read and parsed once; copies
+/// share the parsed objects.
+struct TrustMaterial {
+    std::vector<x509::Certificate> anchors, untrusted;
+    std::vector<revocation::Crl> crls;
+    std::vector<revocation::OcspResponse> ocsp;
+};
+TrustMaterial load_trust(const VerifyInputs& in);
+/// A validator over the material, with fetched revocation information added.
+validation::Validator make_validator(TrustMaterial material, validation::Fetched fetched = {});
 /// Throws USAGE for bad values (unknown EKU name, bad OID, bad time).
 validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& clock);
 

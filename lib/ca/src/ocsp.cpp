@@ -68,9 +68,8 @@ Bytes CertificateAuthority::ocsp_response(ByteView request, const OcspOptions& o
     // certificate is included (relying parties find the responder without configuration).
     const keys::Signer& signer = o.responder_key ? *o.responder_key : *s_->signer;
     const x509::Certificate& signer_cert = o.responder_cert ? *o.responder_cert : ca;
-    ossl::CertStack extra(sk_X509_new_null());
     ossl::check(OCSP_basic_sign(basic.get(), signer_cert.get(), signer.signing_key(),
-                                keys::digest_of(keys::default_sign_options(signer.spec().algorithm).hash), extra.get(), 0) == 1,
+                                keys::digest_of(keys::default_sign_options(signer.spec().algorithm).hash), nullptr, 0) == 1,
                 ErrorCode::KEY_SIGN_FAILED, "signing the OCSP response");
     ossl::OcspResponse resp(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
     return der_of(resp.get());

@@ -52,11 +52,7 @@ Bytes CertificateAuthority::crl(const CrlOptions& o) {
     }
     revocation::CrlWriter writer(s_->chain.front(), *s_->signer, spec);
     auto add = [&](const store::RevocationRecord& r) {
-        std::uint8_t serial[32];
-        const std::size_t len = r.serial.size() / 2;
-        if (len == 0 || len > sizeof serial) throw Error(ErrorCode::STORE_FAILURE, "serial in the store: " + r.serial);
-        for (std::size_t i = 0; i < len; ++i) serial[i] = static_cast<std::uint8_t>(std::stoi(r.serial.substr(2 * i, 2), nullptr, 16));
-        writer.add(ByteView(serial, len), r.at, static_cast<revocation::Reason>(r.reason), r.invalidity_date);
+        writer.add(from_hex(r.serial), r.at, static_cast<revocation::Reason>(r.reason), r.invalidity_date);
         if (o.progress && writer.count() % 100000 == 0) o.progress(writer.count());
     };
     std::int64_t last = repo.last_event(s_->issuer_id);

@@ -52,11 +52,7 @@ void put_tlv(Bytes& out, std::uint8_t tag, ByteView content) {
 
 Bytes pem_or_der(ByteView data) {
     if (data.size() > kMaxSignature) throw Error(ErrorCode::INPUT_TOO_LARGE, "signature larger than 64 MiB");
-    if (!ossl::is_pem(data)) return Bytes(data.begin(), data.end());
-    auto blocks = ossl::pem_blocks(data, "CMS");
-    if (blocks.empty()) blocks = ossl::pem_blocks(data, "PKCS7");
-    if (blocks.empty()) throw Error(ErrorCode::CMS_DECODE_FAILED, "no CMS or PKCS7 PEM block");
-    return std::move(blocks.front());
+    return std::move(ossl::der_objects(data, {"CMS", "PKCS7"}, ErrorCode::CMS_DECODE_FAILED).front());
 }
 
 ossl::CmsContent parse_der(ByteView data) {

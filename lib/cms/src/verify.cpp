@@ -201,11 +201,6 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
 }
 
 nlohmann::json to_json(const SignatureReport& r) {
-    auto findings_json = [](const std::vector<validation::Finding>& fs) {
-        validation::ValidationReport tmp;
-        tmp.findings = fs;
-        return validation::to_json(tmp)["findings"];
-    };
     nlohmann::json signers = nlohmann::json::array();
     for (const auto& s : r.signers) {
         nlohmann::json j = validation::to_json(s.report);
@@ -220,7 +215,7 @@ nlohmann::json to_json(const SignatureReport& r) {
                                                                                : nlohmann::json(validation::to_string(r.sub_indication))},
         {"validationTime", format_rfc3339(r.validation_time)},
         {"validationTimeSource", r.time_source == TimeSource::Requested ? "requested" : "current"},
-        {"findings", findings_json(r.findings)},
+        {"findings", validation::to_json(r.findings)},
         {"signers", signers},
     };
 }

@@ -35,6 +35,17 @@ std::vector<Bytes> pem_blocks(ByteView pem, std::string_view label) {
     return out;
 }
 
+std::vector<Bytes> der_objects(ByteView data, std::initializer_list<std::string_view> labels, ErrorCode code) {
+    if (!is_pem(data)) return {Bytes(data.begin(), data.end())};
+    std::string names;
+    for (std::string_view label : labels) {
+        auto blocks = pem_blocks(data, label);
+        if (!blocks.empty()) return blocks;
+        names += (names.empty() ? "" : " or ") + std::string(label);
+    }
+    throw Error(code, "no " + names + " block in PEM input");
+}
+
 std::string to_pem(ByteView der, std::string_view label) {
     Bio bio(BIO_new(BIO_s_mem()));
     std::string name(label);

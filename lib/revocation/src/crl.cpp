@@ -1,6 +1,8 @@
 #include "tanba/revocation/crl.hpp"
 
 #include <openssl/x509.h>
+
+#include <cctype>
 #include <openssl/x509v3.h>
 
 #include "tanba/ossl/codec.hpp"
@@ -74,6 +76,21 @@ std::string_view to_string(Reason r) {
     return "unknown";
 }
 
+std::optional<Reason> reason_from_string(std::string_view name) {
+    auto fold = [](std::string_view v) {
+        std::string out;
+        for (char c : v)
+            if (c != '-' && c != '_') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        return out;
+    };
+    const std::string want = fold(name);
+    for (Reason r : {Reason::Unspecified, Reason::KeyCompromise, Reason::CaCompromise, Reason::AffiliationChanged,
+                     Reason::Superseded, Reason::CessationOfOperation, Reason::CertificateHold, Reason::PrivilegeWithdrawn,
+                     Reason::AaCompromise})
+        if (fold(to_string(r)) == want) return r;
+    return std::nullopt;
+}
+
 ReasonMask reason_mask(const ASN1_BIT_STRING* flags) {
     if (!flags) return kAllReasons;
     ReasonMask m = 0;
@@ -118,12 +135,7 @@ Crl Crl::from_der(ByteView der) {
 
 std::vector<Crl> Crl::load_all(ByteView data) {
     std::vector<Crl> out;
-    if (ossl::is_pem(data)) {
-        for (auto& der : ossl::pem_blocks(data, "X509 CRL")) out.push_back(from_der(der));
-        if (out.empty()) throw Error(ErrorCode::CRL_DECODE_FAILED, "no X509 CRL block in PEM input");
-    } else {
-        out.push_back(from_der(data));
-    }
+    for (auto& der : ossl::der_objects(data, {"X509 CRL"}, ErrorCode::CRL_DECODE_FAILED)) out.push_back(from_der(der));
     return out;
 }
 

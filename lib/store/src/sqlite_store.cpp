@@ -119,9 +119,12 @@ RevocationRecord revocation_row(sqlite::Statement& st) {
     return r;
 }
 
+constexpr const char* kEventInsert =
+    "INSERT INTO revocation_events (issuer, serial, at, reason, invalidity_date) VALUES ($1, $2, $3, $4, $5)";
+
 void event(sqlite::Connection& c, const std::string& issuer, const std::string& serial, TimePoint when, int reason,
            std::optional<TimePoint> invalidity) {
-    auto st = c.prepare("INSERT INTO revocation_events (issuer, serial, at, reason, invalidity_date) VALUES ($1, $2, $3, $4, $5)");
+    auto st = c.prepare(kEventInsert);
     st.bind(1, std::string_view(issuer)).bind(2, std::string_view(serial)).bind(3, secs(when)).bind(4, std::int64_t{reason});
     if (invalidity) st.bind(5, secs(*invalidity));
     else st.bind_null(5);
@@ -248,7 +251,7 @@ public:
             auto cur = c.prepare("SELECT status, revoked_at, revocation_reason FROM certificates WHERE issuer = $1 AND serial = $2");
             auto up = c.prepare("UPDATE certificates SET revoked_at = $1, revocation_reason = $2, invalidity_date = $3 "
                                 "WHERE issuer = $4 AND serial = $5");
-            auto ev = c.prepare("INSERT INTO revocation_events (issuer, serial, at, reason, invalidity_date) VALUES ($1, $2, $3, $4, $5)");
+            auto ev = c.prepare(kEventInsert);
             auto log = c.prepare(kAuditInsert);
             for (const auto& r : list) {
                 cur.reset();

@@ -71,7 +71,7 @@ void check_san(const GENERAL_NAMES* san, std::vector<std::string>& malformed) {
     }
 }
 
-void check_name_constraints(const NAME_CONSTRAINTS* nc, std::vector<std::string>& malformed) {
+void check_constraint_syntax(const NAME_CONSTRAINTS* nc, std::vector<std::string>& malformed) {
     const bool permitted = nc->permittedSubtrees && sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) > 0;
     const bool excluded = nc->excludedSubtrees && sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) > 0;
     if (!permitted && !excluded) malformed.push_back("nameConstraints with no subtrees");
@@ -171,7 +171,7 @@ CertFacts::CertFacts(x509::Certificate c) : cert(std::move(c)), x(cert.get()) {
     name_constraints.reset(ext<NAME_CONSTRAINTS>(x, NID_name_constraints, malformed));
     if (name_constraints) {
         if (!is_ca) malformed.push_back("nameConstraints in a certificate that is not a CA");
-        check_name_constraints(name_constraints.get(), malformed);
+        check_constraint_syntax(name_constraints.get(), malformed);
     }
     policies.reset(ext<CERTIFICATEPOLICIES>(x, NID_certificate_policies, malformed));
     mappings.reset(ext<POLICY_MAPPINGS>(x, NID_policy_mappings, malformed));

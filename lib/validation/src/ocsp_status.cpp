@@ -23,6 +23,7 @@ bool fresh(const revocation::OcspSingle& s, TimePoint at) {
 
 std::optional<Engine::Status> Engine::ocsp_status(const Path& path, std::size_t i, const ValidationOptions& o,
                                                   ValidationReport& r) const {
+    if (ocsp_.empty()) return std::nullopt;
     const CertFacts& cert = *path[i];
     const CertFacts& issuer = *path[i - 1];
     const int idx = report_index(path, i);
@@ -41,7 +42,7 @@ std::optional<Engine::Status> Engine::ocsp_status(const Path& path, std::size_t 
         }
         bool authorised = keys::same_public_key(responder->public_key(), issuer_key.get());
         if (!authorised) {
-            const CertFacts rf(*responder);
+            const CertFacts& rf = *facts(*responder);
             const TimePoint produced = resp.produced_at();
             authorised = same_name(rf.issuer(), issuer.subject()) && issuer_key &&
                          X509_verify(rf.x, issuer_key.get()) == 1 && rf.eku &&

@@ -108,13 +108,18 @@ nlohmann::json identity_json(const x509::Certificate& cert) {
     };
 }
 
-nlohmann::json to_json(const ValidationReport& r) {
+nlohmann::json to_json(const std::vector<Finding>& fs) {
     nlohmann::json findings = nlohmann::json::array();
-    for (const auto& f : r.findings) {
+    for (const auto& f : fs) {
         nlohmann::json j{{"code", to_string(f.code)}, {"severity", to_string(f.severity)}, {"message", f.message}};
         if (f.certificate) j["certificate"] = *f.certificate;
         findings.push_back(std::move(j));
     }
+    return findings;
+}
+
+nlohmann::json to_json(const ValidationReport& r) {
+    const nlohmann::json findings = to_json(r.findings);
     nlohmann::json chain = nlohmann::json::array();
     for (const auto& e : r.chain) {
         nlohmann::json j{{"subject", e.certificate.subject_text()},

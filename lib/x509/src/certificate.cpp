@@ -30,12 +30,7 @@ X509* Certificate::get() const {
 
 std::vector<Certificate> Certificate::load_all(ByteView data) {
     std::vector<Certificate> out;
-    if (ossl::is_pem(data)) {
-        for (auto& der : ossl::pem_blocks(data, "CERTIFICATE")) out.push_back(from_der(der));
-        if (out.empty()) throw Error(ErrorCode::CERT_DECODE_FAILED, "no CERTIFICATE block in PEM input");
-    } else {
-        out.push_back(from_der(data));
-    }
+    for (auto& der : ossl::der_objects(data, {"CERTIFICATE"}, ErrorCode::CERT_DECODE_FAILED)) out.push_back(from_der(der));
     return out;
 }
 

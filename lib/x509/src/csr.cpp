@@ -9,15 +9,8 @@ namespace tanba::x509 {
 
 CertificateRequest CertificateRequest::load(ByteView data) {
     ossl::clear_errors();
-    Bytes der;
-    if (ossl::is_pem(data)) {
-        auto blocks = ossl::pem_blocks(data, "CERTIFICATE REQUEST");
-        if (blocks.empty()) blocks = ossl::pem_blocks(data, "NEW CERTIFICATE REQUEST");
-        if (blocks.empty()) throw Error(ErrorCode::CSR_DECODE_FAILED, "no CERTIFICATE REQUEST block in PEM input");
-        der = std::move(blocks.front());
-    } else {
-        der.assign(data.begin(), data.end());
-    }
+    Bytes der = std::move(
+        ossl::der_objects(data, {"CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"}, ErrorCode::CSR_DECODE_FAILED).front());
     auto req = ossl::req_from_der(der);
     return CertificateRequest(std::move(der), std::move(req));
 }

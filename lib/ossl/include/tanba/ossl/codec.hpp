@@ -1,5 +1,6 @@
 #pragma once
 // PEM/DER I/O and small ASN.1 helpers. All functions throw tanba::Error on failure.
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,9 @@ bool is_pem(ByteView data);
 
 /// All PEM blocks with the given label ("CERTIFICATE", "CERTIFICATE REQUEST", ...), as DER.
 std::vector<Bytes> pem_blocks(ByteView pem, std::string_view label);
+/// The DER objects of input that is either PEM (the blocks with the first of `labels` that has
+/// any) or one DER object (the input itself). Throws `code` when PEM input has none of them.
+std::vector<Bytes> der_objects(ByteView data, std::initializer_list<std::string_view> labels, ErrorCode code);
 /// One PEM block with the label, wrapped at 64 columns.
 std::string to_pem(ByteView der, std::string_view label);
 

@@ -20,6 +20,9 @@ enum class Reason {
     AaCompromise = 10,
 };
 std::string_view to_string(Reason r);
+/// A reason from its RFC 5280 name, any case, dashes and underscores ignored
+/// ("keyCompromise", "key-compromise"); nullopt for others (removeFromCRL is not one).
+std::optional<Reason> reason_from_string(std::string_view name);
 
 /// ReasonFlags (RFC 5280 §4.2.1.13) as a bit mask: bit 1 keyCompromise … 6 certificateHold,
 /// 7 privilegeWithdrawn, 8 aACompromise (bit 0 is unused). Not the same numbers as Reason.

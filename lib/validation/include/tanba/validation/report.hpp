@@ -74,6 +74,8 @@ struct ValidationReport {
 
 /// The identity fields reported for a certificate ("signer" / "certificate" objects).
 nlohmann::json identity_json(const x509::Certificate& cert);
+/// Findings as JSON objects: code, severity, message, certificate (when about one).
+nlohmann::json to_json(const std::vector<Finding>& findings);
 /// indication, subIndication, validationTime, findings, chain, policies.
 nlohmann::json to_json(const ValidationReport& report);
 /// Human-readable summary, one finding per line.
