@@ -33,7 +33,7 @@ void register_ts(CLI::App& app, Context& ctx) {
         ao.policy = o->policy;
         if (!o->chain.empty()) ao.chain = x509::Certificate::load_all(read_file(o->chain));
         tsp::Authority tsa(x509::Certificate::load(read_file(o->cert)), *key.key, ctx.clock, ao);
-        write_file(o->out, tsa.respond(read_file(o->request, 64 * 1024)));
+        write_file(o->out, tsa.respond(read_file(o->request, 64 * 1024)).der);
     });
 
     auto* stamp = ts->add_subcommand("stamp", "get a time-stamp token for a file from a TSA over HTTP");

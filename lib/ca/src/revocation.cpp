@@ -35,7 +35,7 @@ void CertificateAuthority::unhold(const std::string& serial) {
 Bytes CertificateAuthority::crl(const CrlOptions& o) {
     if (!s_->signer) throw Error(ErrorCode::CA_LOCKED, s_->dir.string());
     auto& repo = *s_->repo;
-    const auto latest = repo.latest_crl(s_->issuer_id, false);
+    const auto latest = repo.latest_crl(s_->issuer_id, store::CrlSelect::Newest, store::CrlFields::WithoutDer);
     revocation::CrlSpec spec;
     spec.number = latest ? static_cast<std::uint64_t>(latest->number) + 1 : 1;
     spec.this_update = s_->clock.now();
@@ -46,7 +46,7 @@ Bytes CertificateAuthority::crl(const CrlOptions& o) {
     // for deltas only then.
     if (o.kind == CrlKind::Full) spec.freshest_url = s_->config.base_url + "/crl/" + s_->config.id + "-delta.crl";
     if (o.kind == CrlKind::Delta) {
-        base = repo.latest_crl(s_->issuer_id, true);
+        base = repo.latest_crl(s_->issuer_id, store::CrlSelect::NewestFull, store::CrlFields::WithoutDer);
         if (!base) throw Error(ErrorCode::CA_CRL_BASE_MISSING, s_->config.id);
         spec.delta_base = static_cast<std::uint64_t>(base->number);
     }

@@ -340,11 +340,11 @@ public:
         }).get();
     }
 
-    std::optional<CrlRecord> latest_crl(const std::string& issuer, bool full_only) override {
+    std::optional<CrlRecord> latest_crl(const std::string& issuer, CrlSelect which, CrlFields fields) override {
         std::lock_guard lock(read_mutex_);
-        auto st = reader_->prepare(std::string("SELECT number, this_update, next_update, base_number, last_event, der FROM crls "
-                                               "WHERE issuer = $1") +
-                                   (full_only ? " AND base_number IS NULL" : "") + " ORDER BY number DESC LIMIT 1");
+        auto st = reader_->prepare(std::string("SELECT number, this_update, next_update, base_number, last_event, ") +
+                                   (fields == CrlFields::All ? "der" : "NULL") + " FROM crls WHERE issuer = $1" +
+                                   (which == CrlSelect::NewestFull ? " AND base_number IS NULL" : "") + " ORDER BY number DESC LIMIT 1");
         st.bind(1, std::string_view(issuer));
         if (!st.step()) return std::nullopt;
         CrlRecord r;
@@ -353,7 +353,7 @@ public:
         r.next_update = at(st.integer(2));
         if (!st.is_null(3)) r.base_number = st.integer(3);
         r.last_event = st.integer(4);
-        r.der = st.blob(5);
+        if (fields == CrlFields::All) r.der = st.blob(5);
         return r;
     }
 

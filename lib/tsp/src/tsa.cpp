@@ -42,7 +42,12 @@ Authority::Authority(x509::Certificate cert, const keys::Signer& key, const Cloc
     if (!ok) throw Error(ErrorCode::INVALID_ARGUMENT, cert_.subject_text() + " is not a TSA certificate (critical timeStamping EKU)");
 }
 
-Bytes Authority::respond(ByteView request) const {
+TsaAnswer Authority::respond(ByteView request) const {
+    ossl::clear_errors();
+    TsaAnswer answer;
+    const unsigned char* p = request.data();
+    ossl::TsReq parsed(request.size() <= kMaxRequest ? d2i_TS_REQ(nullptr, &p, static_cast<long>(request.size())) : nullptr);
+    const bool well_formed = parsed && p == request.data() + request.size();
     ossl::clear_errors();
     ossl::TsRespCtx ctx(TS_RESP_CTX_new());
     ossl::check(ctx && TS_RESP_CTX_set_signer_cert(ctx.get(), cert_.get()) == 1 &&
@@ -66,7 +71,12 @@ Bytes Authority::respond(ByteView request) const {
     ossl::TsResp resp(TS_RESP_create_response(ctx.get(), in.get()));
     ossl::clear_errors();
     if (!resp) throw Error(ErrorCode::CRYPTO_FAILURE, "the time-stamp response could not be made");
-    return der_of(resp.get());
+    const long status = ASN1_INTEGER_get(TS_STATUS_INFO_get0_status(TS_RESP_get_status_info(resp.get())));
+    answer.outcome = !well_formed ? TsaOutcome::Malformed
+                     : (status == TS_STATUS_GRANTED || status == TS_STATUS_GRANTED_WITH_MODS) ? TsaOutcome::Granted
+                                                                                              : TsaOutcome::Rejected;
+    answer.der = der_of(resp.get());
+    return answer;
 }
 
 Bytes make_request(ByteView data, Bytes& nonce) {

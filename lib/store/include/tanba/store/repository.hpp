@@ -56,6 +56,9 @@ struct RevocationRecord {
     std::optional<TimePoint> invalidity_date;
 };
 
+enum class CrlSelect { Newest, NewestFull };
+enum class CrlFields { All, WithoutDer };
+
 /// A CRL the CA issued.
 struct CrlRecord {
     std::int64_t number = 0;
@@ -114,8 +117,9 @@ public:
     virtual std::vector<RevocationRecord> events_after(const std::string& issuer, std::int64_t after, std::int64_t& last) = 0;
     virtual std::int64_t last_event(const std::string& issuer) = 0;
     virtual void record_crl(const std::string& issuer, const CrlRecord& crl) = 0;
-    /// The newest CRL (full_only: the newest full CRL), if any.
-    virtual std::optional<CrlRecord> latest_crl(const std::string& issuer, bool full_only) = 0;
+    /// The newest CRL (or the newest full CRL), if any; without its DER when only the numbers
+    /// are wanted (a large CRL is megabytes).
+    virtual std::optional<CrlRecord> latest_crl(const std::string& issuer, CrlSelect which, CrlFields fields = CrlFields::All) = 0;
 
     /// One-record forms of the above; reserve throws STORE_CONFLICT.
     void reserve(const CertificateRecord& record);

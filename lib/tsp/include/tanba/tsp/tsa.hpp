@@ -18,14 +18,26 @@ struct AuthorityOptions {
     std::vector<x509::Certificate> chain;            // included with the TSA certificate
 };
 
+enum class TsaOutcome {
+    Granted,     // a token
+    Rejected,    // a well-formed request the TSA refuses (badAlg, unacceptedPolicy, ...)
+    Malformed,   // not a DER TimeStampReq, or too large (badDataFormat)
+};
+
+struct TsaAnswer {
+    TsaOutcome outcome = TsaOutcome::Malformed;
+    Bytes der;   // the TimeStampResp, whatever the outcome
+};
+
 /// One TSA: certificate and key fixed; serials unique and increasing (nanoseconds of the
 /// clock then 64 random bits). Thread-safe.
 class Authority {
 public:
     Authority(x509::Certificate cert, const keys::Signer& key, const Clock& clock, AuthorityOptions options);
-    /// The TimeStampResp (DER) for a TimeStampReq (DER): granted with a token, or rejection
-    /// (badDataFormat / badAlg / unacceptedPolicy) as RFC 3161 says. Never throws for bad input.
-    Bytes respond(ByteView request) const;
+    /// The TimeStampResp (DER) for a TimeStampReq (DER, at most 16 KiB): granted with a
+    /// token, or rejection (badDataFormat / badAlg / unacceptedPolicy) as RFC 3161 says. Never
+    /// throws for bad input; signing failures throw.
+    TsaAnswer respond(ByteView request) const;
 
 private:
     x509::Certificate cert_;

@@ -1,0 +1,112 @@
+// Unlocking keys for the front ends (CLI, server): files by passphrase, tokens by PIN.
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "tanba/frontend/key_loading.hpp"
+#include "tanba/base/file_io.hpp"
+#include "tanba/hsm/token.hpp"
+
+namespace tanba::frontend {
+namespace {
+
+constexpr const char* kEnv = "TANBA_PASSPHRASE";
+
+Secret first_line(Bytes data) {
+    std::string s(data.begin(), data.end());
+    explicit_bzero(data.data(), data.size());
+    auto nl = s.find_first_of("\r\n");
+    if (nl != std::string::npos) s.resize(nl);
+    return Secret(std::move(s));
+}
+
+// Reads a line from the terminal with echo off; nullopt when there is no terminal.
+std::optional<Secret> prompt(const std::string& text) {
+    if (!isatty(STDIN_FILENO)) return std::nullopt;
+    int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    termios old{};
+    bool have_termios = tcgetattr(fd, &old) == 0;
+    if (have_termios) {
+        termios quiet = old;
+        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(fd, TCSAFLUSH, &quiet);
+    }
+    (void)!::write(fd, text.data(), text.size());
+    std::string line;
+    char c;
+    while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
+    if (have_termios) tcsetattr(fd, TCSAFLUSH, &old);
+    (void)!::write(fd, "\n", 1);
+    ::close(fd);
+    return Secret(std::move(line));
+}
+
+}  // namespace
+
+std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, PassphrasePurpose purpose,
+                                         const std::string& what) {
+    if (purpose == PassphrasePurpose::Create && opts.no_passphrase) return std::nullopt;
+    if (!opts.pass_file.empty()) {
+        auto s = first_line(read_file(opts.pass_file, 64 * 1024));
+        if (s.empty()) throw Error(ErrorCode::KEY_NO_PASSPHRASE, opts.pass_file + " holds an empty passphrase");
+        return s;
+    }
+    if (const char* env = std::getenv(kEnv); env && *env) return Secret(env);
+    if (auto first = prompt("Passphrase for " + what + ": ")) {
+        if (purpose == PassphrasePurpose::Create) {
+            auto again = prompt("Repeat the passphrase: ");
+            if (!again || again->reveal() != first->reveal())
+                throw Error(ErrorCode::KEY_NO_PASSPHRASE, "the passphrases differ");
+        }
+        if (first->empty()) throw Error(ErrorCode::KEY_NO_PASSPHRASE, "empty passphrase");
+        return first;
+    }
+    throw Error(ErrorCode::KEY_NO_PASSPHRASE, what);
+}
+
+std::function<std::optional<Secret>(const std::string&)> pin_prompt(const PassphraseOptions& opts) {
+    return [&opts](const std::string& what) -> std::optional<Secret> {
+        if (!opts.pin_file.empty()) return first_line(read_file(opts.pin_file, 64 * 1024));
+        if (const char* env = std::getenv("TANBA_PIN"); env && *env) return Secret(env);
+        return prompt("PIN for " + what + ": ");
+    };
+}
+
+LoadedKey load_key(const std::string& ref, const PassphraseOptions& opts) {
+    LoadedKey out;
+    if (hsm::is_pkcs11_uri(ref)) {
+        const auto uri = hsm::Pkcs11Uri::parse(ref);
+        out.key = hsm::open_signer(uri, pin_prompt(opts));
+        auto cert_uri = uri;  // the certificate paired with the key: same id (labels may differ)
+        cert_uri.type = hsm::ObjectType::Certificate;
+        if (!cert_uri.id.empty()) cert_uri.object.clear();
+        if (auto cert = hsm::find_certificate(cert_uri, pin_prompt(opts)); cert && keys::same_public_key(cert->public_key(), out.key->public_key()))
+            out.certificate = ossl::up_ref(cert->get());
+        return out;
+    }
+    const std::filesystem::path file(ref);
+    auto data = read_file(file);
+    std::unique_ptr<keys::SoftwareKey> key;
+    if (keys::is_pkcs12(data)) {
+        auto pass = resolve_passphrase(opts, PassphrasePurpose::Read, file.string());
+        auto p12 = keys::load_pkcs12(data, *pass, file.string());
+        if (!p12.key) throw Error(ErrorCode::KEY_NOT_FOUND, file.string() + " holds no private key");
+        key = std::make_unique<keys::SoftwareKey>(std::move(*p12.key));
+        out.certificate = std::move(p12.cert);
+    } else {
+        std::optional<Secret> pass;
+        if (keys::needs_passphrase(data)) pass = resolve_passphrase(opts, PassphrasePurpose::Read, file.string());
+        key = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::load(data, pass ? &*pass : nullptr, file.string()));
+        explicit_bzero(data.data(), data.size());
+    }
+    out.software = key.get();
+    out.key = std::move(key);
+    return out;
+}
+
+
+}  // namespace tanba::frontend

@@ -1,0 +1,82 @@
+#pragma once
+// An OCSP responder (RFC 6960, RFC 5019 caching) for one or more CAs, built for a server's hot
+// path: responses to the common request (one certificate, no nonce) are pre-signed and kept
+// fresh by refresh(), which a background job calls; answering such a request is a lookup.
+// Requests with a nonce or several certificates are signed when they arrive.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tanba/base/bytes.hpp"
+#include "tanba/base/clock.hpp"
+#include "tanba/ca/authority.hpp"
+
+namespace tanba::ca {
+
+struct ResponderOptions {
+    /// nextUpdate - thisUpdate of each response; a cached response is re-signed by refresh()
+    /// once half of it has passed, and never served in its last quarter.
+    std::chrono::seconds validity = std::chrono::hours(1);
+    /// Upper bound of cached responses (all CAs); beyond it responses are signed per request.
+    std::size_t max_cached = 1'000'000;
+    /// refresh() pre-signs the SHA-1 CertID (what OpenSSL and browsers send) of every issued
+    /// certificate, up to max_cached, on its first pass.
+    bool presign = true;
+};
+
+/// A CA to answer for (unlocked) and who signs its responses (OcspOptions: a delegated
+/// responder or, when absent, the CA itself; its validity is the responder's).
+struct ServedCa {
+    CertificateAuthority* ca;
+    OcspOptions signer;
+};
+
+enum class OcspOutcome {
+    Answered,       // successful response (good / revoked / unknown per certificate)
+    Unauthorized,   // no certificate asked about belongs to a CA served here
+    Malformed,      // not a DER OCSPRequest, too large, or without a certificate
+};
+
+struct OcspAnswer {
+    OcspOutcome outcome = OcspOutcome::Malformed;
+    Bytes der;                             // the OCSPResponse, whatever the outcome
+    std::string ca_id;                     // the CA that answered (Answered only)
+    /// Set for responses a cache may keep (no nonce): their thisUpdate and nextUpdate.
+    std::optional<TimePoint> this_update, next_update;
+    bool from_cache = false;
+};
+
+struct RefreshStats {
+    std::size_t signed_responses = 0;   // re-signed or pre-signed in this pass
+    std::size_t status_changes = 0;     // revocation events picked up from the stores
+};
+
+class OcspResponder {
+public:
+    /// The CAs must stay alive and unlocked while the responder is used.
+    OcspResponder(std::vector<ServedCa> cas, ResponderOptions options, const Clock& clock);
+    ~OcspResponder();
+    OcspResponder(const OcspResponder&) = delete;
+    OcspResponder& operator=(const OcspResponder&) = delete;
+
+    /// The answer to a DER OCSPRequest (at most 64 KiB). Thread-safe; never throws for bad
+    /// input; signing failures throw (KEY_SIGN_FAILED, CRYPTO_FAILURE, STORE_*).
+    OcspAnswer respond(ByteView request);
+
+    /// One background pass: picks up revocations recorded in the CAs' stores since the last
+    /// pass (their cached responses are re-signed at once), re-signs responses past half
+    /// their validity, and on the first pass pre-signs (options.presign). Call from one
+    /// thread at a time; respond() may run meanwhile.
+    RefreshStats refresh();
+
+    std::size_t cached() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tanba::ca

@@ -1,0 +1,68 @@
+#pragma once
+// tanba-server's configuration: one TOML file (server/tanba-server.toml.example documents
+// every key) and the command-line flags that stand in for it. Parsed once into this struct and
+// validated whole: every problem is reported, not just the first.
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "http_server.hpp"
+#include "tanba/frontend/key_loading.hpp"
+
+namespace tanba::server {
+
+/// A key: a file or a pkcs11: URI, and where its passphrase or PIN comes from.
+struct KeySource {
+    std::string ref;
+    frontend::PassphraseOptions secrets;
+};
+
+struct CaSettings {
+    std::filesystem::path dir;                 // a `tanba ca init` directory
+    frontend::PassphraseOptions secrets;       // for the CA key named in its ca.toml
+    std::string ocsp_cert;                     // delegated OCSP signer (ocsp-signer profile), optional
+    std::optional<KeySource> ocsp_key;
+};
+
+struct TsaSettings {
+    std::string cert;                          // tsa profile: critical timeStamping EKU
+    KeySource key;
+    std::string chain;                         // CA certificates to include, optional
+    std::string policy = "1.2.398.3.3.2.6.1";
+};
+
+struct TlsConfig {
+    std::string cert_chain;
+    KeySource key;
+};
+
+struct ServerConfig {
+    std::string host = "127.0.0.1";
+    unsigned short port = 8080;
+    unsigned threads = 0;                      // 0: one per core
+    HttpLimits limits;
+    std::optional<TlsConfig> tls;
+    std::vector<CaSettings> cas;
+    std::optional<TsaSettings> tsa;
+    std::chrono::seconds ocsp_validity{3600};
+    std::chrono::milliseconds refresh_interval{2000};  // background job: revocations, CRLs, OCSP
+    bool ocsp_presign = true;
+    std::size_t ocsp_max_cached = 1'000'000;
+    std::chrono::seconds crl_validity{24 * 3600};
+    bool crl_auto_issue = true;                // the server issues full and delta CRLs when due
+    std::string log_level = "info";
+};
+
+/// Reads a TOML file. Throws CONFIG_INVALID listing every problem ("file: key: what").
+ServerConfig load_config(const std::filesystem::path& file);
+
+/// Parses "ADDR:PORT" ("127.0.0.1:8080", "[::1]:8443") into the config. Throws CONFIG_INVALID.
+void set_listen(ServerConfig& config, const std::string& listen);
+
+/// Checks what the file alone cannot: something to serve, files and CA directories present,
+/// key sources paired. Throws CONFIG_INVALID listing every problem.
+void validate(const ServerConfig& config);
+
+}  // namespace tanba::server

@@ -1,0 +1,34 @@
+#pragma once
+// The server's view of HTTP: a request as the router sees it, a response as it returns it,
+// and problem+json (RFC 9457) errors carrying tanba's stable error codes.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tanba/base/bytes.hpp"
+#include "tanba/base/error.hpp"
+
+namespace tanba::server {
+
+struct HttpRequest {
+    std::string method;        // "GET", "POST", ...
+    std::string target;        // path and query as sent
+    std::string content_type;  // without parameters, lower case
+    Bytes body;
+    std::string peer;          // client address, for logs
+};
+
+struct HttpResponse {
+    unsigned status = 200;
+    std::string content_type;
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Type/-Length
+    std::string code;          // the error code name of a problem, for logs and metrics
+    std::string endpoint;      // the route's name, for logs and metrics ("ocsp", "crl", ...)
+};
+
+/// An application/problem+json response: type "urn:tanba:error:<NAME>", title (the code's
+/// message), status, detail, code (stable name) and number.
+HttpResponse problem(unsigned status, ErrorCode code, const std::string& detail);
+
+}  // namespace tanba::server

@@ -1,0 +1,280 @@
+// HTTP/1.1 sessions and the listener (Boost.Beast, Boost.Asio).
+#include "http_server.hpp"
+
+#include <openssl/ssl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cctype>
+#include <thread>
+#include <type_traits>
+
+namespace tanba::server {
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::chrono::seconds kDrainTime{1};
+
+struct Shared {
+    HttpLimits limits;
+    Handler handler;
+    Observer observer;
+    std::atomic<std::size_t> connections{0};
+};
+
+std::string media_type(std::string_view value) {
+    std::string out(value.substr(0, value.find(';')));
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+    static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+public:
+    template <class... Args>
+    Session(std::shared_ptr<Shared> shared, tcp::socket&& socket, Args&... args)
+        : shared_(std::move(shared)), stream_(std::move(socket), args...), timer_(stream_.get_executor()) {
+        ++shared_->connections;
+        boost::system::error_code ec;
+        const auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+        if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    }
+    ~Session() { --shared_->connections; }
+
+    void start() {
+        net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+            if constexpr (kTls) {
+                self->arm(self->shared_->limits.request_timeout);
+                self->stream_.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
+                    self->timer_.cancel();
+                    if (ec) return self->close();
+                    self->read();
+                });
+            } else {
+                self->read();
+            }
+        });
+    }
+
+private:
+    // Deadline for the operation under way: when it passes, the socket's operations are
+    // cancelled and the handler sees timed_out_.
+    void arm(std::chrono::milliseconds d) {
+        timed_out_ = false;
+        timer_.expires_after(d);
+        timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (ec) return;
+            self->timed_out_ = true;
+            beast::get_lowest_layer(self->stream_).socket().cancel(ec);
+        });
+    }
+
+    void read() {
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.max_header_bytes));
+        parser_->body_limit(shared_->limits.max_body_bytes);
+        arm(shared_->limits.request_timeout);
+        http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
+    }
+
+    void on_read(beast::error_code ec, std::size_t) {
+        timer_.cancel();
+        started_ = Clock::now();
+        request_ = HttpRequest{};
+        request_.peer = peer_;
+        if (parser_->is_header_done()) {
+            request_.method = std::string(parser_->get().method_string());
+            request_.target = std::string(parser_->get().target());
+        }
+        if (!ec) return handle();
+        if (ec == http::error::end_of_stream) return close();
+        const bool started = parser_->got_some() || buffer_.size() > 0;
+        if (timed_out_) {
+            if (!started || kTls) return close();
+            return reply(problem(408, ErrorCode::HTTP_REQUEST_TIMEOUT, "the request did not arrive within " +
+                                     std::to_string(shared_->limits.request_timeout.count()) + " ms"), false);
+        }
+        if (ec == http::error::body_limit)
+            return reply(problem(413, ErrorCode::HTTP_BODY_TOO_LARGE, "the body may have at most " +
+                                     std::to_string(shared_->limits.max_body_bytes) + " bytes"), false);
+        if (ec == http::error::header_limit)
+            return reply(problem(431, ErrorCode::HTTP_HEADER_TOO_LARGE, "the header may have at most " +
+                                     std::to_string(shared_->limits.max_header_bytes) + " bytes"), false);
+        if (ec.category() == http::make_error_code(http::error::bad_target).category() && started)
+            return reply(problem(400, ErrorCode::HTTP_BAD_REQUEST, ec.message()), false);
+        close();  // the connection failed or the client left
+    }
+
+    void handle() {
+        auto& msg = parser_->get();
+        request_.content_type = media_type(msg[http::field::content_type]);
+        request_.body = std::move(msg.body());
+        const bool keep_alive = msg.keep_alive();
+        HttpResponse out;
+        try {
+            out = shared_->handler(request_);
+        } catch (const std::exception& e) {
+            out = problem(500, ErrorCode::INTERNAL, "the request could not be answered");
+        }
+        reply(std::move(out), keep_alive);
+    }
+
+    void reply(HttpResponse out, bool keep_alive) {
+        response_ = std::move(out);
+        message_.emplace(static_cast<http::status>(response_.status), 11);
+        message_->set(http::field::server, "tanba-server");
+        if (!response_.content_type.empty()) message_->set(http::field::content_type, response_.content_type);
+        for (const auto& [name, value] : response_.headers) message_->set(name, value);
+        message_->body() = std::move(response_.body);
+        message_->keep_alive(keep_alive);
+        message_->prepare_payload();
+        arm(shared_->limits.write_timeout);
+        http::async_write(stream_, *message_, beast::bind_front_handler(&Session::on_write, this->shared_from_this()));
+    }
+
+    void on_write(beast::error_code ec, std::size_t) {
+        timer_.cancel();
+        const bool keep_alive = message_->keep_alive();
+        if (shared_->observer) shared_->observer(request_, response_, message_->body().size(), Clock::now() - started_);
+        message_.reset();
+        if (ec) return close();
+        if (!keep_alive) return shutdown();
+        read();
+    }
+
+    // Ends the connection politely: TLS close_notify, or our side shut and what the client
+    // still sends read away (closing with unread data would reset the connection before the
+    // client reads our answer).
+    void shutdown() {
+        arm(kDrainTime);
+        if constexpr (kTls) {
+            stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close(); });
+        } else {
+            beast::error_code ec;
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+            drain();
+        }
+    }
+
+    void drain() {
+        stream_.async_read_some(net::buffer(drain_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->close();
+            self->drain();
+        });
+    }
+
+    void close() {
+        timer_.cancel();
+        beast::error_code ec;
+        beast::get_lowest_layer(stream_).socket().close(ec);
+    }
+
+    std::shared_ptr<Shared> shared_;
+    Stream stream_;
+    net::steady_timer timer_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::vector_body<std::uint8_t>>> parser_;
+    std::optional<http::response<http::string_body>> message_;
+    HttpRequest request_;
+    HttpResponse response_;
+    std::string peer_;
+    bool timed_out_ = false;
+    Clock::time_point started_{};
+    std::array<char, 4096> drain_{};
+};
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+    net::io_context ioc;
+    tcp::acceptor acceptor{ioc};
+    std::optional<ssl::context> tls;
+    std::shared_ptr<Shared> shared = std::make_shared<Shared>();
+
+    void accept() {
+        acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+            if (!ec) {
+                if (self->shared->connections.load() >= self->shared->limits.max_connections) {
+                    socket.close(ec);
+                } else if (self->tls) {
+                    std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(self->shared, std::move(socket), *self->tls)->start();
+                } else {
+                    std::make_shared<Session<beast::tcp_stream>>(self->shared, std::move(socket))->start();
+                }
+            }
+            if (self->acceptor.is_open()) self->accept();
+        });
+    }
+};
+
+HttpServer::HttpServer(const std::string& host, unsigned short port, HttpLimits limits, Handler handler, Observer observer,
+                       const std::optional<TlsSettings>& tls)
+    : impl_(std::make_shared<Impl>()) {
+    impl_->shared->limits = limits;
+    impl_->shared->handler = std::move(handler);
+    impl_->shared->observer = std::move(observer);
+    beast::error_code ec;
+    const auto address = net::ip::make_address(host, ec);
+    if (ec) throw Error(ErrorCode::CONFIG_INVALID, "listen address '" + host + "' is not an IP address");
+    if (tls) {
+        auto& ctx = impl_->tls.emplace(ssl::context::tls_server);
+        ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+        ctx.use_certificate_chain_file(tls->certificate_chain_file, ec);
+        if (ec) throw Error(ErrorCode::CONFIG_INVALID, "TLS certificate chain " + tls->certificate_chain_file + ": " + ec.message());
+        if (SSL_CTX_use_PrivateKey(ctx.native_handle(), tls->key) != 1 || SSL_CTX_check_private_key(ctx.native_handle()) != 1)
+            throw Error(ErrorCode::KEY_MISMATCH, "the TLS key does not match the TLS certificate");
+    }
+    const tcp::endpoint endpoint(address, port);
+    auto& a = impl_->acceptor;
+    a.open(endpoint.protocol(), ec);
+    if (!ec) a.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) a.bind(endpoint, ec);
+    if (!ec) a.listen(net::socket_base::max_listen_connections, ec);
+    if (ec) throw Error(ErrorCode::IO_ERROR, "listening on " + host + ":" + std::to_string(port) + ": " + ec.message());
+}
+
+HttpServer::~HttpServer() = default;
+
+unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+std::size_t HttpServer::connections() const { return impl_->shared->connections.load(); }
+
+void HttpServer::run(unsigned threads, bool handle_signals) {
+    std::optional<net::signal_set> signals;
+    if (handle_signals) {
+        signals.emplace(impl_->ioc, SIGINT, SIGTERM);
+        signals->async_wait([this](beast::error_code ec, int) {
+            if (!ec) stop();
+        });
+    }
+    impl_->accept();
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < std::max(threads, 1u); ++i) pool.emplace_back([this] { impl_->ioc.run(); });
+    impl_->ioc.run();
+    for (auto& t : pool) t.join();
+}
+
+void HttpServer::stop() {
+    net::post(impl_->ioc, [impl = impl_] {
+        beast::error_code ec;
+        impl->acceptor.close(ec);
+        impl->ioc.stop();
+    });
+}
+
+}  // namespace tanba::server

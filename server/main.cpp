@@ -1,0 +1,145 @@
+// tanba-server — OCSP, CRLs, CA certificates and time-stamps over HTTP. Parses the
+// configuration, wires the services to the HTTP server, logs one line per request.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <thread>
+
+#include "config.hpp"
+#include "http_server.hpp"
+#include "metrics.hpp"
+#include "routes.hpp"
+#include "services.hpp"
+#include "tanba/ossl/runtime.hpp"
+
+namespace {
+
+using namespace tanba;
+using namespace tanba::server;
+
+struct Flags {
+    std::string config, listen, tsa_cert, tsa_key, tsa_chain, ocsp_cert, ocsp_key, tls_cert, tls_key, log_level;
+    std::vector<std::string> cas;
+    frontend::PassphraseOptions secrets;
+    unsigned threads = 0;
+    bool check = false;
+};
+
+// The configuration: the file (if any), then the flags on top.
+ServerConfig configure(const Flags& f) {
+    ServerConfig c = f.config.empty() ? ServerConfig{} : load_config(f.config);
+    if (!f.listen.empty()) set_listen(c, f.listen);
+    for (const auto& dir : f.cas) c.cas.push_back(CaSettings{dir, f.secrets, {}, std::nullopt});
+    if (!f.ocsp_cert.empty() || !f.ocsp_key.empty()) {
+        if (f.cas.empty()) throw Error(ErrorCode::USAGE, "--ocsp-cert/--ocsp-key sign for the first --ca: give one");
+        auto& ca = c.cas[c.cas.size() - f.cas.size()];
+        ca.ocsp_cert = f.ocsp_cert;
+        if (!f.ocsp_key.empty()) ca.ocsp_key = KeySource{f.ocsp_key, f.secrets};
+    }
+    if (!f.tsa_cert.empty() || !f.tsa_key.empty()) {
+        if (f.tsa_cert.empty() || f.tsa_key.empty()) throw Error(ErrorCode::USAGE, "--tsa-cert and --tsa-key go together");
+        TsaSettings tsa;
+        tsa.cert = f.tsa_cert;
+        tsa.key = KeySource{f.tsa_key, f.secrets};
+        tsa.chain = f.tsa_chain;
+        c.tsa = tsa;
+    }
+    if (!f.tls_cert.empty() || !f.tls_key.empty()) {
+        if (f.tls_cert.empty() || f.tls_key.empty()) throw Error(ErrorCode::USAGE, "--tls-cert and --tls-key go together");
+        c.tls = TlsConfig{f.tls_cert, KeySource{f.tls_key, f.secrets}};
+    }
+    if (f.threads) c.threads = f.threads;
+    if (!f.log_level.empty()) c.log_level = f.log_level;
+    validate(c);
+    return c;
+}
+
+// Request targets are client input: keep log lines one line and short.
+std::string printable(std::string_view s) {
+    std::string out;
+    for (char ch : s.substr(0, 160)) out.push_back(ch > 0x20 && ch < 0x7f ? ch : '?');
+    if (s.size() > 160) out += "...";
+    return out.empty() ? "-" : out;
+}
+
+int serve(const ServerConfig& config) {
+    SystemClock clock;
+    Services services(config, clock);
+    Metrics metrics;
+    std::optional<TlsSettings> tls;
+    frontend::LoadedKey tls_key;
+    if (config.tls) {
+        tls_key = frontend::load_key(config.tls->key.ref, config.tls->key.secrets);
+        tls = TlsSettings{config.tls->cert_chain, tls_key.key->signing_key()};
+    }
+    HttpServer* running = nullptr;
+    Router router(services, metrics, clock, [&running] {
+        return std::map<std::string, double>{{"tanba_http_connections_open", running ? static_cast<double>(running->connections()) : 0}};
+    });
+    auto observer = [&metrics](const HttpRequest& q, const HttpResponse& r, std::size_t bytes, std::chrono::nanoseconds latency) {
+        const std::string endpoint = r.endpoint.empty() ? "other" : r.endpoint;
+        metrics.observe(endpoint, r.status, latency);
+        spdlog::info("{} \"{} {}\" {} {}B {:.3f}ms{}{}", q.peer, q.method.empty() ? "-" : q.method, printable(q.target), r.status, bytes, std::chrono::duration<double, std::milli>(latency).count(), r.code.empty() ? "" : " code=", r.code);
+    };
+    HttpServer server(config.host, config.port, config.limits, std::ref(router), observer, tls);
+    running = &server;
+    services.start_background();
+    const unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+    spdlog::warn("listening on {}://{}:{} with {} thread(s)", tls ? "https" : "http", config.host, server.port(), threads);
+    server.run(threads, true);
+    spdlog::warn("stopped");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    tanba::ossl::Runtime openssl;
+    Flags f;
+    CLI::App app{"tanba-server — OCSP responder, CRL and CA certificate distribution, RFC 3161 TSA for tanba CAs"};
+    app.set_version_flag("--version", std::string("tanba-server 0.1.0"));
+    app.add_option("--config", f.config, "TOML configuration (server/tanba-server.toml.example)");
+    app.add_option("--listen", f.listen, "ADDR:PORT to listen on (default 127.0.0.1:8080; port 0: any)");
+    app.add_option("--ca", f.cas, "a CA directory to serve (repeat for several)");
+    app.add_option("--ocsp-cert", f.ocsp_cert, "delegated OCSP signer certificate for the first --ca");
+    app.add_option("--ocsp-key", f.ocsp_key, "its key (file or pkcs11: URI)");
+    app.add_option("--tsa-cert", f.tsa_cert, "TSA certificate (critical timeStamping EKU)");
+    app.add_option("--tsa-key", f.tsa_key, "its key (file or pkcs11: URI)");
+    app.add_option("--tsa-chain", f.tsa_chain, "CA certificates to include in tokens");
+    app.add_option("--tls-cert", f.tls_cert, "serve HTTPS with this certificate chain (PEM)");
+    app.add_option("--tls-key", f.tls_key, "the TLS key (file or pkcs11: URI)");
+    app.add_option("--pass-file", f.secrets.pass_file, "passphrase of the keys given by flags (first line)");
+    app.add_option("--pin-file", f.secrets.pin_file, "PIN of the token keys given by flags (first line)");
+    app.add_option("--threads", f.threads, "worker threads (default: one per core)");
+    app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error or off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+    app.add_flag("--check-config", f.check, "validate the configuration (and load every key), then exit");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
+    spdlog::set_default_logger(spdlog::stderr_logger_mt("tanba-server"));
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+    try {
+        const ServerConfig config = configure(f);
+        spdlog::set_level(spdlog::level::from_str(config.log_level));
+        if (f.check) {
+            SystemClock clock;
+            Services services(config, clock);
+            std::cout << "configuration OK: " << config.cas.size() << " CA(s)" << (config.tsa ? ", a TSA" : "") << "\n";
+            return 0;
+        }
+        return serve(config);
+    } catch (const Error& e) {
+        std::cerr << "tanba-server: error " << e.what() << "\n";
+        for (const auto& cause : e.causes()) std::cerr << "  caused by: " << cause << "\n";
+        return e.code() == ErrorCode::INTERNAL ? 4 : (e.code() == ErrorCode::USAGE || e.code() == ErrorCode::CONFIG_INVALID) ? 2 : 3;
+    } catch (const std::exception& e) {
+        std::cerr << "tanba-server: error INTERNAL: " << e.what() << "\n";
+        return 4;
+    }
+}

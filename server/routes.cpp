@@ -1,0 +1,195 @@
+// Dispatching requests to the services, and the HTTP details of each endpoint.
+#include "routes.hpp"
+
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+namespace tanba::server {
+namespace {
+
+constexpr std::size_t kMaxGetRequest = 4096;  // base64 of an OCSP request in a URL
+
+std::string http_date(TimePoint t) {
+    const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return buf;
+}
+
+// RFC 5019 §6.2 caching headers for a response valid from this_update to next_update.
+void cache_headers(HttpResponse& r, TimePoint now, TimePoint this_update, TimePoint next_update) {
+    const auto max_age = std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(next_update - now).count());
+    r.headers.emplace_back("Last-Modified", http_date(this_update));
+    r.headers.emplace_back("Expires", http_date(next_update));
+    r.headers.emplace_back("Cache-Control", "max-age=" + std::to_string(max_age) + ", public, no-transform, must-revalidate");
+}
+
+HttpResponse binary(std::string type, ByteView der, const std::string& endpoint) {
+    HttpResponse r;
+    r.content_type = std::move(type);
+    r.body.assign(der.begin(), der.end());
+    r.endpoint = endpoint;
+    return r;
+}
+
+HttpResponse text(std::string body, const std::string& type = "text/plain; charset=utf-8") {
+    HttpResponse r;
+    r.content_type = type;
+    r.body = std::move(body);
+    return r;
+}
+
+// Percent-decoding of a URL path segment; nullopt for a broken escape.
+std::optional<std::string> percent_decode(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out.push_back(s[i]);
+            continue;
+        }
+        if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) || !std::isxdigit(static_cast<unsigned char>(s[i + 2])))
+            return std::nullopt;
+        out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+        i += 2;
+    }
+    return out;
+}
+
+std::optional<Bytes> base64_decode(std::string_view s) {
+    if (s.empty() || s.size() % 4 != 0) return std::nullopt;
+    Bytes out(s.size() / 4 * 3);
+    const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
+    if (n < 0) return std::nullopt;
+    std::size_t len = static_cast<std::size_t>(n);
+    for (std::size_t i = s.size(); i > 0 && s[i - 1] == '=' && len > 0; --i) --len;  // DecodeBlock counts padding
+    out.resize(len);
+    return out;
+}
+
+HttpResponse wrong_type(const HttpRequest& req, const char* wanted) {
+    return problem(415, ErrorCode::HTTP_UNSUPPORTED_MEDIA_TYPE,
+                   "Content-Type must be " + std::string(wanted) + ", not '" + req.content_type + "'");
+}
+
+HttpResponse not_allowed(const HttpRequest& req, const char* allow) {
+    auto r = problem(405, ErrorCode::HTTP_METHOD_NOT_ALLOWED, req.method + " is not allowed on " + req.target);
+    r.headers.emplace_back("Allow", allow);
+    return r;
+}
+
+// "/crl/" + name + ".crl" -> name, when the target has that shape.
+std::optional<std::string> between(std::string_view path, std::string_view prefix, std::string_view suffix) {
+    if (path.size() <= prefix.size() + suffix.size() || !path.starts_with(prefix) || !path.ends_with(suffix)) return std::nullopt;
+    auto name = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    if (name.find('/') != std::string_view::npos) return std::nullopt;
+    return std::string(name);
+}
+
+}  // namespace
+
+Router::Router(Services& services, Metrics& metrics, const Clock& clock, std::function<std::map<std::string, double>()> gauges)
+    : services_(services), metrics_(metrics), clock_(clock), gauges_(std::move(gauges)) {}
+
+HttpResponse Router::operator()(HttpRequest& req) {
+    const std::string_view path = std::string_view(req.target).substr(0, req.target.find('?'));
+    const bool get = req.method == "GET", post = req.method == "POST";
+    auto route = [&]() -> HttpResponse {
+        if (path == "/ocsp" || path == "/ocsp/") {
+            if (!post) return not_allowed(req, "POST");
+            if (req.content_type != "application/ocsp-request") return wrong_type(req, "application/ocsp-request");
+            return ocsp(req.body);
+        }
+        if (path.starts_with("/ocsp/")) {
+            if (!get) return not_allowed(req, "GET");
+            auto encoded = path.substr(6);
+            if (encoded.size() > kMaxGetRequest) return problem(414, ErrorCode::INPUT_TOO_LARGE, "the encoded OCSP request is too long");
+            auto text = percent_decode(encoded);
+            auto der = text ? base64_decode(*text) : std::nullopt;
+            if (!der) return problem(400, ErrorCode::OCSP_REQUEST_INVALID, "the URL does not end in base64 of an OCSP request");
+            return ocsp(*der);
+        }
+        if (auto name = between(path, "/crl/", ".crl")) return get ? crl(*name) : not_allowed(req, "GET");
+        if (auto name = between(path, "/ca/", ".crt")) return get ? ca_certificate(*name) : not_allowed(req, "GET");
+        if (path == "/tsa") {
+            if (!post) return not_allowed(req, "POST");
+            return tsa(req);
+        }
+        if (path == "/healthz") return get ? text("ok\n") : not_allowed(req, "GET");
+        if (path == "/readyz") return get ? ready() : not_allowed(req, "GET");
+        if (path == "/metrics") return get ? metrics() : not_allowed(req, "GET");
+        return problem(404, ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
+    };
+    HttpResponse r;
+    try {
+        r = route();
+    } catch (const Error& e) {
+        spdlog::error("{} {}: {} {}", req.method, req.target, to_string(e.code()), e.context());
+        r = problem(e.retryable() ? 503 : 500, e.code(), "the request could not be answered");
+    }
+    if (r.endpoint.empty()) {
+        static const std::array<std::string_view, 7> known{"ocsp", "crl", "ca", "tsa", "healthz", "readyz", "metrics"};
+        const auto first = path.substr(1, path.find('/', 1) == std::string_view::npos ? std::string_view::npos : path.find('/', 1) - 1);
+        r.endpoint = std::find(known.begin(), known.end(), first) != known.end() ? std::string(first) : "other";
+    }
+    return r;
+}
+
+HttpResponse Router::ocsp(ByteView der) {
+    auto answer = services_.ocsp().respond(der);
+    if (answer.outcome == ca::OcspOutcome::Malformed)
+        return problem(400, ErrorCode::OCSP_REQUEST_INVALID, "the body is not a DER OCSPRequest of at most 64 KiB with a certificate");
+    auto r = binary("application/ocsp-response", answer.der, "ocsp");
+    if (answer.outcome == ca::OcspOutcome::Answered) metrics_.ocsp_cache(answer.from_cache);
+    if (answer.this_update && answer.next_update) cache_headers(r, clock_.now(), *answer.this_update, *answer.next_update);
+    else r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+}
+
+HttpResponse Router::crl(const std::string& name) {
+    auto served = services_.crl(name);
+    if (!served) return problem(404, ErrorCode::HTTP_NOT_FOUND, "no CA '" + name + "' is served here");
+    if (!served->der) return problem(503, ErrorCode::CRL_NOT_AVAILABLE, "no CRL has been issued for '" + name + "' yet");
+    auto r = binary("application/pkix-crl", *served->der, "crl");
+    cache_headers(r, clock_.now(), served->this_update, served->next_update);
+    return r;
+}
+
+HttpResponse Router::ca_certificate(const std::string& name) {
+    const Bytes* der = services_.ca_certificate(name);
+    if (!der) return problem(404, ErrorCode::HTTP_NOT_FOUND, "no CA '" + name + "' is served here");
+    return binary("application/pkix-cert", *der, "ca");
+}
+
+HttpResponse Router::tsa(const HttpRequest& req) {
+    if (!services_.has_tsa()) return problem(404, ErrorCode::HTTP_NOT_FOUND, "no time-stamp authority is configured");
+    if (req.content_type != "application/timestamp-query") return wrong_type(req, "application/timestamp-query");
+    auto answer = services_.timestamp(req.body);
+    if (answer.outcome == tsp::TsaOutcome::Malformed)
+        return problem(400, ErrorCode::TSP_DECODE_FAILED, "the body is not a DER TimeStampReq of at most 16 KiB");
+    auto r = binary("application/timestamp-reply", answer.der, "tsa");
+    r.headers.emplace_back("Cache-Control", "no-store");
+    return r;
+}
+
+HttpResponse Router::ready() {
+    std::string why;
+    if (!services_.ready(why)) return problem(503, ErrorCode::SERVER_NOT_READY, why);
+    return text("ready\n");
+}
+
+HttpResponse Router::metrics() {
+    auto gauges = gauges_ ? gauges_() : std::map<std::string, double>{};
+    const auto& c = services_.counters();
+    gauges["tanba_ocsp_cached_responses"] = static_cast<double>(services_.ocsp().cached());
+    gauges["tanba_refresh_passes_total"] = static_cast<double>(c.refresh_passes.load());
+    gauges["tanba_refresh_failures_total"] = static_cast<double>(c.refresh_failures.load());
+    gauges["tanba_crls_issued_total"] = static_cast<double>(c.crls_issued.load());
+    gauges["tanba_ocsp_background_signatures_total"] = static_cast<double>(c.ocsp_signed_in_background.load());
+    return text(metrics_.render(gauges), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+}  // namespace tanba::server

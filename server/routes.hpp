@@ -1,0 +1,37 @@
+#pragma once
+// The endpoints of tanba-server:
+//   POST /ocsp, GET /ocsp/{base64}    OCSP (RFC 6960, RFC 5019 caching headers)
+//   GET  /crl/{ca}.crl, /crl/{ca}-delta.crl   CRLs
+//   GET  /ca/{ca}.crt                 the CA certificate (AIA caIssuers)
+//   POST /tsa                         RFC 3161 time-stamps
+//   GET  /healthz, /readyz, /metrics
+// Every error is application/problem+json with tanba's stable code.
+#include <functional>
+
+#include "http.hpp"
+#include "metrics.hpp"
+#include "services.hpp"
+
+namespace tanba::server {
+
+class Router {
+public:
+    /// `gauges` adds scrape-time values to /metrics (open connections, ...).
+    Router(Services& services, Metrics& metrics, const Clock& clock, std::function<std::map<std::string, double>()> gauges);
+    HttpResponse operator()(HttpRequest& request);
+
+private:
+    HttpResponse ocsp(ByteView der);
+    HttpResponse crl(const std::string& name);
+    HttpResponse ca_certificate(const std::string& name);
+    HttpResponse tsa(const HttpRequest& request);
+    HttpResponse ready();
+    HttpResponse metrics();
+
+    Services& services_;
+    Metrics& metrics_;
+    const Clock& clock_;
+    std::function<std::map<std::string, double>()> gauges_;
+};
+
+}  // namespace tanba::server

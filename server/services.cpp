@@ -1,0 +1,178 @@
+// Loading the served CAs and TSA, and the background refresh of CRLs and OCSP responses.
+#include "services.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "tanba/base/file_io.hpp"
+#include "tanba/hsm/uri.hpp"
+
+namespace tanba::server {
+namespace {
+
+// Past half of its validity: time to issue the next one.
+bool half_past(const store::CrlRecord& r, TimePoint now) { return now >= r.this_update + (r.next_update - r.this_update) / 2; }
+
+void check_pair(const frontend::LoadedKey& key, const x509::Certificate& cert, const std::string& what) {
+    if (!keys::same_public_key(cert.public_key(), key.key->public_key()))
+        throw Error(ErrorCode::KEY_MISMATCH, what + ": the key does not belong to " + cert.subject_text());
+}
+
+}  // namespace
+
+Services::Services(const ServerConfig& config, const Clock& clock) : config_(config), clock_(clock) {
+    std::vector<ca::ServedCa> served;
+    for (const auto& settings : config.cas) {
+        auto c = std::make_unique<Ca>();
+        c->authority = std::make_unique<ca::CertificateAuthority>(ca::CertificateAuthority::open(settings.dir, clock));
+        c->authority->unlock([&settings](const std::filesystem::path& dir, const std::string& ref) {
+            return frontend::load_key(hsm::is_pkcs11_uri(ref) ? ref : (dir / ref).string(), settings.secrets).key;
+        });
+        c->certificate_der = c->authority->certificate().der();
+        ca::OcspOptions signer;
+        if (settings.ocsp_key) {
+            c->ocsp_cert = x509::Certificate::load(read_file(settings.ocsp_cert));
+            c->ocsp_key = frontend::load_key(settings.ocsp_key->ref, settings.ocsp_key->secrets);
+            check_pair(c->ocsp_key, *c->ocsp_cert, settings.ocsp_key->ref);
+            signer.responder_cert = &*c->ocsp_cert;
+            signer.responder_key = c->ocsp_key.key.get();
+        }
+        served.push_back({c->authority.get(), signer});
+        spdlog::info("serving CA {} ({}) from {}", c->authority->config().id, c->authority->certificate().subject_text(),
+                     settings.dir.string());
+        cas_.push_back(std::move(c));
+    }
+    ca::ResponderOptions ro;
+    ro.validity = config.ocsp_validity;
+    ro.max_cached = config.ocsp_max_cached;
+    ro.presign = config.ocsp_presign;
+    responder_ = std::make_unique<ca::OcspResponder>(std::move(served), ro, clock);
+    if (config.tsa) {
+        auto cert = x509::Certificate::load(read_file(config.tsa->cert));
+        tsa_key_ = frontend::load_key(config.tsa->key.ref, config.tsa->key.secrets);
+        check_pair(tsa_key_, cert, config.tsa->key.ref);
+        tsp::AuthorityOptions ao;
+        ao.policy = config.tsa->policy;
+        if (!config.tsa->chain.empty()) ao.chain = x509::Certificate::load_all(read_file(config.tsa->chain));
+        tsa_ = std::make_unique<tsp::Authority>(std::move(cert), *tsa_key_.key, clock, ao);
+        spdlog::info("serving a TSA with policy {}", config.tsa->policy);
+    }
+}
+
+Services::~Services() {
+    {
+        std::lock_guard lock(stop_mutex_);
+        stopping_ = true;
+    }
+    stop_cv_.notify_all();
+    if (background_.joinable()) background_.join();
+}
+
+void Services::start_background() {
+    background_ = std::thread([this] {
+        std::unique_lock lock(stop_mutex_);
+        do {
+            lock.unlock();
+            refresh_once();
+            lock.lock();
+        } while (!stop_cv_.wait_for(lock, config_.refresh_interval, [this] { return stopping_; }));
+    });
+}
+
+void Services::refresh_once() {
+    bool ok = true;
+    for (auto& c : cas_) {
+        try {
+            refresh_crls(*c);
+        } catch (const Error& e) {
+            ok = false;
+            spdlog::error("refreshing the CRLs of {}: {} {}", c->authority->config().id, to_string(e.code()), e.context());
+        }
+    }
+    first_pass_done_ = true;
+    try {
+        const auto stats = responder_->refresh();
+        counters_.ocsp_signed_in_background += stats.signed_responses;
+        if (stats.status_changes) spdlog::info("OCSP: {} status change(s) picked up", stats.status_changes);
+    } catch (const Error& e) {
+        ok = false;
+        spdlog::error("refreshing OCSP responses: {} {}", to_string(e.code()), e.context());
+    }
+    ++counters_.refresh_passes;
+    if (!ok) ++counters_.refresh_failures;
+}
+
+void Services::refresh_crls(Ca& c) {
+    auto& authority = *c.authority;
+    auto& repo = authority.repository();
+    const std::string& issuer = authority.issuer_id();
+    const TimePoint now = clock_.now();
+    auto full = repo.latest_crl(issuer, store::CrlSelect::NewestFull, store::CrlFields::WithoutDer);
+    if (config_.crl_auto_issue) {
+        auto issue = [&](ca::CrlKind kind) {
+            authority.crl(ca::CrlOptions{kind, config_.crl_validity, {}});
+            ++counters_.crls_issued;
+            spdlog::info("issued a {} CRL for {}", kind == ca::CrlKind::Full ? "full" : "delta", authority.config().id);
+        };
+        if (!full || half_past(*full, now)) {
+            issue(ca::CrlKind::Full);
+            full = repo.latest_crl(issuer, store::CrlSelect::NewestFull, store::CrlFields::WithoutDer);
+        }
+        // A delta on the newest full CRL, with every revocation recorded so far.
+        const auto newest = repo.latest_crl(issuer, store::CrlSelect::Newest, store::CrlFields::WithoutDer);
+        if (!newest || newest->base_number != full->number || half_past(*newest, now) ||
+            repo.last_event(issuer) > newest->last_event)
+            issue(ca::CrlKind::Delta);
+    }
+    // Load what changed into memory (the DER only when the number moved).
+    auto load = [&](ServedCrl& slot, store::CrlSelect which) {
+        auto head = repo.latest_crl(issuer, which, store::CrlFields::WithoutDer);
+        if (!head || head->number == slot.number) return;
+        auto rec = repo.latest_crl(issuer, which, store::CrlFields::All);
+        ServedCrl fresh{std::make_shared<const Bytes>(std::move(rec->der)), rec->number, rec->this_update, rec->next_update};
+        std::lock_guard lock(crl_mutex_);
+        slot = std::move(fresh);
+    };
+    load(c.full, store::CrlSelect::NewestFull);
+    const auto newest = repo.latest_crl(issuer, store::CrlSelect::Newest, store::CrlFields::WithoutDer);
+    if (newest && newest->base_number && full && *newest->base_number == full->number) load(c.delta, store::CrlSelect::Newest);
+}
+
+std::optional<ServedCrl> Services::crl(const std::string& name) const {
+    static const std::string kDelta = "-delta";
+    std::lock_guard lock(crl_mutex_);
+    for (const auto& c : cas_) {
+        const std::string& id = c->authority->config().id;
+        if (name == id) return c->full;
+        if (name.size() == id.size() + kDelta.size() && name.compare(0, id.size(), id) == 0 && name.ends_with(kDelta))
+            return c->delta;
+    }
+    return std::nullopt;
+}
+
+const Bytes* Services::ca_certificate(const std::string& id) const {
+    for (const auto& c : cas_)
+        if (c->authority->config().id == id) return &c->certificate_der;
+    return nullptr;
+}
+
+bool Services::ready(std::string& why) const {
+    if (!first_pass_done_) {
+        why = "starting: the first refresh pass has not finished";
+        return false;
+    }
+    const TimePoint now = clock_.now();
+    std::lock_guard lock(crl_mutex_);
+    for (const auto& c : cas_) {
+        if (!c->full.der) {
+            why = "no CRL for CA " + c->authority->config().id;
+            return false;
+        }
+        if (now >= c->full.next_update) {
+            why = "the CRL of CA " + c->authority->config().id + " is past its nextUpdate";
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace tanba::server

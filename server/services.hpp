@@ -1,0 +1,91 @@
+#pragma once
+// What tanba-server serves, loaded from its configuration: the CAs (keys unlocked), their OCSP
+// responder, their CRLs and certificates, and the TSA; and the background job that keeps
+// OCSP responses and CRLs fresh. The routes only read from here.
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "config.hpp"
+#include "tanba/ca/authority.hpp"
+#include "tanba/ca/ocsp_responder.hpp"
+#include "tanba/tsp/tsa.hpp"
+
+namespace tanba::server {
+
+/// A CRL ready to serve.
+struct ServedCrl {
+    std::shared_ptr<const Bytes> der;
+    std::int64_t number = 0;
+    TimePoint this_update{}, next_update{};
+};
+
+struct ServiceCounters {
+    std::atomic<std::uint64_t> refresh_passes{0};
+    std::atomic<std::uint64_t> refresh_failures{0};
+    std::atomic<std::uint64_t> crls_issued{0};
+    std::atomic<std::uint64_t> ocsp_signed_in_background{0};
+};
+
+class Services {
+public:
+    /// Opens every CA and unlocks its key, loads the OCSP signers and the TSA. Throws the
+    /// first failure (CA_NOT_FOUND, KEY_*, TOKEN_*, ...), naming what it was loading.
+    Services(const ServerConfig& config, const Clock& clock);
+    ~Services();
+
+    /// Runs one refresh pass now, then one every config.refresh_interval on a thread of its
+    /// own until destruction.
+    void start_background();
+
+    ca::OcspResponder& ocsp() { return *responder_; }
+    bool has_tsa() const { return tsa_ != nullptr; }
+    tsp::TsaAnswer timestamp(ByteView request) const { return tsa_->respond(request); }
+
+    /// The CRL served as /crl/<name>.crl: <id> (full) or <id>-delta; nullopt when the CA is not
+    /// served here; a ServedCrl without der when none is issued yet.
+    std::optional<ServedCrl> crl(const std::string& name) const;
+    /// The CA certificate served as /ca/<id>.crt (DER), if the CA is served here.
+    const Bytes* ca_certificate(const std::string& id) const;
+
+    /// Ready: the first refresh pass is done and every CA has a current CRL (when the server
+    /// issues them). `why` says what is missing otherwise.
+    bool ready(std::string& why) const;
+    const ServiceCounters& counters() const { return counters_; }
+
+private:
+    struct Ca {
+        std::unique_ptr<ca::CertificateAuthority> authority;
+        std::optional<x509::Certificate> ocsp_cert;
+        frontend::LoadedKey ocsp_key;
+        Bytes certificate_der;
+        ServedCrl full, delta;
+    };
+
+    void refresh_once();
+    void refresh_crls(Ca& ca);
+
+    const ServerConfig& config_;
+    const Clock& clock_;
+    std::vector<std::unique_ptr<Ca>> cas_;
+    std::unique_ptr<ca::OcspResponder> responder_;
+    frontend::LoadedKey tsa_key_;
+    std::unique_ptr<tsp::Authority> tsa_;
+
+    mutable std::mutex crl_mutex_;   // guards Ca::full / Ca::delta
+    std::atomic<bool> first_pass_done_{false};
+    ServiceCounters counters_;
+
+    std::mutex stop_mutex_;
+    std::condition_variable stop_cv_;
+    bool stopping_ = false;
+    std::thread background_;
+};
+
+}  // namespace tanba::server

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# tanba-server end to end: OCSP through `openssl ocsp -url` (CA-signed and delegated, nonce and
+# cached), GET OCSP with caching headers, CRLs through `openssl crl -verify` and `openssl verify
+# -crl_check`, the CA certificate, RFC 3161 through `openssl ts -verify`; revocations picked up
+# while running; bad input to every endpoint answered with problem+json while the server keeps
+# serving; configuration errors all reported; TLS.
+source "$(dirname "$0")/lib.sh"
+: "${TANBA_SERVER:?TANBA_SERVER must point at tanba-server}"
+PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE=http://127.0.0.1:$PORT
+"$TANBA" ca init --dir root --name "Server Root" --algo ecdsa-p256 --base-url "$BASE" --no-passphrase > /dev/null 2>&1
+"$TANBA" ca init --dir iss --name "Server Issuing" --parent root --algo ecdsa-p256 --base-url "$BASE" --no-passphrase > /dev/null 2>&1
+"$TANBA" ca init --dir other --name "Not Served" --algo ecdsa-p256 --no-passphrase > /dev/null 2>&1
+issue() {  # issue NAME PROFILE DIR [csr args]
+  local name=$1 profile=$2 dir=$3; shift 3
+  "$TANBA" key new --algo ecdsa-p256 --out "$name.key" --no-passphrase 2> /dev/null
+  "$TANBA" csr new --key "$name.key" "$@" --out "$name.csr" 2> /dev/null
+  "$TANBA" ca issue --dir "$dir" --profile "$profile" --csr "$name.csr" --out "$name.pem" --no-passphrase 2> /dev/null
+}
+IIN=$("$TANBA" id new-iin --birth 1979-03-08 --sex f)
+for c in good revoked later; do issue $c citizen-sign iss --iin "$IIN" --surname "ӘЛИЕВА" --given "ЖАНАР"; done
+issue stranger citizen-sign other --iin "$IIN" --surname "ӘЛИЕВА" --given "ЖАНАР"
+issue tsa tsa iss --cn "Server TSA"
+issue responder ocsp-signer iss --cn "Server OCSP Responder"
+serial() { openssl x509 -in "$1" -noout -serial | cut -d= -f2; }
+"$TANBA" ca revoke --dir iss "$(serial revoked.pem)" --reason keyCompromise 2> /dev/null
+cat root/ca.pem iss/ca.pem > cas.pem
+ISS_ID=$(sed -n "s/^id = '\(.*\)'/\1/p" iss/ca.toml)
+
+cat > server.toml <<EOF
+[server]
+listen = "127.0.0.1:$PORT"
+request_timeout_ms = 1500
+refresh_interval_ms = 300
+max_body_bytes = 8192
+
+[[ca]]
+dir = "root"
+
+[[ca]]
+dir = "iss"
+
+[tsa]
+cert = "tsa.pem"
+key = "tsa.key"
+chain = "iss/chain.pem"
+EOF
+SERVER=
+stop_server() { [ -z "$SERVER" ] || { kill "$SERVER" 2> /dev/null || true; wait "$SERVER" 2> /dev/null || true; SERVER=; }; }
+trap 'stop_server; rm -rf "$WORK"' EXIT
+start_server() {  # start_server URL ARGS... — waits for /readyz
+  local url=$1; shift
+  "$TANBA_SERVER" "$@" > server.log 2>&1 &
+  SERVER=$!
+  for _ in $(seq 100); do
+    curl -sfk "$url/readyz" > /dev/null 2>&1 && return 0
+    kill -0 "$SERVER" 2> /dev/null || fail "tanba-server exited: $(cat server.log)"
+    sleep 0.1
+  done
+  fail "tanba-server not ready: $(cat server.log)"
+}
+start_server "$BASE" --config server.toml
+
+# OCSP through openssl: nonce (signed per request) and no nonce (pre-signed), good and revoked.
+ocsp() { { openssl ocsp -issuer iss/ca.pem -cert "$1" -url "$BASE/ocsp" -CAfile cas.pem "${@:2}" 2>&1 || true; } > ocsp.txt; }
+for nonce in "" -no_nonce; do
+  ocsp good.pem $nonce; grep -q "Response verify OK" ocsp.txt && grep -q "good.pem: good" ocsp.txt || fail "openssl ocsp $nonce good: $(cat ocsp.txt)"; ok
+  ocsp revoked.pem $nonce; grep -q "Response verify OK" ocsp.txt && grep -q "revoked.pem: revoked" ocsp.txt || fail "openssl ocsp $nonce revoked: $(cat ocsp.txt)"; ok
+done
+ocsp good.pem -no_nonce -resp_text; grep -q "OCSP Nonce" ocsp.txt && fail "no-nonce request answered with a nonce"; ok
+ocsp good.pem -resp_text; grep -q "OCSP Nonce" ocsp.txt && ! grep -qi "nonce verify error\|no nonce" ocsp.txt || fail "nonce not echoed"; ok
+# Several certificates in one request.
+{ openssl ocsp -issuer iss/ca.pem -cert good.pem -cert revoked.pem -url "$BASE/ocsp" -CAfile cas.pem 2>&1 || true; } > ocsp.txt
+grep -q "good.pem: good" ocsp.txt && grep -q "revoked.pem: revoked" ocsp.txt || fail "two certificates in one request: $(cat ocsp.txt)"; ok
+# A CA not served here: unauthorized.
+{ openssl ocsp -issuer other/ca.pem -cert stranger.pem -url "$BASE/ocsp" 2>&1 || true; } > ocsp.txt
+grep -q "unauthorized" ocsp.txt || fail "unknown issuer not unauthorized: $(cat ocsp.txt)"; ok
+# Our own client and verifier.
+"$TANBA" ocsp check good.pem --issuer iss/ca.pem --url "$BASE/ocsp" > oc.txt 2> /dev/null || fail "tanba ocsp check good failed"
+[ "$(cat oc.txt)" = good ] || fail "tanba ocsp check: $(cat oc.txt)"; ok
+
+# GET /ocsp/{base64}: RFC 5019 caching headers; the cached answer verifies.
+openssl ocsp -issuer iss/ca.pem -cert good.pem -no_nonce -reqout get.req > /dev/null 2>&1
+B64=$(base64 -w0 get.req | sed 's/+/%2B/g; s#/#%2F#g; s/=/%3D/g')
+curl -s -D get.hdr -o get.der "$BASE/ocsp/$B64"
+grep -qi "^content-type: application/ocsp-response" get.hdr && grep -qi "^cache-control: max-age=[0-9]*, public" get.hdr \
+  && grep -qi "^expires:" get.hdr && grep -qi "^last-modified:" get.hdr || fail "GET OCSP headers: $(cat get.hdr)"; ok
+{ openssl ocsp -respin get.der -issuer iss/ca.pem -cert good.pem -CAfile cas.pem 2>&1 || true; } | grep -q "good.pem: good" \
+  || fail "GET OCSP answer not good"; ok
+
+# CRLs: full and delta verify with openssl and drive openssl verify -crl_check.
+curl -sf -D crl.hdr -o full.crl "$BASE/crl/$ISS_ID.crl" || fail "GET full CRL"
+grep -qi "^content-type: application/pkix-crl" crl.hdr || fail "CRL content type: $(cat crl.hdr)"; ok
+curl -sf -o delta.crl "$BASE/crl/$ISS_ID-delta.crl" || fail "GET delta CRL"
+for c in full delta; do
+  openssl crl -in $c.crl -inform DER -CAfile iss/ca.pem -noout 2>&1 | grep -q "verify OK" || fail "openssl rejects the served $c CRL"; ok
+done
+openssl crl -in delta.crl -inform DER -noout -text | grep -q "Delta CRL Indicator" || fail "delta CRL without its indicator"; ok
+ROOT_ID=$(sed -n "s/^id = '\(.*\)'/\1/p" root/ca.toml)
+curl -sf "$BASE/crl/$ROOT_ID.crl" | openssl crl -inform DER -out root.crl.pem
+openssl crl -in full.crl -inform DER -out full.crl.pem
+cat full.crl.pem root.crl.pem > crls.pem
+osslverify() { openssl verify -crl_check_all -CAfile cas.pem -CRLfile crls.pem "$1" 2>&1 || true; }
+osslverify good.pem | grep -q ": OK" || fail "openssl verify -crl_check: good rejected"; ok
+osslverify revoked.pem | grep -q "certificate revoked" || fail "openssl verify -crl_check: revoked accepted"; ok
+# The CA certificate (AIA caIssuers).
+curl -sf -o iss.crt "$BASE/ca/$ISS_ID.crt" && cmp -s iss.crt <(openssl x509 -in iss/ca.pem -outform DER) || fail "GET /ca/ID.crt"; ok
+
+# Revoked while running: OCSP (cached path) and the next delta CRL see it within a few passes.
+"$TANBA" ca revoke --dir iss "$(serial later.pem)" --reason superseded 2> /dev/null
+seen=no
+for _ in $(seq 40); do
+  ocsp later.pem -no_nonce
+  grep -q "later.pem: revoked" ocsp.txt && { seen=yes; break; }
+  sleep 0.1
+done
+[ $seen = yes ] || fail "revocation not picked up by the running server: $(cat ocsp.txt)"; ok
+seen=no
+for _ in $(seq 40); do
+  curl -sf -o delta2.crl "$BASE/crl/$ISS_ID-delta.crl"
+  openssl crl -in delta2.crl -inform DER -noout -text | grep -qi "$(serial later.pem)" && { seen=yes; break; }
+  sleep 0.1
+done
+[ $seen = yes ] || fail "revocation not in the served delta CRL"; ok
+
+# RFC 3161: openssl's query, our reply, openssl ts -verify; and tanba ts stamp.
+printf 'contract\n' > contract.txt
+openssl ts -query -data contract.txt -sha256 -cert -out q.tsq 2> /dev/null
+curl -sf -H 'Content-Type: application/timestamp-query' --data-binary @q.tsq -o r.tsr "$BASE/tsa" || fail "POST /tsa"
+openssl ts -verify -data contract.txt -in r.tsr -CAfile cas.pem > /dev/null 2>&1 || fail "openssl ts -verify rejects our reply"; ok
+"$TANBA" ts stamp contract.txt --url "$BASE/tsa" --out c.tst 2> /dev/null || fail "tanba ts stamp against the server"
+openssl ts -verify -data contract.txt -in c.tst -token_in -CAfile cas.pem > /dev/null 2>&1 || fail "openssl ts rejects the token"; ok
+
+# Bad input: status, problem+json with the stable code; the server keeps serving.
+expect_problem() {  # expect_problem STATUS CODE curl-args...
+  local want=$1 code=$2; shift 2
+  local got
+  got=$(curl -s -o problem.json -w '%{http_code} %{content_type}' "$@" || true)
+  [ "$got" = "$want application/problem+json" ] || fail "curl $*: got '$got', wanted $want problem+json: $(cat problem.json)"
+  "$PY" -c 'import json,sys; p=json.load(open("problem.json")); assert p["code"]==sys.argv[1] and p["status"]==int(sys.argv[2]) and p["detail"], p' \
+    "$code" "$want" || fail "problem body for $*: $(cat problem.json)"
+  ok
+}
+head -c 300 /dev/urandom > garbage.bin
+head -c 20000 /dev/zero > big.bin
+OCSP_T='Content-Type: application/ocsp-request'
+TSA_T='Content-Type: application/timestamp-query'
+expect_problem 400 OCSP_REQUEST_INVALID -H "$OCSP_T" --data-binary @garbage.bin "$BASE/ocsp"
+expect_problem 400 OCSP_REQUEST_INVALID -H "$OCSP_T" --data-binary @q.tsq "$BASE/ocsp"
+expect_problem 415 HTTP_UNSUPPORTED_MEDIA_TYPE -H 'Content-Type: text/plain' --data-binary @get.req "$BASE/ocsp"
+expect_problem 413 HTTP_BODY_TOO_LARGE -H "$OCSP_T" --data-binary @big.bin "$BASE/ocsp"
+expect_problem 400 OCSP_REQUEST_INVALID "$BASE/ocsp/not-base64!"
+expect_problem 405 HTTP_METHOD_NOT_ALLOWED -X DELETE "$BASE/ocsp"
+expect_problem 404 HTTP_NOT_FOUND "$BASE/crl/no-such-ca.crl"
+expect_problem 404 HTTP_NOT_FOUND "$BASE/ca/no-such-ca.crt"
+expect_problem 405 HTTP_METHOD_NOT_ALLOWED -X POST --data-binary @q.tsq "$BASE/crl/$ISS_ID.crl"
+expect_problem 400 TSP_DECODE_FAILED -H "$TSA_T" --data-binary @garbage.bin "$BASE/tsa"
+expect_problem 400 TSP_DECODE_FAILED -H "$TSA_T" --data-binary @get.req "$BASE/tsa"
+expect_problem 415 HTTP_UNSUPPORTED_MEDIA_TYPE -H "$OCSP_T" --data-binary @q.tsq "$BASE/tsa"
+expect_problem 413 HTTP_BODY_TOO_LARGE -H "$TSA_T" --data-binary @big.bin "$BASE/tsa"
+expect_problem 404 HTTP_NOT_FOUND "$BASE/no/such/thing"
+expect_problem 431 HTTP_HEADER_TOO_LARGE -H "X-Padding: $(head -c 9000 /dev/zero | tr '\0' a)" "$BASE/healthz"
+# Raw sockets: a slow client (slowloris), a request that is not HTTP, a client that leaves.
+"$PY" - "$PORT" <<'PY' || fail "raw-socket checks"
+import json, socket, sys, time
+port = int(sys.argv[1])
+def exchange(data, wait=0.0):
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(data)
+    time.sleep(wait)
+    out = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        out += chunk
+    s.close()
+    return out
+def problem(raw, status, code):
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 %d" % status), raw[:200]
+    assert b"application/problem+json" in head.lower(), head
+    assert json.loads(body)["code"] == code, body
+# Slowloris: half a request, then nothing; answered 408 after the 1.5 s deadline.
+t = time.time()
+problem(exchange(b"POST /ocsp HTTP/1.1\r\nHost: x\r\nContent-Type: application/ocsp-request\r\n"), 408, "HTTP_REQUEST_TIMEOUT")
+assert time.time() - t < 5, "the slow client held the connection too long"
+# Trickled body: every byte arrives, too slowly.
+s = socket.create_connection(("127.0.0.1", port), timeout=10)
+s.sendall(b"POST /ocsp HTTP/1.1\r\nHost: x\r\nContent-Type: application/ocsp-request\r\nContent-Length: 100\r\n\r\n")
+t = time.time()
+try:
+    while time.time() - t < 4:
+        s.sendall(b"0"); time.sleep(0.2)
+except OSError:
+    pass
+s.settimeout(5)
+raw = s.recv(65536)
+assert raw.startswith(b"HTTP/1.1 408"), raw[:100]
+problem(exchange(b"NOT HTTP AT ALL\r\n\r\n"), 400, "HTTP_BAD_REQUEST")
+# A connection closed without a request, and one idle past the deadline: closed quietly.
+socket.create_connection(("127.0.0.1", port)).close()
+assert exchange(b"", wait=2.0) == b""
+PY
+ok
+curl -sf "$BASE/healthz" | grep -q ok || fail "server stopped serving after bad input"; ok
+ocsp good.pem; grep -q "good.pem: good" ocsp.txt || fail "OCSP broken after bad input"; ok
+curl -sf "$BASE/metrics" > metrics.txt
+contains metrics.txt 'tanba_http_requests_total{endpoint="ocsp",status="200"}'
+contains metrics.txt 'tanba_http_requests_total{endpoint="ocsp",status="400"}'
+contains metrics.txt 'tanba_ocsp_responses_total{source="cache"}'
+contains metrics.txt 'tanba_http_request_duration_seconds_bucket{endpoint="ocsp",le="+Inf"}'
+# One log line per request, with latency; no key material or passphrases.
+grep -q '"POST /ocsp" 200 [0-9]*B [0-9.]*ms' server.log || fail "no request log line: $(tail -3 server.log)"; ok
+grep -q 'code=HTTP_BODY_TOO_LARGE' server.log || fail "problem code not logged"; ok
+if grep -qi "PRIVATE KEY\|passphrase" server.log; then fail "secrets in the log"; fi; ok
+stop_server
+
+# Configuration: every problem reported at once, with a stable code and exit 2.
+cat > bad.toml <<'EOF'
+[server]
+listen = "localhost"
+threads = -1
+colour = "blue"
+
+[[ca]]
+dir = "nowhere"
+
+[tsa]
+key = "tsa.key"
+EOF
+expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --config bad.toml
+for p in "server.listen" "server.threads" "server.colour: unknown key" "tsa.cert: is required"; do
+  grep -qF "$p" err.txt || fail "config error list lacks '$p': $(cat err.txt)"; ok
+done
+expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --ca nowhere --listen 127.0.0.1:0
+expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --listen 127.0.0.1:0
+"$TANBA_SERVER" --config server.toml --check-config > check.txt 2>&1 || fail "--check-config on a good file: $(cat check.txt)"; ok
+
+# Flags without a file; a delegated OCSP signer; TLS.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout tls.key -out tls.pem -days 2 \
+  -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" 2> /dev/null
+start_server "https://127.0.0.1:$PORT" --listen "127.0.0.1:$PORT" --ca iss --ocsp-cert responder.pem --ocsp-key responder.key \
+  --tls-cert tls.pem --tls-key tls.key
+curl -sf --cacert tls.pem "https://127.0.0.1:$PORT/healthz" | grep -q ok || fail "HTTPS healthz"; ok
+curl -s --cacert tls.pem -H "$OCSP_T" --data-binary @get.req -o tls.der "https://127.0.0.1:$PORT/ocsp"
+{ openssl ocsp -respin tls.der -issuer iss/ca.pem -cert good.pem -CAfile cas.pem 2>&1 || true; } > ocsp.txt
+grep -q "Response verify OK" ocsp.txt && grep -q "good.pem: good" ocsp.txt || fail "delegated responder over TLS: $(cat ocsp.txt)"; ok
+openssl ocsp -respin tls.der -resp_text -noverify 2>/dev/null | grep -q "Responder Id: .*Server OCSP Responder" \
+  || fail "response not signed by the delegated responder"; ok
+stop_server
+done_checks server
