@@ -5,6 +5,9 @@
 #include "tanba/base/file_io.hpp"
 #include "tanba/cms/sign.hpp"
 #include "tanba/cms/verify.hpp"
+#include "tanba/revocation/fetch.hpp"
+#include "tanba/tsp/tsa.hpp"
+#include "tanba/validation/fetch.hpp"
 #include "verify_inputs.hpp"
 
 namespace tanba::cli {
@@ -13,7 +16,7 @@ namespace {
 constexpr std::size_t kMaxDocument = 256u << 20;
 
 struct SignCliOptions {
-    std::string file, key, cert, chain, add_to, out, hash = "sha256";
+    std::string file, key, cert, chain, add_to, out, tsa, hash = "sha256";
     bool detached = false, pss = false, allow_invalid_cert = false;
     PassphraseOptions pass;
 };
@@ -50,11 +53,17 @@ void run_sign(const SignCliOptions& o, const Clock& clock) {
     }
     so.signing_time = now;
     if (!o.chain.empty()) so.chain = x509::Certificate::load_all(read_file(o.chain));
+    if (!o.tsa.empty())  // CAdES-B-T: a time-stamp over the signature value from the TSA
+        so.timestamp = [&o](ByteView signature_value) {
+            Bytes nonce;
+            const Bytes request = tsp::make_request(signature_value, nonce);
+            return tsp::token_from_response(revocation::http_post(o.tsa, request, "application/timestamp-query", {}), request);
+        };
     const Bytes content = read_file(o.file, kMaxDocument);
     const Bytes out = o.add_to.empty() ? cms::sign(content, *loaded.key, *cert, so)
                                        : cms::add_signer(read_file(o.add_to, kMaxDocument), content, *loaded.key, *cert, so);
     write_file(o.out, out);
-    std::cerr << "signed " << o.file << " as " << cert->subject_text() << (o.add_to.empty() ? "" : " (co-signature)")
+    std::cerr << "signed " << o.file << " as " << cert->subject_text() << (o.add_to.empty() ? "" : " (co-signature)") << (o.tsa.empty() ? "" : ", time-stamped")
               << " -> " << o.out << "\n";
 }
 
@@ -72,6 +81,7 @@ void register_sign(CLI::App& app, Context& ctx) {
     sign->add_flag("--detached", o->detached, "do not include the document in the signature");
     sign->add_option("--add-to", o->add_to, "add this signer to an existing signature of the same document");
     sign->add_flag("--allow-invalid-cert", o->allow_invalid_cert, "sign even when the certificate is expired or not yet valid");
+    sign->add_option("--tsa", o->tsa, "time-stamp the signature at this RFC 3161 TSA URL (CAdES-B-T)");
     sign->add_option("--out", o->out, "signature file to write (DER)")->required();
     add_passphrase_options(*sign, o->pass);
     sign->callback([o, &ctx] { run_sign(*o, ctx.clock); });
@@ -87,11 +97,33 @@ void register_sign(CLI::App& app, Context& ctx) {
         o.validation = make_options(v->in, ctx.clock);
         o.time_source = v->in.at.empty() ? cms::TimeSource::Current : cms::TimeSource::Requested;
         o.allow_plain_cms = v->allow_plain;
-        const auto validator = make_validator(load_trust(v->in));
+        auto material = load_trust(v->in);
         const Bytes sig = read_file(v->signature, kMaxDocument);
         std::optional<Bytes> content;
         if (!v->content.empty()) content = read_file(v->content, kMaxDocument);
-        const auto report = cms::verify(sig, content ? std::optional<ByteView>(*content) : std::nullopt, validator, o);
+        const auto content_view = content ? std::optional<ByteView>(*content) : std::nullopt;
+        validation::Fetched fetched;
+        if (v->in.fetch) {  // the signers' and TSAs' paths first, then what their certificates name
+            auto offline = o;
+            offline.validation.revocation = validation::RevocationMode::Off;
+            const auto first = cms::verify(sig, content_view, make_validator(material), offline);
+            auto add = [&fetched](validation::Fetched f) {
+                for (auto& c : f.crls) fetched.crls.push_back(std::move(c));
+                for (auto& r : f.ocsp) fetched.ocsp.push_back(std::move(r));
+                for (auto& p : f.problems) fetched.problems.push_back(std::move(p));
+            };
+            for (const auto& s : first.signers) {
+                add(validation::fetch_revocation(s.report, {}));
+                if (s.timestamp) add(validation::fetch_revocation(s.timestamp->report, {}));
+            }
+        }
+        const auto problems = fetched.problems;
+        auto report = cms::verify(sig, content_view, make_validator(std::move(material), std::move(fetched)), o);
+        for (const auto& p : problems) {
+            validation::ValidationReport r;
+            r.add(validation::FindingCode::FETCH_FAILED, validation::Severity::Warning, p);
+            report.findings.push_back(r.findings.front());
+        }
         if (v->in.json) print_json(cms::to_json(report));
         else std::cout << cms::to_text(report);
         if (!report.valid()) ctx.exit_code = 1;

@@ -131,6 +131,50 @@ openssl ts -verify -data contract.txt -in r.tsr -CAfile cas.pem > /dev/null 2>&1
 "$TANBA" ts stamp contract.txt --url "$BASE/tsa" --out c.tst 2> /dev/null || fail "tanba ts stamp against the server"
 openssl ts -verify -data contract.txt -in c.tst -token_in -CAfile cas.pem > /dev/null 2>&1 || fail "openssl ts rejects the token"; ok
 
+# CAdES-T: tanba sign --tsa. openssl cms accepts the signature and openssl ts the token over the
+# signature value (read out by an independent DER walker); tanba verify reports the time-stamp
+# and checks the signer's certificate at its time.
+issue signer citizen-sign iss --iin "$IIN" --surname "ӘЛИЕВА" --given "ЖАНАР"
+tsign() { "$TANBA" sign "$1" --key signer.key --cert signer.pem --chain iss/chain.pem --out "$2" "${@:3}" 2> /dev/null || fail "sign $*"; }
+tsign contract.txt t.p7s --tsa "$BASE/tsa"
+tsign contract.txt b.p7s
+printf 'another contract\n' > other.txt
+tsign other.txt t2.p7s --tsa "$BASE/tsa"
+openssl cms -verify -binary -inform DER -in t.p7s -CAfile cas.pem -purpose any -out /dev/null 2>&1 | grep -q "Verification successful" \
+  || fail "openssl cms rejects the CAdES-T signature"; ok
+TS_TOOL="$PY $TANBA_SOURCE/tests/interop/cms_timestamp.py"
+$TS_TOOL extract t.p7s t.tok t.sigvalue
+openssl ts -verify -digest "$(sha256sum t.sigvalue | cut -d' ' -f1)" -in t.tok -token_in -CAfile cas.pem 2>&1 | grep -q "Verification: OK" \
+  || fail "openssl ts: the token is not over the signature value"; ok
+tverify() { set +e; "$TANBA" verify "$1" --trust root/ca.pem "${@:2}" --json > v.json; rc=$?; set -e; }
+tverify t.p7s --revocation off
+[ "$rc" -eq 0 ] || fail "CAdES-T signature not valid: $(cat v.json)"; ok
+"$PY" - <<'PY' || fail "CAdES-T report: $(cat v.json)"
+import json
+s = json.load(open("v.json"))["signers"][0]
+t = s["timestamp"]
+assert t["indication"] == "VALID" and t["tsa"]["commonName"] == "Server TSA", t
+assert t["policy"] == "1.2.398.3.3.2.6.1", t
+assert s["validationTimeSource"] == "timestamp" and s["validationTime"] == t["time"], s
+PY
+ok
+tverify b.p7s --revocation off
+grep -q '"validationTimeSource": "current"' v.json && grep -q '"timestamp": null' v.json || fail "CAdES-B reported a time-stamp"; ok
+$TS_TOOL transplant t.p7s t2.p7s mixed.p7s
+tverify mixed.p7s --revocation off
+[ "$rc" -eq 1 ] && grep -q TIMESTAMP_IMPRINT_MISMATCH v.json || fail "another signature's time-stamp accepted: $(cat v.json)"; ok
+$TS_TOOL tamper t.p7s tampered.p7s
+tverify tampered.p7s --revocation off
+[ "$rc" -eq 1 ] && grep -q TIMESTAMP_INVALID v.json || fail "tampered time-stamp accepted: $(cat v.json)"; ok
+# Revoked after the time-stamp: still valid at the proven time; without one, revoked.
+sleep 1.2
+"$TANBA" ca revoke --dir iss "$(serial signer.pem)" --reason superseded 2> /dev/null
+for _ in $(seq 40); do ocsp signer.pem -no_nonce; grep -q "signer.pem: revoked" ocsp.txt && break; sleep 0.1; done
+tverify t.p7s --fetch
+[ "$rc" -eq 0 ] && grep -q REVOKED_LATER v.json || fail "CAdES-T signer revoked later: $(cat v.json)"; ok
+tverify b.p7s --fetch
+[ "$rc" -eq 1 ] && grep -q '"REVOKED"' v.json || fail "CAdES-B signer revoked: $(cat v.json)"; ok
+
 # Bad input: status, problem+json with the stable code; the server keeps serving.
 expect_problem() {  # expect_problem STATUS CODE curl-args...
   local want=$1 code=$2; shift 2
@@ -233,6 +277,10 @@ expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --config bad.toml
 for p in "server.listen" "server.threads" "server.colour: unknown key" "tsa.cert: is required"; do
   grep -qF "$p" err.txt || fail "config error list lacks '$p': $(cat err.txt)"; ok
 done
+# The documented example is well-formed: its only problems are the files it names.
+expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --config "$TANBA_SOURCE/server/tanba-server.toml.example"
+if grep -E "unknown key|must be|is required" err.txt; then fail "the example configuration is not well-formed"; fi; ok
+grep -q "no CA directory" err.txt || fail "example: $(cat err.txt)"; ok
 expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --ca nowhere --listen 127.0.0.1:0
 expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --listen 127.0.0.1:0
 "$TANBA_SERVER" --config server.toml --check-config > check.txt 2>&1 || fail "--check-config on a good file: $(cat check.txt)"; ok
@@ -248,5 +296,15 @@ curl -s --cacert tls.pem -H "$OCSP_T" --data-binary @get.req -o tls.der "https:/
 grep -q "Response verify OK" ocsp.txt && grep -q "good.pem: good" ocsp.txt || fail "delegated responder over TLS: $(cat ocsp.txt)"; ok
 openssl ocsp -respin tls.der -resp_text -noverify 2>/dev/null | grep -q "Responder Id: .*Server OCSP Responder" \
   || fail "response not signed by the delegated responder"; ok
+stop_server
+
+# A time-stamp from a TSA outside the trusted PKI: the signature is not valid.
+issue tsa2 tsa other --cn "Foreign TSA"
+start_server "$BASE" --listen "127.0.0.1:$PORT" --ca iss --tsa-cert tsa2.pem --tsa-key tsa2.key
+issue signer2 citizen-sign iss --iin "$IIN" --surname "ӘЛИЕВА" --given "ЖАНАР"
+"$TANBA" sign contract.txt --key signer2.key --cert signer2.pem --chain iss/chain.pem --tsa "$BASE/tsa" --out f.p7s 2> /dev/null
+tverify f.p7s --revocation off
+[ "$rc" -eq 1 ] && grep -q TIMESTAMP_UNTRUSTED v.json && grep -q '"validationTimeSource": "current"' v.json \
+  || fail "untrusted TSA accepted: $(cat v.json)"; ok
 stop_server
 done_checks server

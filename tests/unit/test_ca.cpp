@@ -2,7 +2,13 @@
 
 #include <thread>
 
+#include <openssl/ocsp.h>
+
+#include "tanba/base/file_io.hpp"
 #include "tanba/ca/authority.hpp"
+#include "tanba/ca/ocsp_responder.hpp"
+#include "tanba/ossl/codec.hpp"
+#include "tanba/revocation/ocsp.hpp"
 #include "tanba/keys/software_key.hpp"
 #include "tanba/x509/lint.hpp"
 #include "test_support.hpp"
@@ -152,4 +158,93 @@ TEST_CASE("concurrent issuance from two threads: unique serials, all stored") {
     q.subject_iin = "871008401427";
     q.status = store::CertStatus::Issued;
     CHECK(ca.list(q).size() == reqs.size());
+}
+
+namespace {
+
+class SettableClock final : public Clock {
+public:
+    TimePoint now() const override { return t; }
+    TimePoint t = SystemClock().now();
+};
+
+Bytes ocsp_request(const x509::Certificate& cert, const x509::Certificate& issuer, bool nonce) {
+    ossl::OcspRequest req(OCSP_REQUEST_new());
+    OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert.get(), issuer.get());
+    REQUIRE(OCSP_request_add0_id(req.get(), id) != nullptr);
+    if (nonce) REQUIRE(OCSP_request_add1_nonce(req.get(), nullptr, -1) == 1);
+    return ossl::encode(req.get(), i2d_OCSP_REQUEST, "request");
+}
+
+revocation::OcspStatus status_in(const ca::OcspAnswer& a, const x509::Certificate& cert, const x509::Certificate& issuer) {
+    auto single = revocation::OcspResponse::from_der(a.der).find(cert, issuer);
+    REQUIRE(single.has_value());
+    return single->status;
+}
+
+}  // namespace
+
+TEST_CASE("OCSP responder: pre-signed answers from the cache, kept fresh, revocations picked up") {
+    Pki pki;
+    auto& issuing = *pki.issuing;
+    issuing.unlock([](const std::filesystem::path& dir, const std::string& ref) {
+        return std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::load(read_file(dir / ref), nullptr, ref));
+    });
+    const auto a = issuing.issue("citizen-sign", request("871008401427"));
+    const auto b = issuing.issue("citizen-sign", request("871008401427"));
+    const auto& ca_cert = issuing.certificate();
+    SettableClock clock;
+    ca::ResponderOptions options;
+    options.validity = std::chrono::hours(1);
+    ca::OcspResponder responder({{&issuing, {}}}, options, clock);
+
+    // First asked: signed, then kept; asked again: the same bytes from the cache.
+    const Bytes req_a = ocsp_request(a, ca_cert, false);
+    auto first = responder.respond(req_a);
+    CHECK(first.outcome == ca::OcspOutcome::Answered);
+    CHECK_FALSE(first.from_cache);
+    CHECK(first.next_update.has_value());
+    CHECK(status_in(first, a, ca_cert) == revocation::OcspStatus::Good);
+    auto again = responder.respond(req_a);
+    CHECK(again.from_cache);
+    CHECK(again.der == first.der);
+
+    // The first refresh pre-signs every issued certificate (b, and the already cached a is kept).
+    auto stats = responder.refresh();
+    CHECK(stats.signed_responses == 1);
+    CHECK(responder.cached() == 2);
+    CHECK(responder.respond(ocsp_request(b, ca_cert, false)).from_cache);
+
+    // A nonce makes the answer per request: signed, echoed, not cacheable.
+    const Bytes req_nonce = ocsp_request(a, ca_cert, true);
+    auto with_nonce = responder.respond(req_nonce);
+    CHECK_FALSE(with_nonce.from_cache);
+    CHECK_FALSE(with_nonce.next_update.has_value());
+    CHECK(revocation::OcspResponse::from_der(with_nonce.der).nonce().has_value());
+
+    // Revoked in the store: the cached answer changes at the next refresh, not before.
+    issuing.revoke(a.serial_hex(), revocation::Reason::KeyCompromise);
+    CHECK(status_in(responder.respond(req_a), a, ca_cert) == revocation::OcspStatus::Good);
+    stats = responder.refresh();
+    CHECK(stats.status_changes == 1);
+    auto revoked = responder.respond(req_a);
+    CHECK(revoked.from_cache);
+    CHECK(status_in(revoked, a, ca_cert) == revocation::OcspStatus::Revoked);
+
+    // Past half the validity the refresh re-signs every cached answer; in the last quarter an
+    // answer the refresh missed is signed on request instead of served stale.
+    clock.t += std::chrono::minutes(31);
+    CHECK(responder.refresh().signed_responses == 2);
+    CHECK(*responder.respond(req_a).this_update == clock.t);
+    clock.t += std::chrono::minutes(50);
+    CHECK_FALSE(responder.respond(req_a).from_cache);
+
+    // Another CA's certificate, and garbage.
+    auto foreign = responder.respond(ocsp_request(issuing.certificate(), pki.root->certificate(), false));
+    CHECK(foreign.outcome == ca::OcspOutcome::Unauthorized);
+    CHECK(revocation::OcspResponse::from_der(foreign.der).response_status() == OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+    const Bytes garbage{0x30, 0x03, 0x02, 0x01, 0x05};
+    CHECK(responder.respond(garbage).outcome == ca::OcspOutcome::Malformed);
+    CHECK(responder.respond(Bytes{}).outcome == ca::OcspOutcome::Malformed);
+    CHECK(responder.respond(Bytes(70 * 1024, 0x30)).outcome == ca::OcspOutcome::Malformed);
 }

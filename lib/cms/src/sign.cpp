@@ -48,6 +48,16 @@ CMS_SignerInfo* add_cades_signer(CMS_ContentInfo* cms, const keys::Signer& key, 
     return si;
 }
 
+// CAdES-B-T: the signature-time-stamp over the signature value, unsigned.
+void add_timestamp(CMS_SignerInfo* si, const SignOptions& o) {
+    if (!o.timestamp) return;
+    const ASN1_OCTET_STRING* value = CMS_SignerInfo_get0_signature(si);
+    const Bytes token = o.timestamp(ByteView(value->data, static_cast<std::size_t>(value->length)));
+    ossl::check(CMS_unsigned_add1_attr_by_NID(si, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, token.data(),
+                                              static_cast<int>(token.size())) == 1,
+                ErrorCode::CRYPTO_FAILURE, "signature-time-stamp attribute");
+}
+
 }  // namespace
 
 Bytes sign(ByteView content, const keys::Signer& key, const x509::Certificate& cert, const SignOptions& o) {
@@ -56,10 +66,11 @@ Bytes sign(ByteView content, const keys::Signer& key, const x509::Certificate& c
     const unsigned detached = o.attachment == Attachment::Detached ? CMS_DETACHED : 0;
     ossl::CmsContent cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, kFlags | detached));
     ossl::check(cms != nullptr, ErrorCode::CRYPTO_FAILURE, "creating SignedData");
-    add_cades_signer(cms.get(), key, cert, o, 0);
+    CMS_SignerInfo* si = add_cades_signer(cms.get(), key, cert, o, 0);
     ossl::Bio data(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
     ossl::check(data && CMS_final(cms.get(), data.get(), nullptr, CMS_BINARY | detached) == 1, ErrorCode::KEY_SIGN_FAILED,
                 "signing the CMS");
+    add_timestamp(si, o);
     return detail::to_der(cms.get());
 }
 
@@ -98,6 +109,7 @@ Bytes add_signer(ByteView existing, ByteView content, const keys::Signer& key, c
     // (checked above to be this content's), then the new signer signs its attributes.
     CMS_SignerInfo* si = add_cades_signer(cms.get(), key, cert, o, CMS_REUSE_DIGEST);
     ossl::check(CMS_SignerInfo_sign(si) == 1, ErrorCode::KEY_SIGN_FAILED, "signing the co-signature");
+    add_timestamp(si, o);
     return detail::to_der(cms.get());
 }
 

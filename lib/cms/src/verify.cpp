@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "signed_data.hpp"
+#include "timestamp.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
@@ -176,6 +177,8 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
     for (int i = 0; i < sk_CMS_SignerInfo_num(infos); ++i) {
         CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, i);
         SignerReport s;
+        s.validation_time = o.validation.at;
+        s.time_source = o.time_source;
         s.signing_time = signing_time(si);
         s.certificate = find_signer(si, embedded);
         validation::ValidationReport sig;
@@ -190,7 +193,17 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
         check_signer(cms, si, i < static_cast<int>(versions.size()) ? versions[i] : -1, content, *s.certificate, o, sig);
         if (s.signing_time && (*s.signing_time < s.certificate->not_before() || *s.signing_time > s.certificate->not_after()))
             sig.add(FindingCode::SIGNING_TIME_UNPROVEN, Severity::Warning, format_rfc3339(*s.signing_time), 0);
-        auto path = validator.validate(*s.certificate, o.validation, embedded);
+        // CAdES-T: a valid signature-time-stamp proves the signature existed at its time, at
+        // which the signer's certificate is then checked (unless a time was asked for).
+        validation::ValidationOptions at = o.validation;
+        s.time_source = o.time_source;
+        s.timestamp = detail::check_timestamp(si, validator, o, sig);
+        if (s.timestamp && s.timestamp->valid && o.time_source == TimeSource::Current) {
+            at.at = *s.timestamp->time;
+            s.time_source = TimeSource::Timestamp;
+        }
+        s.validation_time = at.at;
+        auto path = validator.validate(*s.certificate, at, embedded);
         path.findings.insert(path.findings.begin(), sig.findings.begin(), sig.findings.end());
         path.conclude();
         s.report = std::move(path);
@@ -200,21 +213,49 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
     return out;
 }
 
+namespace {
+
+const char* source_name(TimeSource t) {
+    switch (t) {
+        case TimeSource::Requested: return "requested";
+        case TimeSource::Timestamp: return "timestamp";
+        case TimeSource::Current: break;
+    }
+    return "current";
+}
+
+nlohmann::json sub_json(validation::SubIndication s) {
+    return s == validation::SubIndication::None ? nlohmann::json(nullptr) : nlohmann::json(validation::to_string(s));
+}
+
+nlohmann::json timestamp_json(const std::optional<TimestampReport>& t) {
+    if (!t) return nullptr;
+    return {{"time", t->time ? nlohmann::json(format_rfc3339(*t->time)) : nlohmann::json(nullptr)},
+            {"indication", validation::to_string(t->report.indication)},
+            {"subIndication", sub_json(t->report.sub_indication)},
+            {"policy", t->policy},
+            {"tsa", t->tsa ? validation::identity_json(*t->tsa) : nlohmann::json(nullptr)},
+            {"findings", validation::to_json(t->report.findings)}};
+}
+
+}  // namespace
+
 nlohmann::json to_json(const SignatureReport& r) {
     nlohmann::json signers = nlohmann::json::array();
     for (const auto& s : r.signers) {
         nlohmann::json j = validation::to_json(s.report);
-        j.erase("validationTime");
+        j["validationTime"] = format_rfc3339(s.validation_time);
+        j["validationTimeSource"] = source_name(s.time_source);
+        j["timestamp"] = timestamp_json(s.timestamp);
         j["signingTime"] = s.signing_time ? nlohmann::json(format_rfc3339(*s.signing_time)) : nlohmann::json(nullptr);
         j["signer"] = s.certificate ? validation::identity_json(*s.certificate) : nlohmann::json(nullptr);
         signers.push_back(std::move(j));
     }
     return {
         {"indication", validation::to_string(r.indication)},
-        {"subIndication", r.sub_indication == validation::SubIndication::None ? nlohmann::json(nullptr)
-                                                                               : nlohmann::json(validation::to_string(r.sub_indication))},
+        {"subIndication", sub_json(r.sub_indication)},
         {"validationTime", format_rfc3339(r.validation_time)},
-        {"validationTimeSource", r.time_source == TimeSource::Requested ? "requested" : "current"},
+        {"validationTimeSource", source_name(r.time_source)},
         {"findings", validation::to_json(r.findings)},
         {"signers", signers},
     };
@@ -236,6 +277,12 @@ std::string to_text(const SignatureReport& r) {
             if (info.bin.status != x509::IdentifierStatus::Absent) out << "  BIN " << info.bin.value;
         }
         if (s.signing_time) out << "  signingTime " << format_rfc3339(*s.signing_time) << " (claimed)";
+        if (s.timestamp) {
+            out << "\n  time-stamp " << (s.timestamp->time ? format_rfc3339(*s.timestamp->time) : std::string("?")) << " "
+                << validation::to_string(s.timestamp->report.indication);
+            if (s.timestamp->tsa) out << " by " << s.timestamp->tsa->subject_text();
+            if (s.time_source == TimeSource::Timestamp) out << " (certificate checked at this time)";
+        }
         out << "\n" << validation::to_text(s.report);
     }
     return out.str();

@@ -1,7 +1,9 @@
 #pragma once
 // CAdES-B-B signatures (CMS SignedData, RFC 5652 + ETSI EN 319 122-1): contentType,
 // messageDigest, signingTime and signingCertificateV2 signed; attached or detached; several
-// signers on one document.
+// signers on one document. CAdES-B-T: a signature-time-stamp (RFC 3161 token over the
+// signature value) as an unsigned attribute.
+#include <functional>
 #include <vector>
 
 #include "tanba/base/bytes.hpp"
@@ -18,6 +20,10 @@ struct SignOptions {
     keys::SignOptions algorithm;                 // digest (SHA-256/384/512) and RSA padding
     TimePoint signing_time;                      // the signingTime attribute (a claim)
     std::vector<x509::Certificate> chain;        // added beside the signer's certificate
+    /// When set, makes the signature CAdES-B-T: called with the new signer's signature value,
+    /// returns an RFC 3161 token (ContentInfo DER) over it, which is added as the
+    /// signature-time-stamp (id-aa-signatureTimeStampToken). Its errors propagate.
+    std::function<Bytes(ByteView signature_value)> timestamp;
 };
 
 /// A new SignedData with one signer. The key must belong to the certificate (KEY_MISMATCH).
