@@ -61,6 +61,35 @@ openssl req -in p11.csr -noout -verify 2> /dev/null || fail "CSR with the pkcs11
 "$TANBA" token show "$CARD" --pin-file pin.txt --json > show.json
 "$PY" -c 'import json; objs=json.load(open("show.json")); assert any(o["label"] == "p11tool-key" and o["id"] == "0a0b0c" for o in objs), objs'; ok
 
+# CRL, OCSP and TSA signers on the token: the CA's CRL, a delegated OCSP responder and a TSA
+# whose keys live on the HSM, served by tanba-server; checked by openssl.
+for role in ocsp tsa; do
+  "$TANBA" token keygen --uri "$CA;object=$role-key" --algo ecdsa-p256 --pin-file pin.txt > $role.uri 2> /dev/null
+  "$TANBA" csr new --key "$(cat $role.uri)" --pin-file pin.txt --cn "HSM $role" --out $role.csr 2> /dev/null
+done
+"$TANBA" ca issue --dir issuing --profile ocsp-signer --csr ocsp.csr --out ocsp.pem --pin-file pin.txt 2> /dev/null
+"$TANBA" ca issue --dir issuing --profile tsa --csr tsa.csr --out tsa.pem --pin-file pin.txt 2> /dev/null
+"$TANBA" ca revoke --dir issuing "$(openssl x509 -in auth.pem -noout -serial | cut -d= -f2)" --reason keyCompromise 2> /dev/null
+"$TANBA" ca crl --dir issuing --out issuing.crl --pin-file pin.txt 2> /dev/null
+openssl crl -in issuing.crl -inform DER -CAfile issuing/ca.pem -noout 2>&1 | grep -q "verify OK" || fail "CRL signed on the token"; ok
+PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$TANBA_SERVER" --listen "127.0.0.1:$PORT" --ca issuing --ocsp-cert ocsp.pem --ocsp-key "$(cat ocsp.uri)" \
+  --tsa-cert tsa.pem --tsa-key "$(cat tsa.uri)" --tsa-chain issuing/chain.pem --pin-file pin.txt 2> server.err &
+SERVER=$!
+trap 'kill $SERVER 2> /dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/readyz" > /dev/null && break; sleep 0.1; done
+cat root/ca.pem issuing/ca.pem > cas.pem
+for c in sign:good auth:revoked; do
+  { openssl ocsp -issuer issuing/ca.pem -cert ${c%%:*}.pem -url "http://127.0.0.1:$PORT/ocsp" -CAfile cas.pem -resp_text 2>&1 || true; } > ocsp.out
+  grep -q "Response verify OK" ocsp.out && grep -q "${c%%:*}.pem: ${c##*:}" ocsp.out && grep -q "Responder Id: CN = HSM ocsp" ocsp.out \
+    || fail "OCSP signed on the token for $c: $(cat ocsp.out server.err)"; ok
+done
+openssl ts -query -data doc.txt -sha256 -cert -out q.tsq 2> /dev/null
+curl -sf -H 'Content-Type: application/timestamp-query' --data-binary @q.tsq -o r.tsr "http://127.0.0.1:$PORT/tsa" || fail "POST /tsa"
+openssl ts -verify -data doc.txt -in r.tsr -CAfile cas.pem > /dev/null 2>&1 || fail "time-stamp signed on the token"; ok
+kill $SERVER; wait $SERVER 2> /dev/null || true
+! grep -q "$PIN" server.err || fail "the PIN reached the server log"; ok
+
 # Errors: each its own code, no crash, the PIN nowhere in the output.
 echo 00000000 > bad.txt
 expect_fail 2 TOKEN_PIN_INCORRECT "$TANBA" token show "$CARD" --pin-file bad.txt
@@ -73,5 +102,5 @@ expect_fail 2 PKCS11_URI_INVALID "$TANBA" token show "$CARD?pin-value=$PIN"
 expect_fail 2 TOKEN_NO_PIN env -u TANBA_PIN "$TANBA" token show "$CARD"
 TANBA_PIN=$PIN "$TANBA" token show "$CARD" > /dev/null || fail "TANBA_PIN not used"; ok
 "$TANBA" token show "$CARD;object=sign-key?pin-source=file:$WORK/pin.txt" > /dev/null || fail "pin-source not used"; ok
-for f in *.txt *.json *.err; do ! grep -q "$PIN" "$f" || [ "$f" = pin.txt ] || fail "the PIN appears in $f"; done; ok
+for f in *.txt *.json *.err *.out; do ! grep -q "$PIN" "$f" || [ "$f" = pin.txt ] || fail "the PIN appears in $f"; done; ok
 done_checks pkcs11_softhsm
