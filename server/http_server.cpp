@@ -60,7 +60,7 @@ public:
             if constexpr (kTls) {
                 self->arm(self->shared_->limits.request_timeout);
                 self->stream_.async_handshake(ssl::stream_base::server, [self](beast::error_code ec) {
-                    self->timer_.cancel();
+                    self->disarm();
                     if (ec) return self->close();
                     self->read();
                 });
@@ -73,14 +73,21 @@ public:
 private:
     // Deadline for the operation under way: when it passes, the socket's operations are
     // cancelled and the handler sees timed_out_.
+    // A deadline whose wait already completed cannot be cancelled: the generation tells a
+    // stale expiry from the current one.
     void arm(std::chrono::milliseconds d) {
         timed_out_ = false;
         timer_.expires_after(d);
-        timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) {
-            if (ec) return;
+        timer_.async_wait([self = this->shared_from_this(), generation = ++generation_](beast::error_code ec) {
+            if (ec || generation != self->generation_) return;
             self->timed_out_ = true;
             beast::get_lowest_layer(self->stream_).socket().cancel(ec);
         });
+    }
+
+    void disarm() {
+        ++generation_;
+        timer_.cancel();
     }
 
     void read() {
@@ -92,7 +99,7 @@ private:
     }
 
     void on_read(beast::error_code ec, std::size_t) {
-        timer_.cancel();
+        disarm();
         started_ = Clock::now();
         request_ = HttpRequest{};
         request_.peer = peer_;
@@ -142,12 +149,17 @@ private:
         message_->body() = std::move(response_.body);
         message_->keep_alive(keep_alive);
         message_->prepare_payload();
+        if (request_.method == "HEAD") {  // the GET answer's header, without its body
+            const auto length = message_->body().size();
+            message_->body().clear();
+            message_->content_length(length);
+        }
         arm(shared_->limits.write_timeout);
         http::async_write(stream_, *message_, beast::bind_front_handler(&Session::on_write, this->shared_from_this()));
     }
 
     void on_write(beast::error_code ec, std::size_t) {
-        timer_.cancel();
+        disarm();
         const bool keep_alive = message_->keep_alive();
         if (shared_->observer) shared_->observer(request_, response_, message_->body().size(), Clock::now() - started_);
         message_.reset();
@@ -178,7 +190,7 @@ private:
     }
 
     void close() {
-        timer_.cancel();
+        disarm();
         beast::error_code ec;
         beast::get_lowest_layer(stream_).socket().close(ec);
     }
@@ -193,6 +205,7 @@ private:
     HttpResponse response_;
     std::string peer_;
     bool timed_out_ = false;
+    std::uint64_t generation_ = 0;
     Clock::time_point started_{};
     std::array<char, 4096> drain_{};
 };

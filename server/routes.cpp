@@ -96,7 +96,7 @@ Router::Router(Services& services, Metrics& metrics, const Clock& clock, std::fu
 
 HttpResponse Router::operator()(HttpRequest& req) {
     const std::string_view path = std::string_view(req.target).substr(0, req.target.find('?'));
-    const bool get = req.method == "GET", post = req.method == "POST";
+    const bool get = req.method == "GET" || req.method == "HEAD", post = req.method == "POST";
     auto route = [&]() -> HttpResponse {
         if (path == "/ocsp" || path == "/ocsp/") {
             if (!post) return not_allowed(req, "POST");
@@ -104,7 +104,7 @@ HttpResponse Router::operator()(HttpRequest& req) {
             return ocsp(req.body);
         }
         if (path.starts_with("/ocsp/")) {
-            if (!get) return not_allowed(req, "GET");
+            if (!get) return not_allowed(req, "GET, HEAD");
             auto encoded = path.substr(6);
             if (encoded.size() > kMaxGetRequest) return problem(414, ErrorCode::INPUT_TOO_LARGE, "the encoded OCSP request is too long");
             auto text = percent_decode(encoded);
@@ -112,15 +112,15 @@ HttpResponse Router::operator()(HttpRequest& req) {
             if (!der) return problem(400, ErrorCode::OCSP_REQUEST_INVALID, "the URL does not end in base64 of an OCSP request");
             return ocsp(*der);
         }
-        if (auto name = between(path, "/crl/", ".crl")) return get ? crl(*name) : not_allowed(req, "GET");
-        if (auto name = between(path, "/ca/", ".crt")) return get ? ca_certificate(*name) : not_allowed(req, "GET");
+        if (auto name = between(path, "/crl/", ".crl")) return get ? crl(*name) : not_allowed(req, "GET, HEAD");
+        if (auto name = between(path, "/ca/", ".crt")) return get ? ca_certificate(*name) : not_allowed(req, "GET, HEAD");
         if (path == "/tsa") {
             if (!post) return not_allowed(req, "POST");
             return tsa(req);
         }
-        if (path == "/healthz") return get ? text("ok\n") : not_allowed(req, "GET");
-        if (path == "/readyz") return get ? ready() : not_allowed(req, "GET");
-        if (path == "/metrics") return get ? metrics() : not_allowed(req, "GET");
+        if (path == "/healthz") return get ? text("ok\n") : not_allowed(req, "GET, HEAD");
+        if (path == "/readyz") return get ? ready() : not_allowed(req, "GET, HEAD");
+        if (path == "/metrics") return get ? metrics() : not_allowed(req, "GET, HEAD");
         return problem(404, ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
     };
     HttpResponse r;

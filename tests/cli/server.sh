@@ -92,6 +92,7 @@ grep -qi "^content-type: application/ocsp-response" get.hdr && grep -qi "^cache-
 curl -sf -D crl.hdr -o full.crl "$BASE/crl/$ISS_ID.crl" || fail "GET full CRL"
 grep -qi "^content-type: application/pkix-crl" crl.hdr || fail "CRL content type: $(cat crl.hdr)"; ok
 curl -sf -o delta.crl "$BASE/crl/$ISS_ID-delta.crl" || fail "GET delta CRL"
+curl -sfI "$BASE/crl/$ISS_ID.crl" | tr -d '\r' | grep -qi "^content-length: $(stat -c %s full.crl)$" || fail "HEAD of the CRL"; ok
 for c in full delta; do
   openssl crl -in $c.crl -inform DER -CAfile iss/ca.pem -noout 2>&1 | grep -q "verify OK" || fail "openssl rejects the served $c CRL"; ok
 done

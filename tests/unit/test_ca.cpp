@@ -239,6 +239,18 @@ TEST_CASE("OCSP responder: pre-signed answers from the cache, kept fresh, revoca
     clock.t += std::chrono::minutes(50);
     CHECK_FALSE(responder.respond(req_a).from_cache);
 
+    // A serial the CA never issued: answered, never cached (made-up serials cannot fill memory).
+    const auto cached = responder.cached();
+    ossl::Asn1Integer made_up = ossl::integer_from_bytes(Bytes{0x7f, 1, 2, 3});
+    ossl::OcspCertId id(OCSP_cert_id_new(EVP_sha1(), X509_get_subject_name(ca_cert.get()), X509_get0_pubkey_bitstr(ca_cert.get()),
+                                         made_up.get()));
+    ossl::OcspRequest unknown_req(OCSP_REQUEST_new());
+    REQUIRE(OCSP_request_add0_id(unknown_req.get(), id.release()) != nullptr);
+    const Bytes unknown_der = ossl::encode(unknown_req.get(), i2d_OCSP_REQUEST, "request");
+    CHECK(responder.respond(unknown_der).outcome == ca::OcspOutcome::Answered);
+    CHECK_FALSE(responder.respond(unknown_der).from_cache);
+    CHECK(responder.cached() == cached);
+
     // Another CA's certificate, and garbage.
     auto foreign = responder.respond(ocsp_request(issuing.certificate(), pki.root->certificate(), false));
     CHECK(foreign.outcome == ca::OcspOutcome::Unauthorized);

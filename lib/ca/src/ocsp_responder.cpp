@@ -73,20 +73,22 @@ struct OcspResponder::Impl {
         return o;
     }
 
-    // Signs the one-certificate request for `key` and caches the answer.
-    Entry sign_and_keep(std::size_t ca, const std::string& key, const std::string& serial, ByteView request) {
+    Entry sign(std::size_t ca, ByteView request) const {
         Entry e{{}, ca, clock.now(), {}};
         e.next_update = e.this_update + options.validity;
         e.der = cas[ca].served.ca->ocsp_response(request, signing_options(ca));
+        return e;
+    }
+
+    // Caches (or replaces) the answer for a CertID, within max_cached.
+    void keep(const std::string& key, const std::string& serial, const Entry& e) {
         std::unique_lock lock(mutex);
-        auto it = cache.find(key);
-        if (it != cache.end()) {
+        if (auto it = cache.find(key); it != cache.end()) {
             it->second = e;
         } else if (cache.size() < options.max_cached) {
             cache.emplace(key, e);
-            cas[ca].keys_by_serial[serial].push_back(key);
+            cas[e.ca].keys_by_serial[serial].push_back(key);
         }
-        return e;
     }
 
     void presign(RefreshStats& stats) {
@@ -109,7 +111,7 @@ struct OcspResponder::Impl {
                     std::shared_lock lock(mutex);
                     if (cache.count(key)) continue;
                 }
-                sign_and_keep(i, key, rec.serial, request_for(key_der));
+                keep(key, rec.serial, sign(i, request_for(key_der)));
                 ++stats.signed_responses;
             }
         }
@@ -183,7 +185,11 @@ OcspAnswer OcspResponder::respond(ByteView request) {
     }
     ASN1_INTEGER* serial = nullptr;
     OCSP_id_get0_info(nullptr, nullptr, nullptr, &serial, id);
-    const Entry e = m.sign_and_keep(ca, key, to_hex(ossl::integer_bytes(serial)), request_for(key_der));
+    const std::string serial_hex = to_hex(ossl::integer_bytes(serial));
+    const Entry e = m.sign(ca, request_for(key_der));
+    // Only certificates the CA issued are cached: made-up serials must not fill the memory.
+    auto& authority = *m.cas[ca].served.ca;
+    if (authority.repository().find(authority.issuer_id(), serial_hex)) m.keep(key, serial_hex, e);
     a.der = e.der;
     a.this_update = e.this_update;
     a.next_update = e.next_update;
@@ -218,7 +224,7 @@ RefreshStats OcspResponder::refresh() {
     due.erase(std::unique(due.begin(), due.end()), due.end());
     for (const auto& [ca, key] : due) {
         const ByteView key_der(reinterpret_cast<const std::uint8_t*>(key.data()), key.size());
-        m.sign_and_keep(ca, key, {}, request_for(key_der));  // present already: serial index unchanged
+        m.keep(key, {}, m.sign(ca, request_for(key_der)));  // cached already: the serial index stands
         ++stats.signed_responses;
     }
     if (m.options.presign && !m.presigned) {
