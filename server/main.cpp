@@ -81,7 +81,9 @@ int serve(const ServerConfig& config) {
     auto observer = [&metrics](const HttpRequest& q, const HttpResponse& r, std::size_t bytes, std::chrono::nanoseconds latency) {
         const std::string endpoint = r.endpoint.empty() ? "other" : r.endpoint;
         metrics.observe(endpoint, r.status, latency);
-        spdlog::info("{} \"{} {}\" {} {}B {:.3f}ms{}{}", q.peer, q.method.empty() ? "-" : q.method, printable(q.target), r.status, bytes, std::chrono::duration<double, std::milli>(latency).count(), r.code.empty() ? "" : " code=", r.code);
+        spdlog::info("request peer={} method={} target={} status={} bytes={} latency_ms={:.3f}{}{}", q.peer,
+                     q.method.empty() ? "-" : q.method, printable(q.target), r.status, bytes,
+                     std::chrono::duration<double, std::milli>(latency).count(), r.code.empty() ? "" : " code=", r.code);
     };
     HttpServer server(config.host, config.port, config.limits, std::ref(router), observer, tls);
     running = &server;

@@ -256,7 +256,7 @@ contains metrics.txt 'tanba_http_requests_total{endpoint="ocsp",status="400"}'
 contains metrics.txt 'tanba_ocsp_responses_total{source="cache"}'
 contains metrics.txt 'tanba_http_request_duration_seconds_bucket{endpoint="ocsp",le="+Inf"}'
 # One log line per request, with latency; no key material or passphrases.
-grep -q '"POST /ocsp" 200 [0-9]*B [0-9.]*ms' server.log || fail "no request log line: $(tail -3 server.log)"; ok
+grep -q 'request peer=127.0.0.1:[0-9]* method=POST target=/ocsp status=200 bytes=[0-9]* latency_ms=[0-9.]*$' server.log || fail "no request log line: $(tail -3 server.log)"; ok
 grep -q 'code=HTTP_BODY_TOO_LARGE' server.log || fail "problem code not logged"; ok
 if grep -qi "PRIVATE KEY\|passphrase" server.log; then fail "secrets in the log"; fi; ok
 stop_server
