@@ -28,11 +28,15 @@ std::int64_t pragma(sqlite::Connection& c, const char* name) {
     return st.step() ? st.integer(0) : 0;
 }
 
-// Per-connection settings: a larger page cache, memory-mapped reads, and fewer, larger WAL
-// checkpoints (the indexes on IIN, BIN and serial outgrow SQLite's default 2 MiB cache).
-void tune(sqlite::Connection& c) {
+enum class Role { Writer, Reader };
+
+// Per-connection settings: a larger page cache, fewer, larger WAL checkpoints (the indexes on
+// IIN, BIN and serial outgrow SQLite's default 2 MiB cache), and memory-mapped reads for the
+// writer's index lookups. Not for the reader: it scans whole tables (CRLs of a million
+// entries, listings), and every mapped page it touches would stay in the process's memory.
+void tune(sqlite::Connection& c, Role role) {
     c.exec("PRAGMA cache_size=-65536");
-    c.exec("PRAGMA mmap_size=268435456");
+    c.exec(role == Role::Writer ? "PRAGMA mmap_size=268435456" : "PRAGMA mmap_size=0");
     c.exec("PRAGMA temp_store=MEMORY");
     c.exec("PRAGMA wal_autocheckpoint=16384");
 }
@@ -54,7 +58,7 @@ void migrate(sqlite::Connection& c, const std::filesystem::path& file) {
         throw Error(ErrorCode::STORE_SCHEMA_TOO_NEW, file.string() + " has schema " + std::to_string(version));
     c.exec("PRAGMA journal_mode=WAL");
     c.exec("PRAGMA synchronous=FULL");
-    tune(c);
+    tune(c, Role::Writer);
     std::int64_t n = 0;
     for (const auto& [name, sql] : migrations) {  // names sort as their numbers: 0001_…, 0002_…
         if (++n <= version) continue;
@@ -412,7 +416,7 @@ std::unique_ptr<CaRepository> open_sqlite(const std::filesystem::path& file, Ope
     auto writer = std::make_unique<sqlite::Connection>(file, mode == OpenMode::CreateIfMissing);
     migrate(*writer, file);
     auto reader = std::make_unique<sqlite::Connection>(file, false);
-    tune(*reader);
+    tune(*reader, Role::Reader);
     return std::make_unique<SqliteRepository>(std::move(writer), std::move(reader), clock);
 }
 
