@@ -162,6 +162,10 @@ ok
 tverify b.p7s --revocation off
 grep -q '"validationTimeSource": "current"' v.json && grep -q '"timestamp": null' v.json || fail "CAdES-B reported a time-stamp"; ok
 $TS_TOOL transplant t.p7s t2.p7s mixed.p7s
+# A TSA that cannot be reached or that answers something else: a clear code, no signature written.
+expect_fail 3 FETCH_FAILED "$TANBA" sign contract.txt --key signer.key --cert signer.pem --tsa "http://127.0.0.1:1/tsa" --out lost.p7s
+expect_fail 3 FETCH_FAILED "$TANBA" sign contract.txt --key signer.key --cert signer.pem --tsa "$BASE/healthz" --out lost.p7s
+[ ! -e lost.p7s ] || fail "a signature was written although time-stamping failed"; ok
 tverify mixed.p7s --revocation off
 [ "$rc" -eq 1 ] && grep -q TIMESTAMP_IMPRINT_MISMATCH v.json || fail "another signature's time-stamp accepted: $(cat v.json)"; ok
 $TS_TOOL tamper t.p7s tampered.p7s
