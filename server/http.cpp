@@ -4,8 +4,25 @@
 
 namespace tanba::server {
 
-HttpResponse problem(unsigned status, ErrorCode code, const std::string& detail) {
+unsigned http_status(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::HTTP_BAD_REQUEST:
+        case ErrorCode::OCSP_REQUEST_INVALID:
+        case ErrorCode::TSP_DECODE_FAILED: return 400;
+        case ErrorCode::HTTP_NOT_FOUND: return 404;
+        case ErrorCode::HTTP_METHOD_NOT_ALLOWED: return 405;
+        case ErrorCode::HTTP_REQUEST_TIMEOUT: return 408;
+        case ErrorCode::HTTP_BODY_TOO_LARGE: return 413;
+        case ErrorCode::HTTP_URI_TOO_LONG: return 414;
+        case ErrorCode::HTTP_UNSUPPORTED_MEDIA_TYPE: return 415;
+        case ErrorCode::HTTP_HEADER_TOO_LARGE: return 431;
+        default: return info(code).retryable ? 503 : 500;
+    }
+}
+
+HttpResponse problem(ErrorCode code, const std::string& detail) {
     const auto& i = info(code);
+    const unsigned status = http_status(code);
     nlohmann::ordered_json j{{"type", "urn:tanba:error:" + std::string(i.name)},
                              {"title", i.message},
                              {"status", status},
@@ -17,7 +34,7 @@ HttpResponse problem(unsigned status, ErrorCode code, const std::string& detail)
     r.content_type = "application/problem+json";
     r.body = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     r.code = std::string(i.name);
-    if (i.retryable && status >= 500) r.headers.emplace_back("Retry-After", "1");
+    if (status == 503) r.headers.emplace_back("Retry-After", "1");
     return r;
 }
 

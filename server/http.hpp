@@ -27,8 +27,13 @@ struct HttpResponse {
     std::string endpoint;      // the route's name, for logs and metrics ("ocsp", "crl", ...)
 };
 
-/// An application/problem+json response: type "urn:tanba:error:<NAME>", title (the code's
-/// message), status, detail, code (stable name) and number.
-HttpResponse problem(unsigned status, ErrorCode code, const std::string& detail);
+/// The one table from error codes to HTTP statuses: the 10xx codes and malformed protocol
+/// messages their 4xx; any other code 503 when retryable, else 500.
+unsigned http_status(ErrorCode code);
+
+/// An application/problem+json response with http_status(code): type
+/// "urn:tanba:error:<NAME>", title (the code's message), status, detail, code (stable name)
+/// and number; Retry-After for 503.
+HttpResponse problem(ErrorCode code, const std::string& detail);
 
 }  // namespace tanba::server

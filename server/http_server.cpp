@@ -25,6 +25,7 @@ using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kDrainTime{1};
+constexpr std::chrono::milliseconds kGrace{500};
 
 struct Shared {
     HttpLimits limits;
@@ -112,17 +113,17 @@ private:
         const bool started = parser_->got_some() || buffer_.size() > 0;
         if (timed_out_) {
             if (!started || kTls) return close();
-            return reply(problem(408, ErrorCode::HTTP_REQUEST_TIMEOUT, "the request did not arrive within " +
+            return reply(problem(ErrorCode::HTTP_REQUEST_TIMEOUT, "the request did not arrive within " +
                                      std::to_string(shared_->limits.request_timeout.count()) + " ms"), false);
         }
         if (ec == http::error::body_limit)
-            return reply(problem(413, ErrorCode::HTTP_BODY_TOO_LARGE, "the body may have at most " +
+            return reply(problem(ErrorCode::HTTP_BODY_TOO_LARGE, "the body may have at most " +
                                      std::to_string(shared_->limits.max_body_bytes) + " bytes"), false);
         if (ec == http::error::header_limit)
-            return reply(problem(431, ErrorCode::HTTP_HEADER_TOO_LARGE, "the header may have at most " +
+            return reply(problem(ErrorCode::HTTP_HEADER_TOO_LARGE, "the header may have at most " +
                                      std::to_string(shared_->limits.max_header_bytes) + " bytes"), false);
         if (ec.category() == http::make_error_code(http::error::bad_target).category() && started)
-            return reply(problem(400, ErrorCode::HTTP_BAD_REQUEST, ec.message()), false);
+            return reply(problem(ErrorCode::HTTP_BAD_REQUEST, ec.message()), false);
         close();  // the connection failed or the client left
     }
 
@@ -134,8 +135,8 @@ private:
         HttpResponse out;
         try {
             out = shared_->handler(request_);
-        } catch (const std::exception& e) {
-            out = problem(500, ErrorCode::INTERNAL, "the request could not be answered");
+        } catch (...) {
+            out = problem(ErrorCode::INTERNAL, "the request could not be answered");
         }
         reply(std::move(out), keep_alive);
     }
@@ -282,11 +283,13 @@ void HttpServer::run(unsigned threads, bool handle_signals) {
     for (auto& t : pool) t.join();
 }
 
+// No new connections; requests under way get kGrace to finish, then everything stops.
 void HttpServer::stop() {
     net::post(impl_->ioc, [impl = impl_] {
         beast::error_code ec;
         impl->acceptor.close(ec);
-        impl->ioc.stop();
+        auto timer = std::make_shared<net::steady_timer>(impl->ioc, kGrace);
+        timer->async_wait([impl, timer](beast::error_code) { impl->ioc.stop(); });
     });
 }
 

@@ -36,7 +36,8 @@ std::string Metrics::render(const std::map<std::string, double>& gauges) const {
            "# TYPE tanba_ocsp_responses_total counter\n"
         << "tanba_ocsp_responses_total{source=\"cache\"} " << ocsp_hits_.load() << "\n"
         << "tanba_ocsp_responses_total{source=\"signed\"} " << ocsp_misses_.load() << "\n";
-    for (const auto& [name, value] : gauges) out << name << " " << value << "\n";
+    for (const auto& [name, value] : gauges)
+        out << "# TYPE " << name << (name.ends_with("_total") ? " counter\n" : " gauge\n") << name << " " << value << "\n";
     return out.str();
 }
 

@@ -71,12 +71,12 @@ std::optional<Bytes> base64_decode(std::string_view s) {
 }
 
 HttpResponse wrong_type(const HttpRequest& req, const char* wanted) {
-    return problem(415, ErrorCode::HTTP_UNSUPPORTED_MEDIA_TYPE,
+    return problem(ErrorCode::HTTP_UNSUPPORTED_MEDIA_TYPE,
                    "Content-Type must be " + std::string(wanted) + ", not '" + req.content_type + "'");
 }
 
 HttpResponse not_allowed(const HttpRequest& req, const char* allow) {
-    auto r = problem(405, ErrorCode::HTTP_METHOD_NOT_ALLOWED, req.method + " is not allowed on " + req.target);
+    auto r = problem(ErrorCode::HTTP_METHOD_NOT_ALLOWED, req.method + " is not allowed on " + req.target);
     r.headers.emplace_back("Allow", allow);
     return r;
 }
@@ -106,10 +106,10 @@ HttpResponse Router::operator()(HttpRequest& req) {
         if (path.starts_with("/ocsp/")) {
             if (!get) return not_allowed(req, "GET, HEAD");
             auto encoded = path.substr(6);
-            if (encoded.size() > kMaxGetRequest) return problem(414, ErrorCode::INPUT_TOO_LARGE, "the encoded OCSP request is too long");
+            if (encoded.size() > kMaxGetRequest) return problem(ErrorCode::HTTP_URI_TOO_LONG, "the encoded OCSP request is longer than 4 KiB");
             auto text = percent_decode(encoded);
             auto der = text ? base64_decode(*text) : std::nullopt;
-            if (!der) return problem(400, ErrorCode::OCSP_REQUEST_INVALID, "the URL does not end in base64 of an OCSP request");
+            if (!der) return problem(ErrorCode::OCSP_REQUEST_INVALID, "the URL does not end in base64 of an OCSP request");
             return ocsp(*der);
         }
         if (auto name = between(path, "/crl/", ".crl")) return get ? crl(*name) : not_allowed(req, "GET, HEAD");
@@ -121,14 +121,14 @@ HttpResponse Router::operator()(HttpRequest& req) {
         if (path == "/healthz") return get ? text("ok\n") : not_allowed(req, "GET, HEAD");
         if (path == "/readyz") return get ? ready() : not_allowed(req, "GET, HEAD");
         if (path == "/metrics") return get ? metrics() : not_allowed(req, "GET, HEAD");
-        return problem(404, ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
+        return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
     };
     HttpResponse r;
     try {
         r = route();
     } catch (const Error& e) {
         spdlog::error("{} {}: {} {}", req.method, req.target, to_string(e.code()), e.context());
-        r = problem(e.retryable() ? 503 : 500, e.code(), "the request could not be answered");
+        r = problem(e.code(), "the request could not be answered");
     }
     if (r.endpoint.empty()) {
         static const std::array<std::string_view, 7> known{"ocsp", "crl", "ca", "tsa", "healthz", "readyz", "metrics"};
@@ -141,7 +141,7 @@ HttpResponse Router::operator()(HttpRequest& req) {
 HttpResponse Router::ocsp(ByteView der) {
     auto answer = services_.ocsp().respond(der);
     if (answer.outcome == ca::OcspOutcome::Malformed)
-        return problem(400, ErrorCode::OCSP_REQUEST_INVALID, "the body is not a DER OCSPRequest of at most 64 KiB with a certificate");
+        return problem(ErrorCode::OCSP_REQUEST_INVALID, "the body is not a DER OCSPRequest of at most 64 KiB with a certificate");
     auto r = binary("application/ocsp-response", answer.der, "ocsp");
     if (answer.outcome == ca::OcspOutcome::Answered) metrics_.ocsp_cache(answer.from_cache);
     if (answer.this_update && answer.next_update) cache_headers(r, clock_.now(), *answer.this_update, *answer.next_update);
@@ -151,8 +151,8 @@ HttpResponse Router::ocsp(ByteView der) {
 
 HttpResponse Router::crl(const std::string& name) {
     auto served = services_.crl(name);
-    if (!served) return problem(404, ErrorCode::HTTP_NOT_FOUND, "no CA '" + name + "' is served here");
-    if (!served->der) return problem(503, ErrorCode::CRL_NOT_AVAILABLE, "no CRL has been issued for '" + name + "' yet");
+    if (!served) return problem(ErrorCode::HTTP_NOT_FOUND, "no CA '" + name + "' is served here");
+    if (!served->der) return problem(ErrorCode::CRL_NOT_AVAILABLE, "no CRL has been issued for '" + name + "' yet");
     auto r = binary("application/pkix-crl", *served->der, "crl");
     cache_headers(r, clock_.now(), served->this_update, served->next_update);
     return r;
@@ -160,16 +160,16 @@ HttpResponse Router::crl(const std::string& name) {
 
 HttpResponse Router::ca_certificate(const std::string& name) {
     const Bytes* der = services_.ca_certificate(name);
-    if (!der) return problem(404, ErrorCode::HTTP_NOT_FOUND, "no CA '" + name + "' is served here");
+    if (!der) return problem(ErrorCode::HTTP_NOT_FOUND, "no CA '" + name + "' is served here");
     return binary("application/pkix-cert", *der, "ca");
 }
 
 HttpResponse Router::tsa(const HttpRequest& req) {
-    if (!services_.has_tsa()) return problem(404, ErrorCode::HTTP_NOT_FOUND, "no time-stamp authority is configured");
+    if (!services_.has_tsa()) return problem(ErrorCode::HTTP_NOT_FOUND, "no time-stamp authority is configured");
     if (req.content_type != "application/timestamp-query") return wrong_type(req, "application/timestamp-query");
     auto answer = services_.timestamp(req.body);
     if (answer.outcome == tsp::TsaOutcome::Malformed)
-        return problem(400, ErrorCode::TSP_DECODE_FAILED, "the body is not a DER TimeStampReq of at most 16 KiB");
+        return problem(ErrorCode::TSP_DECODE_FAILED, "the body is not a DER TimeStampReq of at most 16 KiB");
     auto r = binary("application/timestamp-reply", answer.der, "tsa");
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
@@ -177,7 +177,7 @@ HttpResponse Router::tsa(const HttpRequest& req) {
 
 HttpResponse Router::ready() {
     std::string why;
-    if (!services_.ready(why)) return problem(503, ErrorCode::SERVER_NOT_READY, why);
+    if (!services_.ready(why)) return problem(ErrorCode::SERVER_NOT_READY, why);
     return text("ready\n");
 }
 

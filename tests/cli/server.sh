@@ -199,6 +199,7 @@ expect_problem 400 OCSP_REQUEST_INVALID -H "$OCSP_T" --data-binary @q.tsq "$BASE
 expect_problem 415 HTTP_UNSUPPORTED_MEDIA_TYPE -H 'Content-Type: text/plain' --data-binary @get.req "$BASE/ocsp"
 expect_problem 413 HTTP_BODY_TOO_LARGE -H "$OCSP_T" --data-binary @big.bin "$BASE/ocsp"
 expect_problem 400 OCSP_REQUEST_INVALID "$BASE/ocsp/not-base64!"
+expect_problem 414 HTTP_URI_TOO_LONG "$BASE/ocsp/$(head -c 5000 /dev/zero | tr '\0' A)"
 expect_problem 405 HTTP_METHOD_NOT_ALLOWED -X DELETE "$BASE/ocsp"
 expect_problem 404 HTTP_NOT_FOUND "$BASE/crl/no-such-ca.crl"
 expect_problem 404 HTTP_NOT_FOUND "$BASE/ca/no-such-ca.crt"
