@@ -73,9 +73,8 @@ public:
 
 private:
     // Deadline for the operation under way: when it passes, the socket's operations are
-    // cancelled and the handler sees timed_out_.
-    // A deadline whose wait already completed cannot be cancelled: the generation tells a
-    // stale expiry from the current one.
+    // cancelled and the handler sees timed_out_. An expiry already queued cannot be cancelled:
+    // the generation tells a stale one from the current one.
     void arm(std::chrono::milliseconds d) {
         timed_out_ = false;
         timer_.expires_after(d);

@@ -289,6 +289,11 @@ if grep -E "unknown key|must be|is required" err.txt; then fail "the example con
 grep -q "no CA directory" err.txt || fail "example: $(cat err.txt)"; ok
 expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --ca nowhere --listen 127.0.0.1:0
 expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --listen 127.0.0.1:0
+# A delegated OCSP signer must be one: OCSPSigning EKU, issued by that CA.
+expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --ca iss --ocsp-cert tsa.pem --ocsp-key tsa.key --check-config
+grep -q "lacks the OCSPSigning" err.txt || fail "TSA certificate accepted as OCSP signer: $(cat err.txt)"; ok
+expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --ca root --ocsp-cert responder.pem --ocsp-key responder.key --check-config
+grep -q "is not issued by" err.txt || fail "another CA's responder accepted: $(cat err.txt)"; ok
 "$TANBA_SERVER" --config server.toml --check-config > check.txt 2>&1 || fail "--check-config on a good file: $(cat check.txt)"; ok
 
 # Flags without a file; a delegated OCSP signer; TLS.
