@@ -196,7 +196,6 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
         // CAdES-T: a valid signature-time-stamp proves the signature existed at its time, at
         // which the signer's certificate is then checked (unless a time was asked for).
         validation::ValidationOptions at = o.validation;
-        s.time_source = o.time_source;
         s.timestamp = detail::check_timestamp(si, validator, o, sig);
         if (s.timestamp && s.timestamp->valid && o.time_source == TimeSource::Current) {
             at.at = *s.timestamp->time;
