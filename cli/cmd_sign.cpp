@@ -5,7 +5,6 @@
 #include "tanba/base/file_io.hpp"
 #include "tanba/cms/sign.hpp"
 #include "tanba/cms/verify.hpp"
-#include "tanba/revocation/fetch.hpp"
 #include "tanba/tsp/tsa.hpp"
 #include "tanba/validation/fetch.hpp"
 #include "verify_inputs.hpp"
@@ -54,11 +53,7 @@ void run_sign(const SignCliOptions& o, const Clock& clock) {
     so.signing_time = now;
     if (!o.chain.empty()) so.chain = x509::Certificate::load_all(read_file(o.chain));
     if (!o.tsa.empty())  // CAdES-B-T: a time-stamp over the signature value from the TSA
-        so.timestamp = [&o](ByteView signature_value) {
-            Bytes nonce;
-            const Bytes request = tsp::make_request(signature_value, nonce);
-            return tsp::token_from_response(revocation::http_post(o.tsa, request, "application/timestamp-query", {}), request);
-        };
+        so.timestamp = [&o](ByteView signature_value) { return tsp::request_token(o.tsa, signature_value); };
     const Bytes content = read_file(o.file, kMaxDocument);
     const Bytes out = o.add_to.empty() ? cms::sign(content, *loaded.key, *cert, so)
                                        : cms::add_signer(read_file(o.add_to, kMaxDocument), content, *loaded.key, *cert, so);
@@ -107,23 +102,15 @@ void register_sign(CLI::App& app, Context& ctx) {
             auto offline = o;
             offline.validation.revocation = validation::RevocationMode::Off;
             const auto first = cms::verify(sig, content_view, make_validator(material), offline);
-            auto add = [&fetched](validation::Fetched f) {
-                for (auto& c : f.crls) fetched.crls.push_back(std::move(c));
-                for (auto& r : f.ocsp) fetched.ocsp.push_back(std::move(r));
-                for (auto& p : f.problems) fetched.problems.push_back(std::move(p));
-            };
             for (const auto& s : first.signers) {
-                add(validation::fetch_revocation(s.report, {}));
-                if (s.timestamp) add(validation::fetch_revocation(s.timestamp->report, {}));
+                fetched.add(validation::fetch_revocation(s.report, {}));
+                if (s.timestamp) fetched.add(validation::fetch_revocation(s.timestamp->report, {}));
             }
         }
         const auto problems = fetched.problems;
         auto report = cms::verify(sig, content_view, make_validator(std::move(material), std::move(fetched)), o);
-        for (const auto& p : problems) {
-            validation::ValidationReport r;
-            r.add(validation::FindingCode::FETCH_FAILED, validation::Severity::Warning, p);
-            report.findings.push_back(r.findings.front());
-        }
+        for (const auto& p : problems)
+            report.findings.push_back(validation::make_finding(validation::FindingCode::FETCH_FAILED, validation::Severity::Warning, p));
         if (v->in.json) print_json(cms::to_json(report));
         else std::cout << cms::to_text(report);
         if (!report.valid()) ctx.exit_code = 1;

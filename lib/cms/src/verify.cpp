@@ -158,9 +158,7 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
         for (ByteView c : parsed.certificates) embedded.push_back(validator.certificate(c));
     } catch (const Error& e) {
         if (e.code() == ErrorCode::INPUT_TOO_LARGE) throw;
-        validation::ValidationReport tmp;
-        tmp.add(FindingCode::CMS_MALFORMED, Severity::Error, e.what());
-        out.findings = tmp.findings;
+        out.findings.push_back(validation::make_finding(FindingCode::CMS_MALFORMED, Severity::Error, e.what()));
         conclude(out);
         return out;
     }
@@ -170,9 +168,7 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
 
     STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms);
     if (sk_CMS_SignerInfo_num(infos) <= 0) {
-        validation::ValidationReport tmp;
-        tmp.add(FindingCode::NO_SIGNERS, Severity::Error);
-        out.findings = tmp.findings;
+        out.findings.push_back(validation::make_finding(FindingCode::NO_SIGNERS, Severity::Error));
     }
     for (int i = 0; i < sk_CMS_SignerInfo_num(infos); ++i) {
         CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, i);

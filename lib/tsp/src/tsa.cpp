@@ -4,6 +4,7 @@
 
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
+#include "tanba/revocation/fetch.hpp"
 
 namespace tanba::tsp {
 namespace {
@@ -40,6 +41,8 @@ Authority::Authority(x509::Certificate cert, const keys::Signer& key, const Cloc
     const bool ok = X509_check_purpose(cert_.get(), X509_PURPOSE_TIMESTAMP_SIGN, 0) == 1;
     ossl::clear_errors();
     if (!ok) throw Error(ErrorCode::INVALID_ARGUMENT, cert_.subject_text() + " is not a TSA certificate (critical timeStamping EKU)");
+    if (!keys::same_public_key(cert_.public_key(), key_.public_key()))
+        throw Error(ErrorCode::KEY_MISMATCH, key_.describe() + " does not belong to " + cert_.subject_text());
 }
 
 TsaAnswer Authority::respond(ByteView request) const {
@@ -117,6 +120,12 @@ Bytes token_from_response(ByteView response, ByteView request) {
         throw Error(ErrorCode::TSP_MISMATCH, "imprint or nonce");
     }
     return ossl::encode(TS_RESP_get_token(resp.get()), i2d_PKCS7, "the token");
+}
+
+Bytes request_token(const std::string& url, ByteView data) {
+    Bytes nonce;
+    const Bytes request = make_request(data, nonce);
+    return token_from_response(revocation::http_post(url, request, "application/timestamp-query", {}), request);
 }
 
 }  // namespace tanba::tsp

@@ -2,6 +2,12 @@
 
 namespace tanba::validation {
 
+void Fetched::add(Fetched&& other) {
+    for (auto& c : other.crls) crls.push_back(std::move(c));
+    for (auto& r : other.ocsp) ocsp.push_back(std::move(r));
+    for (auto& p : other.problems) problems.push_back(std::move(p));
+}
+
 Fetched fetch_revocation(const ValidationReport& built, const revocation::FetchLimits& limits) {
     Fetched out;
     for (std::size_t i = 0; i + 1 < built.chain.size(); ++i) {

@@ -67,10 +67,14 @@ std::string_view to_string(Severity s) {
     return "?";
 }
 
-void ValidationReport::add(FindingCode code, Severity severity, std::string detail, std::optional<int> cert) {
+Finding make_finding(FindingCode code, Severity severity, std::string detail, std::optional<int> cert) {
     std::string message(message_of(code));
     if (!detail.empty()) message += ": " + detail;
-    findings.push_back(Finding{code, severity, std::move(message), cert});
+    return Finding{code, severity, std::move(message), cert};
+}
+
+void ValidationReport::add(FindingCode code, Severity severity, std::string detail, std::optional<int> cert) {
+    findings.push_back(make_finding(code, severity, std::move(detail), cert));
 }
 
 void ValidationReport::conclude() {

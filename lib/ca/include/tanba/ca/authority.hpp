@@ -131,6 +131,7 @@ public:
     /// The OCSP response (RFC 6960) to a DER request: good / revoked / unknown for each of
     /// this CA's certificates asked about, the nonce echoed; `unauthorized` when none is this
     /// CA's, `malformedRequest` for undecodable or oversized requests. Requires unlock().
+    /// Throws KEY_MISMATCH when the responder key does not belong to the responder certificate.
     Bytes ocsp_response(ByteView request, const OcspOptions& options);
 
 private:

@@ -56,7 +56,8 @@ struct RefreshStats {
 
 class OcspResponder {
 public:
-    /// The CAs must stay alive and unlocked while the responder is used.
+    /// The CAs must stay alive and unlocked while the responder is used. Throws KEY_MISMATCH
+    /// when a delegated responder's key is not its certificate's.
     OcspResponder(std::vector<ServedCa> cas, ResponderOptions options, const Clock& clock);
     ~OcspResponder();
     OcspResponder(const OcspResponder&) = delete;

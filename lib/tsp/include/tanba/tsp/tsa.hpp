@@ -33,6 +33,8 @@ struct TsaAnswer {
 /// clock then 64 random bits). Thread-safe.
 class Authority {
 public:
+    /// Throws INVALID_ARGUMENT when the certificate is not a TSA's, KEY_MISMATCH when the key
+    /// is not the certificate's.
     Authority(x509::Certificate cert, const keys::Signer& key, const Clock& clock, AuthorityOptions options);
     /// The TimeStampResp (DER) for a TimeStampReq (DER, at most 16 KiB): granted with a
     /// token, or rejection (badDataFormat / badAlg / unacceptedPolicy) as RFC 3161 says. Never
@@ -52,5 +54,9 @@ Bytes make_request(ByteView data, Bytes& nonce);
 /// nonce ours. Throws TSP_DECODE_FAILED, TSP_REJECTED, TSP_MISMATCH. The token's signature and
 /// TSA certificate are validated by the verifier, not here.
 Bytes token_from_response(ByteView response, ByteView request);
+
+/// A token for `data` from the TSA at `url`: make_request, HTTP POST, token_from_response.
+/// Throws FETCH_FAILED and the errors of token_from_response.
+Bytes request_token(const std::string& url, ByteView data);
 
 }  // namespace tanba::tsp

@@ -12,6 +12,9 @@ struct Fetched {
     std::vector<revocation::Crl> crls;
     std::vector<revocation::OcspResponse> ocsp;
     std::vector<std::string> problems;   // what could not be fetched, and why
+
+    /// Takes in what another fetch found.
+    void add(Fetched&& other);
 };
 
 /// For every certificate of the report's chain below the anchor: OCSP from its AIA responder

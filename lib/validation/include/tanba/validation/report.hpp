@@ -37,6 +37,9 @@ struct Finding {
     std::optional<int> certificate;  // index into ValidationReport::chain (0 = the leaf)
 };
 
+/// A finding with the table's message, `detail` appended after ": " when given.
+Finding make_finding(FindingCode code, Severity severity, std::string detail = {}, std::optional<int> cert = {});
+
 /// What the table says an error finding means.
 Indication indication_of(FindingCode c);
 SubIndication sub_indication_of(FindingCode c);
