@@ -34,7 +34,7 @@ double rate(double seconds, F&& one) {
 
 // A CRL of `revoked` random serials, signed by the CA's key (bench fixture; the CA's own CRL
 // service comes with the revocation issue).
-revocation::Crl make_crl(const ca::CertificateAuthority& ca, const keys::Signer& key, int revoked, TimePoint now) {
+revocation::Crl make_crl(const ca::CertificateAuthority& ca, const keys::SoftwareKey& key, int revoked, TimePoint now) {
     ossl::Crl crl(X509_CRL_new());
     X509_CRL_set_version(crl.get(), 1);
     X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(ca.certificate().get()));
@@ -56,7 +56,7 @@ revocation::Crl make_crl(const ca::CertificateAuthority& ca, const keys::Signer&
         X509_CRL_add0_revoked(crl.get(), r);
     }
     X509_CRL_sort(crl.get());
-    X509_CRL_sign(crl.get(), key.signing_key(), EVP_sha256());
+    X509_CRL_sign(crl.get(), key.private_key(), EVP_sha256());
     unsigned char* der = nullptr;
     const int len = i2d_X509_CRL(crl.get(), &der);
     Bytes out(der, der + len);
@@ -79,12 +79,12 @@ int main(int argc, char** argv) {
     const auto p256 = keys::parse_key_spec("ecdsa-p256");
 
     auto root_key = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(p256));
-    const keys::SoftwareKey root_signer(ossl::up_ref(root_key->signing_key()), "root");
+    const keys::SoftwareKey root_signer(ossl::up_ref(root_key->private_key()), "root");
     const auto root_pem = root_key->to_pem(nullptr);
     auto root = ca::CertificateAuthority::create({dir / "root", "Bench Root", "Tanba", "KZ", "http://pki.test", ""},
                                                  std::move(root_key), root_pem, nullptr, clock);
     auto iss_key = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(p256));
-    const keys::SoftwareKey iss_signer(ossl::up_ref(iss_key->signing_key()), "issuing");
+    const keys::SoftwareKey iss_signer(ossl::up_ref(iss_key->private_key()), "issuing");
     const auto iss_pem = iss_key->to_pem(nullptr);
     auto issuing = ca::CertificateAuthority::create({dir / "issuing", "Bench Issuing", "Tanba", "KZ", "http://pki.test", ""},
                                                     std::move(iss_key), iss_pem, &root, clock);

@@ -72,7 +72,9 @@ int serve(const ServerConfig& config) {
     frontend::LoadedKey tls_key;
     if (config.tls) {
         tls_key = frontend::load_key(config.tls->key.ref, config.tls->key.secrets);
-        tls = TlsSettings{config.tls->cert_chain, tls_key.key->signing_key()};
+        // The TLS stack needs the private key itself: TLS keys are files (docs/tokens.md).
+        if (!tls_key.software) throw Error(ErrorCode::CONFIG_INVALID, config.tls->key.ref + ": the TLS key must be a key file, not a token key");
+        tls = TlsSettings{config.tls->cert_chain, tls_key.software->private_key()};
     }
     HttpServer* running = nullptr;
     Router router(services, metrics, clock, [&running] {

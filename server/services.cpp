@@ -1,7 +1,6 @@
 // Loading the served CAs and TSA, and the background refresh of CRLs and OCSP responses.
 #include "services.hpp"
 
-#include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
 
 #include "tanba/base/file_io.hpp"
@@ -12,17 +11,6 @@ namespace {
 
 // Past half of its validity: time to issue the next one.
 bool half_past(const store::CrlRecord& r, TimePoint now) { return now >= r.this_update + (r.next_update - r.this_update) / 2; }
-
-// A delegated responder must be issued by the CA it answers for and carry id-kp-OCSPSigning
-// (RFC 6960 §4.2.2.2); otherwise every relying party would reject its answers.
-void check_responder(const x509::Certificate& responder, const x509::Certificate& ca, const std::string& file) {
-    const bool issued = X509_check_issued(ca.get(), responder.get()) == X509_V_OK;
-    const bool ocsp_signing = (X509_get_extension_flags(responder.get()) & EXFLAG_XKUSAGE) &&
-                              (X509_get_extended_key_usage(responder.get()) & XKU_OCSP_SIGN);
-    if (!issued || !ocsp_signing)
-        throw Error(ErrorCode::CONFIG_INVALID, file + ": " + responder.subject_text() +
-                                                   (issued ? " lacks the OCSPSigning extended key usage" : " is not issued by " + ca.subject_text()));
-}
 
 }  // namespace
 
@@ -39,7 +27,6 @@ Services::Services(const ServerConfig& config, const Clock& clock) : config_(con
         if (settings.ocsp_key) {
             c->ocsp_cert = x509::Certificate::load(read_file(settings.ocsp_cert));
             c->ocsp_key = frontend::load_key(settings.ocsp_key->ref, settings.ocsp_key->secrets);
-            check_responder(*c->ocsp_cert, c->authority->certificate(), settings.ocsp_cert);
             signer.responder_cert = &*c->ocsp_cert;
             signer.responder_key = c->ocsp_key.key.get();
         }

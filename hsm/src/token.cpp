@@ -48,10 +48,15 @@ std::string describe_key(EVP_PKEY* k) {
 class TokenSigner final : public keys::Signer {
 public:
     TokenSigner(std::shared_ptr<Module> module, std::mutex& lock, ossl::PKey key, std::string uri)
-        : module_(std::move(module)), lock_(lock), key_(std::move(key)), spec_(keys::spec_of(key_.get())), uri_(std::move(uri)) {}
+        : module_(std::move(module)),
+          lock_(lock),
+          key_(std::move(key)),
+          public_(keys::public_part(key_.get())),
+          spec_(keys::spec_of(key_.get())),
+          uri_(std::move(uri)) {}
 
     keys::KeySpec spec() const override { return spec_; }
-    const EVP_PKEY* public_key() const override { return key_.get(); }
+    const EVP_PKEY* public_key() const override { return public_.get(); }
     Bytes sign(ByteView message, const keys::SignOptions& options) const override {
         std::lock_guard guard(lock_);
         try {
@@ -60,13 +65,13 @@ public:
             throw Error(ErrorCode::TOKEN_OPERATION_FAILED, uri_ + ": " + e.what());
         }
     }
-    EVP_PKEY* signing_key() const override { return key_.get(); }
     std::string describe() const override { return uri_; }
 
 private:
     std::shared_ptr<Module> module_;
     std::mutex& lock_;
-    ossl::PKey key_;
+    ossl::PKey key_;     // libp11's handle: its operations go to the token
+    ossl::PKey public_;  // the public part, a plain OpenSSL key
     keys::KeySpec spec_;
     std::string uri_;
 };

@@ -103,7 +103,7 @@ TEST_CASE("a contentType attribute that differs from the encapsulated type is re
 TEST_CASE("signingCertificateV2 naming another certificate is refused") {
     Fixture f;
     ossl::CmsContent cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, CMS_PARTIAL | CMS_BINARY));
-    CMS_SignerInfo* si = CMS_add1_signer(cms.get(), f.alice.cert->get(), f.alice.key.signing_key(), EVP_sha256(), CMS_PARTIAL | CMS_BINARY);
+    CMS_SignerInfo* si = CMS_add1_signer(cms.get(), f.alice.cert->get(), f.alice.key.private_key(), EVP_sha256(), CMS_PARTIAL | CMS_BINARY);
     REQUIRE(si);
     ossl::EssSigningCertV2 other(OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), f.bob.cert->get(), nullptr, 1));
     unsigned char* der = nullptr;
@@ -127,7 +127,7 @@ TEST_CASE("a swapped signer certificate (same issuer and serial, another key) is
     for (int attempt = 0; attempt < 64 && fake_der.size() != alice.size(); ++attempt) {
         ossl::Cert fake(X509_dup(f.alice.cert->get()));
         REQUIRE(X509_set_pubkey(fake.get(), const_cast<EVP_PKEY*>(f.bob.key.public_key())) == 1);
-        REQUIRE(X509_sign(fake.get(), f.bob.key.signing_key(), EVP_sha256()) > 0);
+        REQUIRE(X509_sign(fake.get(), f.bob.key.private_key(), EVP_sha256()) > 0);
         fake_der = ossl::cert_to_der(fake.get());
     }
     REQUIRE(fake_der.size() == alice.size());

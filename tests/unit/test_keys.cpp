@@ -84,7 +84,7 @@ TEST_CASE("NCA SDK test keystores (legacy RC2/3DES PKCS#12) open; GOST ones are 
         CHECK(c.key->spec().algorithm == KeyAlgorithm::Rsa);
         CHECK(c.key->spec().bits == 2048);
         REQUIRE(c.cert);
-        CHECK(X509_check_private_key(c.cert.get(), c.key->signing_key()) == 1);
+        CHECK(X509_check_private_key(c.cert.get(), c.key->private_key()) == 1);
         // The key signs, and its certificate's key verifies the signature.
         const Bytes msg{'k', 'z'};
         auto opts = default_sign_options(KeyAlgorithm::Rsa);

@@ -224,11 +224,12 @@ CertificateAuthority CertificateAuthority::open(const fs::path& dir, const Clock
                                                        : x509::ProfileSet::builtin();
     auto repo = store::open_sqlite(dir / "ca.db", store::OpenMode::MustExist, clock);
     auto s = std::unique_ptr<State>(new State{dir, std::move(config), clock, std::move(chain), std::move(profiles),
-                                              {}, std::move(repo), nullptr, {}, {}, {}});
+                                              {}, std::move(repo), nullptr, {}, {}, {}, {}});
     auto urls = s->config.urls();
     for (const auto& name : s->profiles.names())
         s->prepared.emplace(name, x509::prepare_profile(s->profiles.get(name), urls));
     s->issuer_id = to_hex(x509::key_identifier(s->chain.front()));
+    s->issuer_hashes = revocation::issuer_hashes(s->chain.front());
     return CertificateAuthority(std::move(s));
 }
 
@@ -311,6 +312,11 @@ x509::Certificate CertificateAuthority::issue(const std::string& profile, const 
     auto results = issue_batch(profile, std::span(&csr, 1));
     if (results.front().error) throw *results.front().error;
     return std::move(*results.front().certificate);
+}
+
+const keys::Signer& CertificateAuthority::signer() const {
+    if (!s_->signer) throw Error(ErrorCode::CA_LOCKED, s_->dir.string());
+    return *s_->signer;
 }
 
 std::vector<IssueResult> CertificateAuthority::issue_batch(const std::string& profile_name,

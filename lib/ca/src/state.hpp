@@ -24,6 +24,7 @@ struct CertificateAuthority::State {
     std::unique_ptr<store::CaRepository> repo;
     std::unique_ptr<keys::Signer> signer;
     std::string issuer_id;
+    std::vector<revocation::IssuerHashes> issuer_hashes;  // how CertIDs name this CA
     std::mutex templates_mutex;
     std::map<std::string, std::unique_ptr<x509::CertificateTemplate>, std::less<>> templates;  // per profile, once unlocked
 };

@@ -2,9 +2,12 @@
 
 #include <openssl/cms.h>
 #include <openssl/ess.h>
-#include <openssl/rsa.h>
+
+#include <algorithm>
+#include <cstring>
 
 #include "signed_data.hpp"
+#include "tanba/base/der.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
@@ -18,21 +21,50 @@ void require_matching_key(const keys::Signer& key, const x509::Certificate& cert
         throw Error(ErrorCode::KEY_MISMATCH, key.describe() + " does not belong to " + cert.subject_text());
 }
 
-/// Adds the signer with the CAdES-B-B signed attributes; the signature is made by the caller
-/// (CMS_final for a new SignedData, CMS_SignerInfo_sign for a co-signature).
+// The signed attributes as they are signed (RFC 5652 §5.4): a SET OF Attribute, its members
+// in DER order (X.690 §11.6), as OpenSSL encodes them in the SignerInfo.
+Bytes signed_attributes_der(CMS_SignerInfo* si) {
+    std::vector<Bytes> attrs;
+    for (int i = 0; i < CMS_signed_get_attr_count(si); ++i)
+        attrs.push_back(ossl::encode(CMS_signed_get_attr(si, i), i2d_X509_ATTRIBUTE, "a signed attribute"));
+    std::sort(attrs.begin(), attrs.end(), [](const Bytes& a, const Bytes& b) {
+        const int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+        return c < 0 || (c == 0 && a.size() < b.size());
+    });
+    Bytes body;
+    for (const auto& a : attrs) body.insert(body.end(), a.begin(), a.end());
+    return der::tlv(0x31, body);
+}
+
+// The SignerInfo's signature and its algorithm, through the Signer.
+void sign_signer_info(CMS_SignerInfo* si, const keys::Signer& key, const keys::SignOptions& o) {
+    const Bytes alg = key.algorithm_identifier(o);
+    const Bytes signature = key.sign(signed_attributes_der(si), o);
+    X509_ALGOR* sig_alg = nullptr;
+    CMS_SignerInfo_get0_algs(si, nullptr, nullptr, nullptr, &sig_alg);
+    const unsigned char* p = alg.data();
+    ossl::Algor parsed(d2i_X509_ALGOR(nullptr, &p, static_cast<long>(alg.size())));
+    ossl::check(sig_alg && parsed && X509_ALGOR_copy(sig_alg, parsed.get()) == 1 &&
+                    ASN1_STRING_set(CMS_SignerInfo_get0_signature(si), signature.data(), static_cast<int>(signature.size())) == 1,
+                ErrorCode::CRYPTO_FAILURE, "setting the signature");
+}
+
+/// Adds the signer with the CAdES-B-B signed attributes (contentType, signingTime,
+/// signingCertificateV2, and messageDigest unless the caller's flags reuse another signer's);
+/// the signature is made by sign_signer_info once the attributes are complete.
 CMS_SignerInfo* add_cades_signer(CMS_ContentInfo* cms, const keys::Signer& key, const x509::Certificate& cert,
                                  const SignOptions& o, unsigned extra_flags) {
     const EVP_MD* md = keys::digest_of(o.algorithm.hash);
-    // CMS_KEY_PARAM only for PSS: it makes the SignerInfo carry its own signing context.
-    const unsigned key_param = o.algorithm.padding == keys::RsaPadding::Pss ? CMS_KEY_PARAM : 0;
-    CMS_SignerInfo* si = CMS_add1_signer(cms, cert.get(), key.signing_key(), md, kFlags | key_param | extra_flags);
+    // OpenSSL lays out the SignerInfo around the public key; no private operation is asked of it.
+    ossl::PKey pub = keys::public_part(key.public_key());
+    CMS_SignerInfo* si = CMS_add1_signer(cms, cert.get(), pub.get(), md, kFlags | extra_flags |
+                                                                          (o.certificates == Certificates::None ? CMS_NOCERTS : 0));
     ossl::check(si != nullptr, ErrorCode::KEY_SIGN_FAILED, "adding the CMS signer");
-    if (o.algorithm.padding == keys::RsaPadding::Pss) {
-        EVP_PKEY_CTX* pctx = CMS_SignerInfo_get0_pkey_ctx(si);
-        ossl::check(pctx && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-                        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1,
-                    ErrorCode::KEY_SIGN_FAILED, "RSA-PSS parameters");
-    }
+    const ASN1_OBJECT* type = CMS_get0_eContentType(cms);
+    // (OpenSSL adds contentType itself when it copies a co-signer's messageDigest.)
+    ossl::check(CMS_signed_get_attr_by_NID(si, NID_pkcs9_contentType, -1) >= 0 ||
+                    CMS_signed_add1_attr_by_NID(si, NID_pkcs9_contentType, V_ASN1_OBJECT, const_cast<ASN1_OBJECT*>(type), -1) == 1,
+                ErrorCode::CRYPTO_FAILURE, "contentType attribute");
     ossl::Asn1Time when = ossl::to_asn1_time(o.signing_time);
     ossl::check(CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, ASN1_STRING_type(when.get()), when.get(), -1) == 1,
                 ErrorCode::CRYPTO_FAILURE, "signingTime attribute");
@@ -43,9 +75,18 @@ CMS_SignerInfo* add_cades_signer(CMS_ContentInfo* cms, const keys::Signer& key, 
     ossl::OpenSslBytes guard(der);
     ossl::check(len > 0 && CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE, der, len) == 1,
                 ErrorCode::CRYPTO_FAILURE, "signingCertificateV2 attribute");
-    for (const auto& c : o.chain) CMS_add1_cert(cms, c.get());
+    if (o.certificates == Certificates::SignerAndChain)
+        for (const auto& c : o.chain) CMS_add1_cert(cms, c.get());
     ossl::clear_errors();  // CMS_add1_cert reports duplicates, which are fine
     return si;
+}
+
+// messageDigest over the content with the SignerInfo's digest algorithm.
+void add_message_digest(CMS_SignerInfo* si, ByteView content) {
+    const auto digest = detail::content_digest(si, content);
+    ossl::check(digest && CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest->data(),
+                                                      static_cast<int>(digest->size())) == 1,
+                ErrorCode::CRYPTO_FAILURE, "messageDigest attribute");
 }
 
 // CAdES-B-T: the signature-time-stamp over the signature value, unsigned.
@@ -65,11 +106,19 @@ Bytes sign(ByteView content, const keys::Signer& key, const x509::Certificate& c
     require_matching_key(key, cert);
     const unsigned detached = o.attachment == Attachment::Detached ? CMS_DETACHED : 0;
     ossl::CmsContent cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, kFlags | detached));
-    ossl::check(cms != nullptr, ErrorCode::CRYPTO_FAILURE, "creating SignedData");
+    ossl::Asn1Object type = ossl::oid_from_text(o.content_type);
+    ossl::check(cms != nullptr && CMS_set1_eContentType(cms.get(), type.get()) == 1, ErrorCode::CRYPTO_FAILURE,
+                "creating SignedData");
+    if (o.attachment == Attachment::Attached) {
+        ASN1_OCTET_STRING** econtent = CMS_get0_content(cms.get());
+        ossl::check(econtent && (*econtent || (*econtent = ASN1_OCTET_STRING_new())) &&
+                        ASN1_OCTET_STRING_set(*econtent, content.data(), static_cast<int>(content.size())) == 1,
+                    ErrorCode::CRYPTO_FAILURE, "the encapsulated content");
+        (*econtent)->flags &= ~ASN1_STRING_FLAG_CONT;  // set here, not streamed in later
+    }
     CMS_SignerInfo* si = add_cades_signer(cms.get(), key, cert, o, 0);
-    ossl::Bio data(BIO_new_mem_buf(content.data(), static_cast<int>(content.size())));
-    ossl::check(data && CMS_final(cms.get(), data.get(), nullptr, CMS_BINARY | detached) == 1, ErrorCode::KEY_SIGN_FAILED,
-                "signing the CMS");
+    add_message_digest(si, content);
+    sign_signer_info(si, key, o.algorithm);
     add_timestamp(si, o);
     return detail::to_der(cms.get());
 }
@@ -108,7 +157,7 @@ Bytes add_signer(ByteView existing, ByteView content, const keys::Signer& key, c
     // The content digest is taken from an existing signer with the same digest algorithm
     // (checked above to be this content's), then the new signer signs its attributes.
     CMS_SignerInfo* si = add_cades_signer(cms.get(), key, cert, o, CMS_REUSE_DIGEST);
-    ossl::check(CMS_SignerInfo_sign(si) == 1, ErrorCode::KEY_SIGN_FAILED, "signing the co-signature");
+    sign_signer_info(si, key, o.algorithm);
     add_timestamp(si, o);
     return detail::to_der(cms.get());
 }

@@ -2,6 +2,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/rsa.h>
+#include <openssl/x509.h>
 
 #include <cstring>
 
@@ -92,6 +93,16 @@ bool same_public_key(const EVP_PKEY* a, const EVP_PKEY* b) {
     return same;
 }
 
+ossl::PKey public_part(const EVP_PKEY* key) {
+    unsigned char* out = nullptr;
+    const int n = i2d_PUBKEY(const_cast<EVP_PKEY*>(key), &out);
+    ossl::OpenSslBytes guard(out);
+    const unsigned char* p = out;
+    ossl::PKey pub(n > 0 ? d2i_PUBKEY(nullptr, &p, n) : nullptr);
+    if (!pub) throw ossl::error(ErrorCode::CRYPTO_FAILURE, "copying the public key");
+    return pub;
+}
+
 Bytes Signer::public_key_der() const {
     unsigned char* out = nullptr;
     int n = i2d_PUBKEY(const_cast<EVP_PKEY*>(public_key()), &out);
@@ -110,6 +121,24 @@ void apply_padding(EVP_PKEY_CTX* pctx, const EVP_PKEY* key, const SignOptions& o
 }
 }  // namespace
 
+Bytes Signer::algorithm_identifier(const SignOptions& o) const {
+    // OpenSSL's signature provider names the algorithm for a verification context on the
+    // public key: no private operation, so a token is not touched.
+    const EVP_PKEY* key = public_key();
+    if (o.padding == RsaPadding::Pss && !EVP_PKEY_is_a(key, "RSA"))
+        throw Error(ErrorCode::KEY_UNSUPPORTED, "RSA-PSS with a " + to_string(spec()) + " key");
+    ossl::MdCtx ctx(EVP_MD_CTX_new());
+    EVP_PKEY_CTX* pctx = nullptr;
+    ossl::check(ctx && EVP_DigestVerifyInit(ctx.get(), &pctx, digest_of(o.hash), nullptr, const_cast<EVP_PKEY*>(key)) == 1,
+                ErrorCode::KEY_UNSUPPORTED, "naming the signature algorithm");
+    apply_padding(pctx, key, o);
+    unsigned char buf[256];
+    OSSL_PARAM params[] = {OSSL_PARAM_octet_string(OSSL_SIGNATURE_PARAM_ALGORITHM_ID, buf, sizeof buf), OSSL_PARAM_END};
+    ossl::check(EVP_PKEY_CTX_get_params(pctx, params) == 1 && params[0].return_size > 0 && params[0].return_size <= sizeof buf,
+                ErrorCode::KEY_UNSUPPORTED, "naming the signature algorithm");
+    return Bytes(buf, buf + params[0].return_size);
+}
+
 bool verify(const EVP_PKEY* key, ByteView message, ByteView signature, const SignOptions& o) {
     ossl::MdCtx ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;
@@ -123,7 +152,7 @@ bool verify(const EVP_PKEY* key, ByteView message, ByteView signature, const Sig
     return ok;
 }
 
-// Shared by every Signer whose signing_key() is an OpenSSL key (software or token-backed).
+// Shared by every Signer whose private key is an OpenSSL key (software or token-backed).
 Bytes sign_with(EVP_PKEY* key, ByteView message, const SignOptions& o) {
     ossl::MdCtx ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX* pctx = nullptr;

@@ -21,7 +21,7 @@ bool is_encrypted_pkcs8_der(ByteView data) {
 }  // namespace
 
 SoftwareKey::SoftwareKey(ossl::PKey key, std::string origin)
-    : key_(std::move(key)), spec_(spec_of(key_.get())), origin_(std::move(origin)) {}
+    : key_(std::move(key)), public_(public_part(key_.get())), spec_(spec_of(key_.get())), origin_(std::move(origin)) {}
 
 SoftwareKey SoftwareKey::generate(const KeySpec& spec) {
     ossl::clear_errors();
@@ -143,7 +143,7 @@ Bytes make_pkcs12(const SoftwareKey& key, const X509* cert, const std::vector<os
     ossl::clear_errors();
     ossl::CertStack ca(sk_X509_new_null());
     for (const auto& c : chain) sk_X509_push(ca.get(), ossl::up_ref(c.get()).release());
-    ossl::Pkcs12 p12(PKCS12_create_ex(passphrase.reveal().c_str(), friendly_name.c_str(), key.signing_key(),
+    ossl::Pkcs12 p12(PKCS12_create_ex(passphrase.reveal().c_str(), friendly_name.c_str(), key.private_key(),
                                       const_cast<X509*>(cert), ca.get(), NID_aes_256_cbc, NID_aes_256_cbc,
                                       kKdfIterations, kKdfIterations, 0, nullptr, nullptr));
     if (!p12) throw ossl::error(ErrorCode::CRYPTO_FAILURE, "creating PKCS#12");

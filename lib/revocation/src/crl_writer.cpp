@@ -1,7 +1,6 @@
 #include "tanba/revocation/crl_writer.hpp"
 
 #include <openssl/x509.h>
-#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
 #include "tanba/base/der.hpp"
@@ -36,32 +35,6 @@ Bytes extension(ByteView oid, ByteView value, bool critical = false) {
     return der::tlv(0x30, concat({oid, critical ? ByteView(kTrue) : ByteView(), der::tlv(0x04, value)}));
 }
 
-Bytes generalized_time(TimePoint t) {
-    Bytes v = der::time(t);
-    if (v[0] == 0x18) return v;
-    // UTCTime YYMMDDHHMMSSZ → GeneralizedTime YYYYMMDDHHMMSSZ (invalidityDate is always generalized)
-    std::string s(v.begin() + 2, v.end());
-    s = (std::stoi(s.substr(0, 2)) >= 50 ? "19" : "20") + s;
-    return der::tlv(0x18, as_bytes(s));
-}
-
-// The AlgorithmIdentifier OpenSSL writes for this key and these options (one throwaway
-// signature over an empty CRL, so token keys work the same).
-Bytes signature_algorithm(const keys::Signer& signer, const keys::SignOptions& o) {
-    ossl::Crl probe(X509_CRL_new());
-    ossl::MdCtx ctx(EVP_MD_CTX_new());
-    EVP_PKEY_CTX* pctx = nullptr;
-    ossl::check(probe && ctx && EVP_DigestSignInit(ctx.get(), &pctx, keys::digest_of(o.hash), nullptr, signer.signing_key()) == 1,
-                ErrorCode::KEY_SIGN_FAILED, "initialising the CRL signature");
-    if (o.padding == keys::RsaPadding::Pss) {
-        EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
-        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST);
-    }
-    ossl::check(X509_CRL_sign_ctx(probe.get(), ctx.get()) > 0, ErrorCode::KEY_SIGN_FAILED, "signing the CRL probe");
-    const X509_ALGOR* alg = nullptr;
-    X509_CRL_get0_signature(probe.get(), nullptr, &alg);
-    return ossl::encode(alg, i2d_X509_ALGOR, "the signature algorithm");
-}
 
 }  // namespace
 
@@ -83,7 +56,7 @@ void CrlWriter::add(ByteView serial, TimePoint revoked_at, Reason reason, std::o
         exts = extension(kReasonCode, code);
     }
     if (invalidity) {
-        auto e = extension(kInvalidityDate, generalized_time(*invalidity));
+        auto e = extension(kInvalidityDate, der::generalized_time(*invalidity));
         exts.insert(exts.end(), e.begin(), e.end());
     }
     std::size_t body = 2 + int_len + last_time_der_.size();
@@ -100,7 +73,7 @@ void CrlWriter::add(ByteView serial, TimePoint revoked_at, Reason reason, std::o
 }
 
 Bytes CrlWriter::finish() {
-    const Bytes alg = signature_algorithm(signer_, spec_.algorithm);
+    const Bytes alg = signer_.algorithm_identifier(spec_.algorithm);
     const Bytes name = ossl::encode(X509_get_subject_name(issuer_.get()), i2d_X509_NAME, "the issuer name");
     const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(issuer_.get());
     const Bytes key_id = ski ? Bytes(ski->data, ski->data + ski->length) : x509::key_identifier(issuer_);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "der.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
@@ -152,11 +153,16 @@ Tbs build_tbs(const PreparedProfile& prepared, const TbsRequest& r, IssuerRef is
 
 Certificate sign_tbs(Tbs tbs, const keys::Signer& signer) {
     ossl::clear_errors();
-    auto opts = keys::default_sign_options(signer.spec().algorithm);
+    const auto opts = keys::default_sign_options(signer.spec().algorithm);
+    const Bytes alg = signer.algorithm_identifier(opts);
     ossl::Cert x = tbs.release();
-    if (X509_sign(x.get(), signer.signing_key(), keys::digest_of(opts.hash)) <= 0)
-        throw ossl::error(ErrorCode::KEY_SIGN_FAILED, "signing certificate with " + signer.describe());
-    return Certificate::adopt(std::move(x));
+    // The TBS names the signature algorithm too (RFC 5280 4.1.2.3); set it, then encode anew.
+    const unsigned char* p = alg.data();
+    ossl::Algor parsed(d2i_X509_ALGOR(nullptr, &p, static_cast<long>(alg.size())));
+    ossl::check(parsed && X509_ALGOR_copy(const_cast<X509_ALGOR*>(X509_get0_tbs_sigalg(x.get())), parsed.get()) == 1,
+                ErrorCode::CRYPTO_FAILURE, "setting the signature algorithm");
+    const Bytes tbs_der = ossl::encode(x.get(), i2d_re_X509_tbs, "the certificate body");
+    return Certificate::from_der(der::signed_structure(tbs_der, alg, signer.sign(tbs_der, opts)));
 }
 
 }  // namespace tanba::x509

@@ -1,5 +1,6 @@
 #include "tanba/x509/csr.hpp"
 
+#include "der.hpp"
 #include "tanba/x509/builder.hpp"
 
 #include "tanba/ossl/codec.hpp"
@@ -67,11 +68,9 @@ CertificateRequest make_request(const keys::Signer& key, const SubjectIdentity& 
     ossl::check(X509_REQ_set_version(req.get(), 0) == 1 && X509_REQ_set_subject_name(req.get(), name.get()) == 1 &&
                     X509_REQ_set_pubkey(req.get(), const_cast<EVP_PKEY*>(key.public_key())) == 1,
                 ErrorCode::CRYPTO_FAILURE, "building certificate request");
-    auto opts = keys::default_sign_options(key.spec().algorithm);
-    if (X509_REQ_sign(req.get(), key.signing_key(), keys::digest_of(opts.hash)) <= 0)
-        throw ossl::error(ErrorCode::KEY_SIGN_FAILED, "signing certificate request with " + key.describe());
-    auto der = ossl::req_to_der(req.get());
-    return CertificateRequest::load(der);
+    const auto opts = keys::default_sign_options(key.spec().algorithm);
+    const Bytes info = ossl::encode(req.get(), i2d_re_X509_REQ_tbs, "the certification request info");
+    return CertificateRequest::load(der::signed_structure(info, key.algorithm_identifier(opts), key.sign(info, opts)));
 }
 
 }  // namespace tanba::x509

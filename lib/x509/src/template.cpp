@@ -39,8 +39,7 @@ CertificateTemplate::CertificateTemplate(const PreparedProfile& prepared, const 
     : options_(keys::default_sign_options(signer.spec().algorithm)) {
     ossl::clear_errors();
     // A sample built the ordinary way, with the issuer's own name and key in the subject's
-    // place: lints see the profile's fixed part as it will be issued, and the signature gives
-    // the signer's AlgorithmIdentifier.
+    // place: lints see the profile's fixed part as it will be issued.
     const X509_NAME* sample_subject = X509_get_subject_name(issuer.get());
     TbsRequest sample{sample_subject, issuer.public_key(), random_serial(issuer.not_before()), issuer.not_before(),
                       issuer.not_after(), {}};
@@ -55,10 +54,7 @@ CertificateTemplate::CertificateTemplate(const PreparedProfile& prepared, const 
     }
     if (!problems.empty())
         throw Error(ErrorCode::LINT_FAILED, "profile " + prepared.profile->name + ": " + problems.front(), problems);
-    auto signed_sample = sign_tbs(std::move(tbs), signer);
-    const X509_ALGOR* alg = nullptr;
-    X509_get0_signature(nullptr, &alg, signed_sample.get());
-    signature_algorithm_ = ossl::encode(alg, i2d_X509_ALGOR, "signature algorithm");
+    signature_algorithm_ = signer.algorithm_identifier(options_);
     issuer_ = ossl::encode(X509_get_subject_name(issuer.get()), i2d_X509_NAME, "issuer");
     for (const auto& e : prepared.extensions) {
         auto d = extension_der(e.get());
@@ -91,13 +87,7 @@ Bytes CertificateTemplate::tbs(const TemplateFields& f) const {
 }
 
 Certificate CertificateTemplate::sign(ByteView tbs, const keys::Signer& signer) const {
-    Bytes sig_bits{0x00};  // no unused bits
-    auto sig = signer.sign(tbs, options_);
-    sig_bits.insert(sig_bits.end(), sig.begin(), sig.end());
-    Bytes body(tbs.begin(), tbs.end());
-    body.insert(body.end(), signature_algorithm_.begin(), signature_algorithm_.end());
-    der::append_tlv(body, 0x03, sig_bits);
-    return Certificate::from_trusted_der(der::tlv(0x30, body));
+    return Certificate::from_trusted_der(der::signed_structure(tbs, signature_algorithm_, signer.sign(tbs, options_)));
 }
 
 }  // namespace tanba::x509

@@ -1,6 +1,6 @@
 #pragma once
 // Minimal DER writing (tag-length-value, definite lengths) for hand-assembled structures:
-// certificates from templates, large CRLs.
+// certificates from templates, large CRLs, OCSP responses.
 #include <chrono>
 #include <cstdio>
 
@@ -34,6 +34,22 @@ inline Bytes tlv(std::uint8_t tag, ByteView content) {
     return out;
 }
 
+/// A signed structure: SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING signature, then
+/// `trailer` (already encoded, e.g. BasicOCSPResponse's [0] certs) } — the shape of X.509
+/// certificates, CSRs, CRLs and OCSP responses.
+inline Bytes signed_structure(ByteView tbs, ByteView algorithm, ByteView signature, ByteView trailer = {}) {
+    Bytes body;
+    body.reserve(tbs.size() + algorithm.size() + signature.size() + trailer.size() + 8);
+    body.insert(body.end(), tbs.begin(), tbs.end());
+    body.insert(body.end(), algorithm.begin(), algorithm.end());
+    body.push_back(0x03);
+    append_length(body, signature.size() + 1);
+    body.push_back(0x00);  // no unused bits
+    body.insert(body.end(), signature.begin(), signature.end());
+    body.insert(body.end(), trailer.begin(), trailer.end());
+    return tlv(0x30, body);
+}
+
 /// INTEGER from a non-negative big-endian magnitude.
 inline Bytes positive_integer(ByteView magnitude) {
     std::size_t skip = 0;
@@ -43,6 +59,8 @@ inline Bytes positive_integer(ByteView magnitude) {
     v.insert(v.end(), magnitude.begin() + static_cast<long>(skip), magnitude.end());
     return tlv(0x02, v);
 }
+
+inline Bytes generalized_time(TimePoint t);
 
 /// RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
 inline Bytes time(TimePoint t) {
@@ -57,7 +75,17 @@ inline Bytes time(TimePoint t) {
                       int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()));
         return tlv(0x17, as_bytes(buf));
     }
-    std::snprintf(buf, sizeof buf, "%04d%02u%02u%02d%02d%02dZ", y, unsigned(ymd.month()), unsigned(ymd.day()),
+    return generalized_time(t);
+}
+
+/// GeneralizedTime YYYYMMDDHHMMSSZ (OCSP times, CRL invalidityDate).
+inline Bytes generalized_time(TimePoint t) {
+    using namespace std::chrono;
+    auto days = floor<std::chrono::days>(t);
+    year_month_day ymd{days};
+    hh_mm_ss hms{t - days};
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%04d%02u%02u%02d%02d%02dZ", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()),
                   int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()));
     return tlv(0x18, as_bytes(buf));
 }

@@ -21,6 +21,7 @@
 #include "tanba/base/clock.hpp"
 #include "tanba/keys/signer.hpp"
 #include "tanba/revocation/crl.hpp"
+#include "tanba/revocation/ocsp_writer.hpp"
 #include "tanba/store/repository.hpp"
 #include "tanba/x509/builder.hpp"
 #include "tanba/x509/csr.hpp"
@@ -98,6 +99,8 @@ public:
     /// Loads the CA key with the loader and checks it matches the certificate (KEY_MISMATCH).
     void unlock(const KeyLoader& loader);
     bool unlocked() const;
+    /// The CA's key (requires unlock(): CA_LOCKED otherwise).
+    const keys::Signer& signer() const;
 
     const CaConfig& config() const;
     const std::filesystem::path& dir() const;
@@ -128,6 +131,12 @@ public:
     /// certificate, or a delta CRL of the changes since the newest full CRL (CRL_BASE_MISSING
     /// when there is none). `progress` is called with the entry count as entries are written.
     Bytes crl(const CrlOptions& options);
+    /// True when the CertID names this CA as the issuer (SHA-1, SHA-256, SHA-384 or SHA-512).
+    bool covers(const revocation::CertIdInfo& id) const;
+    /// What the store says of one of this CA's serials (big-endian magnitude): Good when
+    /// issued and not revoked, Revoked (with time and reason; also on hold), Unknown when this
+    /// CA did not issue it. One store query.
+    revocation::CertificateStatus status(ByteView serial);
     /// The OCSP response (RFC 6960) to a DER request: good / revoked / unknown for each of
     /// this CA's certificates asked about, the nonce echoed; `unauthorized` when none is this
     /// CA's, `malformedRequest` for undecodable or oversized requests. Requires unlock().

@@ -54,17 +54,24 @@ struct RefreshStats {
     std::size_t status_changes = 0;     // revocation events picked up from the stores
 };
 
+/// A delegated responder must be issued by the CA it answers for and carry id-kp-OCSPSigning
+/// (RFC 6960 §4.2.2.2), or every relying party would refuse its answers. Throws CONFIG_INVALID
+/// saying which.
+void check_delegated_responder(const x509::Certificate& responder, const x509::Certificate& ca);
+
 class OcspResponder {
 public:
-    /// The CAs must stay alive and unlocked while the responder is used. Throws KEY_MISMATCH
-    /// when a delegated responder's key is not its certificate's.
+    /// The CAs must stay alive and unlocked while the responder is used. Throws CONFIG_INVALID
+    /// (check_delegated_responder) and KEY_MISMATCH when a delegated responder's key is not
+    /// its certificate's.
     OcspResponder(std::vector<ServedCa> cas, ResponderOptions options, const Clock& clock);
     ~OcspResponder();
     OcspResponder(const OcspResponder&) = delete;
     OcspResponder& operator=(const OcspResponder&) = delete;
 
-    /// The answer to a DER OCSPRequest (at most 64 KiB). Thread-safe; never throws for bad
-    /// input; signing failures throw (KEY_SIGN_FAILED, CRYPTO_FAILURE, STORE_*).
+    /// The answer to a DER OCSPRequest (at most 64 KiB), parsed once; one store query for a
+    /// request not answered from the cache. Thread-safe; never throws for bad input; signing
+    /// failures throw (KEY_SIGN_FAILED, TOKEN_OPERATION_FAILED, STORE_*).
     OcspAnswer respond(ByteView request);
 
     /// One background pass: picks up revocations recorded in the CAs' stores since the last

@@ -1,6 +1,8 @@
 #pragma once
 // keys::Signer — the only thing signature formats (X.509, CMS, CRL, OCSP, TSP) see of a key.
-// A software key, a PKCS#12 file and a PKCS#11 token key all implement it.
+// A software key, a PKCS#12 file and a PKCS#11 token key all implement it. No private-key
+// handle leaves a Signer: formats build their to-be-signed bytes, take the AlgorithmIdentifier
+// from algorithm_identifier() and the signature from sign().
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,13 +43,16 @@ public:
     virtual ~Signer() = default;
 
     virtual KeySpec spec() const = 0;
-    /// The public key (no private part).
+    /// The public key: a handle without the private part (for key identifiers and checks).
     virtual const EVP_PKEY* public_key() const = 0;
-    /// Signs message (hashing it as options say). Throws KEY_SIGN_FAILED (token errors later).
+    /// The DER AlgorithmIdentifier of the signatures sign() makes with these options (e.g.
+    /// sha256WithRSAEncryption, RSASSA-PSS with its parameters, ecdsa-with-SHA384, Ed25519).
+    /// The default derives it from public_key(); a Signer of another family overrides it.
+    /// Throws KEY_UNSUPPORTED for a combination the key cannot make (PSS on an EC key).
+    virtual Bytes algorithm_identifier(const SignOptions& options) const;
+    /// Signs message (hashing it as options say). Thread-safe. Throws KEY_SIGN_FAILED, or
+    /// TOKEN_OPERATION_FAILED for a key on a token.
     virtual Bytes sign(ByteView message, const SignOptions& options) const = 0;
-    /// The OpenSSL key handle that performs the private operation (a software key, or a key
-    /// whose operations go to a token). Used by formats built on OpenSSL's signing APIs.
-    virtual EVP_PKEY* signing_key() const = 0;
     /// Where the key lives, for messages ("file ca/ca.key", "pkcs11:token=...") — never secrets.
     virtual std::string describe() const = 0;
 
@@ -60,6 +65,9 @@ KeySpec spec_of(const EVP_PKEY* key);
 
 /// True when both keys have the same public part.
 bool same_public_key(const EVP_PKEY* a, const EVP_PKEY* b);
+
+/// A copy of key's public part alone (what Signer::public_key() hands out).
+ossl::PKey public_part(const EVP_PKEY* key);
 
 /// Signs with an OpenSSL private-key handle (software or token-backed); throws KEY_SIGN_FAILED.
 /// The common body of Signer::sign for keys that OpenSSL can drive.

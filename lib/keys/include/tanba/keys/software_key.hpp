@@ -29,13 +29,17 @@ public:
     Bytes to_der_unencrypted() const;
 
     KeySpec spec() const override { return spec_; }
-    const EVP_PKEY* public_key() const override { return key_.get(); }
+    const EVP_PKEY* public_key() const override { return public_.get(); }
     Bytes sign(ByteView message, const SignOptions& options) const override;
-    EVP_PKEY* signing_key() const override { return key_.get(); }
     std::string describe() const override { return origin_; }
+
+    /// The private key itself, for what is not a signature format: a TLS server context
+    /// (TLS keys are software keys, docs/tokens.md) and tests that drive OpenSSL directly.
+    EVP_PKEY* private_key() const { return key_.get(); }
 
 private:
     ossl::PKey key_;
+    ossl::PKey public_;
     KeySpec spec_;
     std::string origin_;
 };

@@ -1,6 +1,6 @@
 #pragma once
-// RFC 3161 time-stamping: the authority's side (responses signed by a TSA certificate with the
-// critical timeStamping EKU, through any Signer) and the requester's side.
+// RFC 3161 time-stamping: the authority's side (TSTInfo signed as CMS SignedData by a TSA
+// certificate with the critical timeStamping EKU, through any Signer) and the requester's side.
 #include <chrono>
 #include <string>
 #include <vector>
@@ -46,6 +46,7 @@ private:
     const keys::Signer& key_;
     const Clock& clock_;
     AuthorityOptions options_;
+    Bytes policy_der_;
 };
 
 /// A TimeStampReq for `data` (SHA-256 imprint, fresh nonce, certReq); the nonce is returned.
