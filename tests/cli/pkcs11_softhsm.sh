@@ -87,6 +87,21 @@ done
 openssl ts -query -data doc.txt -sha256 -cert -out q.tsq 2> /dev/null
 curl -sf -H 'Content-Type: application/timestamp-query' --data-binary @q.tsq -o r.tsr "http://127.0.0.1:$PORT/tsa" || fail "POST /tsa"
 openssl ts -verify -data doc.txt -in r.tsr -CAfile cas.pem > /dev/null 2>&1 || fail "time-stamp signed on the token"; ok
+# Under load, every key (CA, OCSP responder, TSA) on the one token: 16 connections of nonce
+# OCSP requests (each answer signed when asked) and time-stamp requests for 20 s. Every OCSP
+# answer is checked by python-cryptography as it arrives; openssl checks 100 of each kind.
+for i in 1 2 3 4; do openssl ts -query -data doc.txt -sha256 -cert -out q$i.tsq 2> /dev/null; done
+mkdir answers
+"$PY" "$TANBA_SOURCE/tests/interop/load_ocsp_tsa.py" "http://127.0.0.1:$PORT" "${TANBA_LOAD_SECONDS:-20}" 16 issuing/ca.pem \
+  ocsp.pem answers sign.pem:good auth.pem:revoked --tsq q1.tsq q2.tsq q3.tsq q4.tsq > load.txt || fail "load on one token: $(cat load.txt)"; ok
+echo "  $(cat load.txt)"
+for f in $(ls answers/ocsp-*.der | shuf -n 100); do
+  openssl ocsp -respin "$f" -reqin "${f%.der}.req" -issuer issuing/ca.pem -CAfile cas.pem 2>&1 | grep -q "Response verify OK" \
+    || fail "openssl rejects the OCSP answer $f"
+done; ok
+for f in $(ls answers/tsa-*.tsr | shuf -n 100); do
+  openssl ts -verify -in "$f" -queryfile "${f%.tsr}.tsq" -CAfile cas.pem > /dev/null 2>&1 || fail "openssl rejects the time-stamp $f"
+done; ok
 kill $SERVER; wait $SERVER 2> /dev/null || true
 ! grep -q "$PIN" server.err || fail "the PIN reached the server log"; ok
 
