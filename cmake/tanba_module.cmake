@@ -1,14 +1,76 @@
-# tanba_module(NAME SOURCES... [DEPS dep...] [PRIVATE_DEPS dep...])
+# The modules and what each may use come from one table, cmake/modules.txt (also read by
+# scripts/check-layering): a module links exactly the tanba modules and third-party libraries
+# its line names.
+
+# Third-party names used in the table -> CMake targets.
+set(_tanba_target_openssl OpenSSL::Crypto)
+set(_tanba_target_openssl-tls OpenSSL::SSL)
+set(_tanba_target_botan PkgConfig::BOTAN)
+set(_tanba_target_sqlite PkgConfig::SQLITE3)
+set(_tanba_target_curl PkgConfig::CURL)
+set(_tanba_target_tomlplusplus PkgConfig::TOMLPP)
+set(_tanba_target_nlohmann-json nlohmann_json::nlohmann_json)
+set(_tanba_target_spdlog spdlog::spdlog)
+set(_tanba_target_cli11 CLI11::CLI11)
+set(_tanba_target_boost Boost::headers)
+set(_tanba_target_libp11 PkgConfig::LIBP11)
+set(_tanba_target_p11-kit PkgConfig::P11KIT)
+
+file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/modules.txt _tanba_lines REGEX "^[a-z]")
+foreach(_line IN LISTS _tanba_lines)
+  string(REGEX REPLACE "[ \t]+" ";" _fields "${_line}")
+  list(GET _fields 0 _name)
+  foreach(_kind uses private public)
+    set(_${_kind} "")
+  endforeach()
+  foreach(_f IN LISTS _fields)
+    if(_f MATCHES "^(uses|private|public)=(.*)$")
+      string(REPLACE "," ";" _${CMAKE_MATCH_1} "${CMAKE_MATCH_2}")
+    endif()
+  endforeach()
+  set_property(GLOBAL PROPERTY TANBA_MODULE_${_name} TRUE)
+  foreach(_kind uses private public)
+    set_property(GLOBAL PROPERTY TANBA_${_kind}_${_name} "${_${_kind}}")
+  endforeach()
+endforeach()
+
+# tanba_link_declared(TARGET NAME PUBLIC|PRIVATE): links what the table gives NAME.
+function(tanba_link_declared target name scope)
+  get_property(known GLOBAL PROPERTY TANBA_MODULE_${name})
+  if(NOT known)
+    message(FATAL_ERROR "module '${name}' has no line in cmake/modules.txt")
+  endif()
+  get_property(uses GLOBAL PROPERTY TANBA_uses_${name})
+  get_property(private GLOBAL PROPERTY TANBA_private_${name})
+  get_property(public GLOBAL PROPERTY TANBA_public_${name})
+  foreach(u IN LISTS uses)
+    target_link_libraries(${target} ${scope} tanba::${u})
+  endforeach()
+  foreach(t IN LISTS public private)
+    if(NOT DEFINED _tanba_target_${t})
+      message(FATAL_ERROR "cmake/modules.txt: unknown third-party library '${t}' for ${name}")
+    endif()
+  endforeach()
+  foreach(t IN LISTS public)
+    target_link_libraries(${target} ${scope} ${_tanba_target_${t}})
+  endforeach()
+  foreach(t IN LISTS private)
+    target_link_libraries(${target} PRIVATE ${_tanba_target_${t}})
+  endforeach()
+endfunction()
+
+# tanba_module(NAME SOURCES... [SYSTEM_LIBS lib...])
 # Declares the static library tanba_<NAME> with the alias tanba::<NAME>; its public headers live
-# in lib/<NAME>/include/tanba/<NAME>/ and its private sources in lib/<NAME>/src/.
+# in <dir>/include/tanba/<NAME>/ and its private sources in <dir>/src/. SYSTEM_LIBS: threads, dl.
 function(tanba_module name)
-  cmake_parse_arguments(M "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  cmake_parse_arguments(M "" "" "SOURCES;SYSTEM_LIBS" ${ARGN})
   add_library(tanba_${name} STATIC ${M_SOURCES})
   add_library(tanba::${name} ALIAS tanba_${name})
   target_include_directories(tanba_${name}
     PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
     PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
-  target_link_libraries(tanba_${name} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
+  tanba_link_declared(tanba_${name} ${name} PUBLIC)
+  target_link_libraries(tanba_${name} PRIVATE ${M_SYSTEM_LIBS})
 endfunction()
 
 # tanba_embed(OUT_VAR DIR EXT NAMESPACE FUNCTION): a generated source embedding DIR/*.EXT.
