@@ -40,16 +40,8 @@ void register_cert(CLI::App& app, Context& ctx) {
     verify->callback([in, leaf, &ctx] {
         const auto options = make_options(*in, ctx.clock);
         const auto cert = x509::Certificate::load(read_file(*leaf));
-        auto material = load_trust(*in);
-        validation::Fetched fetched;
-        if (in->fetch) {  // build the path first, then fetch what its certificates name
-            auto offline = options;
-            offline.revocation = validation::RevocationMode::Off;
-            fetched = validation::fetch_revocation(make_validator(material).validate(cert, offline), {});
-        }
-        const auto problems = fetched.problems;
-        auto report = make_validator(std::move(material), std::move(fetched)).validate(cert, options);
-        for (const auto& p : problems) report.add(validation::FindingCode::FETCH_FAILED, validation::Severity::Warning, p);
+        revocation::OnlineRevocation online(ctx.http, ctx.clock);
+        const auto report = make_validator(load_trust(*in), in->fetch ? &online : nullptr).validate(cert, options);
         if (in->json) {
             auto j = validation::to_json(report);
             if (!report.chain.empty()) j["certificate"] = validation::identity_json(report.chain.front().certificate);

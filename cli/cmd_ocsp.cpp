@@ -35,9 +35,9 @@ void register_ocsp(CLI::App& app, Context& ctx) {
             if (urls.empty()) throw Error(ErrorCode::USAGE, "the certificate names no OCSP responder: give --url");
             url = urls.front();
         }
-        revocation::FetchLimits limits;
+        net::HttpLimits limits;
         limits.timeout = std::chrono::milliseconds(o->timeout_ms);
-        auto response = revocation::fetch_ocsp(cert, issuer, url, limits);
+        auto response = revocation::fetch_ocsp(cert, issuer, url, ctx.http, limits);
         if (!o->save.empty()) write_file(o->save, response.der());
         // The answer is judged as validation judges it: responder authorised, signature, CertID, freshness.
         validation::ValidationOptions vo;

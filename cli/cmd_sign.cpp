@@ -6,7 +6,6 @@
 #include "tanba/cms/sign.hpp"
 #include "tanba/cms/verify.hpp"
 #include "tanba/tsp/tsa.hpp"
-#include "tanba/validation/fetch.hpp"
 #include "verify_inputs.hpp"
 
 namespace tanba::cli {
@@ -32,7 +31,8 @@ keys::HashAlg hash_of(const std::string& name) {
     return keys::HashAlg::Sha256;
 }
 
-void run_sign(const SignCliOptions& o, const Clock& clock) {
+void run_sign(const SignCliOptions& o, Context& ctx) {
+    const Clock& clock = ctx.clock;
     auto loaded = load_key(o.key, o.pass);
     std::optional<x509::Certificate> cert;
     if (!o.cert.empty()) cert = x509::Certificate::load(read_file(o.cert));
@@ -53,7 +53,7 @@ void run_sign(const SignCliOptions& o, const Clock& clock) {
     so.signing_time = now;
     if (!o.chain.empty()) so.chain = x509::Certificate::load_all(read_file(o.chain));
     if (!o.tsa.empty())  // CAdES-B-T: a time-stamp over the signature value from the TSA
-        so.timestamp = [&o](ByteView signature_value) { return tsp::request_token(o.tsa, signature_value); };
+        so.timestamp = [&o, &ctx](ByteView signature_value) { return tsp::request_token(ctx.http, o.tsa, signature_value); };
     const Bytes content = read_file(o.file, kMaxDocument);
     const Bytes out = o.add_to.empty() ? cms::sign(content, *loaded.key, *cert, so)
                                        : cms::add_signer(read_file(o.add_to, kMaxDocument), content, *loaded.key, *cert, so);
@@ -79,7 +79,7 @@ void register_sign(CLI::App& app, Context& ctx) {
     sign->add_option("--tsa", o->tsa, "time-stamp the signature at this RFC 3161 TSA URL (CAdES-B-T)");
     sign->add_option("--out", o->out, "signature file to write (DER)")->required();
     add_passphrase_options(*sign, o->pass);
-    sign->callback([o, &ctx] { run_sign(*o, ctx.clock); });
+    sign->callback([o, &ctx] { run_sign(*o, ctx); });
 
     auto v = std::make_shared<VerifyCliOptions>();
     auto* verify = app.add_subcommand("verify", "verify a CMS / CAdES signature: every signer, its certificate and identity");
@@ -97,20 +97,8 @@ void register_sign(CLI::App& app, Context& ctx) {
         std::optional<Bytes> content;
         if (!v->content.empty()) content = read_file(v->content, kMaxDocument);
         const auto content_view = content ? std::optional<ByteView>(*content) : std::nullopt;
-        validation::Fetched fetched;
-        if (v->in.fetch) {  // the signers' and TSAs' paths first, then what their certificates name
-            auto offline = o;
-            offline.validation.revocation = validation::RevocationMode::Off;
-            const auto first = cms::verify(sig, content_view, make_validator(material), offline);
-            for (const auto& s : first.signers) {
-                fetched.add(validation::fetch_revocation(s.report, {}));
-                if (s.timestamp) fetched.add(validation::fetch_revocation(s.timestamp->report, {}));
-            }
-        }
-        const auto problems = fetched.problems;
-        auto report = cms::verify(sig, content_view, make_validator(std::move(material), std::move(fetched)), o);
-        for (const auto& p : problems)
-            report.findings.push_back(validation::make_finding(validation::FindingCode::FETCH_FAILED, validation::Severity::Warning, p));
+        revocation::OnlineRevocation online(ctx.http, ctx.clock);
+        const auto report = cms::verify(sig, content_view, make_validator(std::move(material), v->in.fetch ? &online : nullptr), o);
         if (v->in.json) print_json(cms::to_json(report));
         else std::cout << cms::to_text(report);
         if (!report.valid()) ctx.exit_code = 1;

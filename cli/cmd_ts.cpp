@@ -39,8 +39,8 @@ void register_ts(CLI::App& app, Context& ctx) {
     stamp->add_option("file", o->file, "the data")->required();
     stamp->add_option("--url", o->url, "TSA URL")->required();
     stamp->add_option("--out", o->out, "token to write (DER ContentInfo)")->required();
-    stamp->callback([o] {
-        write_file(o->out, tsp::request_token(o->url, read_file(o->file, 256u << 20)));
+    stamp->callback([o, &ctx] {
+        write_file(o->out, tsp::request_token(ctx.http, o->url, read_file(o->file, 256u << 20)));
         std::cerr << "time-stamp token written to " << o->out << "\n";
     });
 }

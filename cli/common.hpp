@@ -13,12 +13,14 @@
 #include "tanba/base/clock.hpp"
 #include "tanba/base/error.hpp"
 #include "tanba/frontend/key_loading.hpp"
+#include "tanba/net/http_client.hpp"
 
 namespace tanba::cli {
 
 /// What every command can reach; wired once in main().
 struct Context {
     const Clock& clock;
+    net::HttpClient& http;  // for --fetch, --tsa, ocsp check, ts stamp
     int exit_code = 0;  // set by commands that report a verdict (1 = something invalid)
 };
 

@@ -8,7 +8,8 @@
 int main(int argc, char** argv) {
     tanba::ossl::Runtime openssl;
     tanba::SystemClock clock;
-    tanba::cli::Context ctx{clock};
+    const auto http = tanba::net::make_curl_client();
+    tanba::cli::Context ctx{clock, *http};
 
     CLI::App app{"tanba — PKI and electronic signatures for e-government (IIN/BIN/PINFL, NCA layout)"};
     app.set_version_flag("--version", std::string("tanba 0.1.0"));

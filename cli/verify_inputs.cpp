@@ -66,10 +66,8 @@ TrustMaterial load_trust(const VerifyInputs& in) {
     return m;
 }
 
-validation::Validator make_validator(TrustMaterial m, validation::Fetched fetched) {
-    for (auto& c : fetched.crls) m.crls.push_back(std::move(c));
-    for (auto& r : fetched.ocsp) m.ocsp.push_back(std::move(r));
-    return validation::Validator(std::move(m.anchors), std::move(m.untrusted), std::move(m.crls), std::move(m.ocsp));
+validation::Validator make_validator(TrustMaterial m, revocation::RevocationSource* online) {
+    return validation::Validator(std::move(m.anchors), std::move(m.untrusted), std::move(m.crls), std::move(m.ocsp), online);
 }
 
 validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& clock) {

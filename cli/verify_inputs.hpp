@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "tanba/validation/fetch.hpp"
+#include "tanba/revocation/fetch.hpp"
 #include "tanba/validation/validator.hpp"
 
 namespace tanba::cli {
@@ -36,8 +36,8 @@ struct TrustMaterial {
     std::vector<revocation::OcspResponse> ocsp;
 };
 TrustMaterial load_trust(const VerifyInputs& in);
-/// A validator over the material, with fetched revocation information added.
-validation::Validator make_validator(TrustMaterial material, validation::Fetched fetched = {});
+/// A validator over the material; with --fetch, `online` (else null) is its revocation source.
+validation::Validator make_validator(TrustMaterial material, revocation::RevocationSource* online = nullptr);
 /// Throws USAGE for bad values (unknown EKU name, bad OID, bad time).
 validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& clock);
 

@@ -19,6 +19,7 @@ echo '{"revoked": [], "nonce": "echo"}' > state.json
 "$TANBA" key new --algo ecdsa-p256 --out tsa.key --no-passphrase 2> /dev/null
 "$TANBA" csr new --key tsa.key --cn "Fetch TSA" --out tsa.csr 2> /dev/null
 "$TANBA" ca issue --dir iss --profile tsa --csr tsa.csr --out tsa.pem --no-passphrase 2> /dev/null
+export PKI_SERVER_LOG=$WORK/requests.log
 "$PY" "$TANBA_SOURCE/tests/interop/pki_http_server.py" "$PORT" served iss/ca.pem iss/ca.key state.json \
   "$TANBA" ts respond --cert "$WORK/tsa.pem" --key "$WORK/tsa.key" --chain "$WORK/iss/chain.pem" --no-passphrase &
 SERVER=$!
@@ -32,6 +33,22 @@ verify
 import json; r=json.load(open("r.json"))
 assert [c.get("revocation") for c in r["chain"]] == ["good", "good", None], r["chain"]
 assert r["findings"] == [], r["findings"]'; ok
+# Each CRL and OCSP response is fetched once per run: the leaf's OCSP answer and, for the
+# issuing CA (which names no OCSP responder), the root's CRL.
+count() { grep -c "^$1\$" requests.log || true; }
+[ "$(count "POST /ocsp")" = 1 ] && [ "$(count "GET /crl/fetch-root.crl")" = 1 ] || fail "cert verify --fetch: $(cat requests.log)"; ok
+# Two signers under the same CA: one OCSP answer each, the root's CRL once for both paths.
+"$TANBA" key new --algo ecdsa-p256 --out s.key --no-passphrase 2> /dev/null
+for who in s1 s2; do
+  "$TANBA" csr new --key s.key --iin "$IIN" --surname "НҰРЛАНОВА" --given "ДИНА" --out $who.csr 2> /dev/null
+  "$TANBA" ca issue --dir iss --profile citizen-sign --csr $who.csr --out $who.pem --no-passphrase 2> /dev/null
+done
+printf 'two signers\n' > two.txt
+"$TANBA" sign two.txt --key s.key --cert s1.pem --out one.p7s --no-passphrase 2> /dev/null
+"$TANBA" sign two.txt --key s.key --cert s2.pem --add-to one.p7s --out two.p7s --no-passphrase 2> /dev/null
+: > requests.log
+"$TANBA" verify two.p7s --trust root/ca.pem --untrusted iss/ca.pem --fetch --json > v.json || fail "verify --fetch: $(cat v.json)"
+[ "$(count "POST /ocsp")" = 2 ] && [ "$(count "GET /crl/fetch-root.crl")" = 1 ] || fail "verify --fetch: $(cat requests.log)"; ok
 "$TANBA" ocsp check p.pem --issuer iss/ca.pem > oc.txt || fail "ocsp check: good certificate not good"
 [ "$(cat oc.txt)" = good ] || fail "ocsp check printed $(cat oc.txt)"; ok
 # Revoked, said by OCSP.

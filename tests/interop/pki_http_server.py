@@ -5,6 +5,7 @@ signed by that CA, echoing the request's nonce.
 
   pki_http_server.py PORT DIR CA_CERT CA_KEY STATE_FILE [TSA_COMMAND...]
 
+Each request is noted as "METHOD PATH" in the file named by PKI_SERVER_LOG, when set.
 STATE_FILE (re-read per request) is JSON: {"revoked": ["SERIALHEX", ...], "nonce": "echo"|"wrong"}.
 POST /tsa runs TSA_COMMAND with the request file and the response file appended (the TSA under
 test), and returns what it wrote.
@@ -34,7 +35,17 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *a):
         pass
 
+    def note(self):
+        if os.environ.get("PKI_SERVER_LOG"):
+            with open(os.environ["PKI_SERVER_LOG"], "a") as f:
+                f.write(f"{self.command} {self.path}\n")
+
+    def do_GET(self):
+        self.note()
+        super().do_GET()
+
     def do_POST(self):
+        self.note()
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if self.path == "/tsa":
             with tempfile.TemporaryDirectory() as tmp:

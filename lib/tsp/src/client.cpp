@@ -3,7 +3,7 @@
 
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
-#include "tanba/revocation/fetch.hpp"
+#include "tanba/net/http_client.hpp"
 #include "tanba/tsp/tsa.hpp"
 
 namespace tanba::tsp {
@@ -48,10 +48,10 @@ Bytes token_from_response(ByteView response, ByteView request) {
     return ossl::encode(TS_RESP_get_token(resp.get()), i2d_PKCS7, "the token");
 }
 
-Bytes request_token(const std::string& url, ByteView data) {
+Bytes request_token(net::HttpClient& http, const std::string& url, ByteView data) {
     Bytes nonce;
     const Bytes request = make_request(data, nonce);
-    return token_from_response(revocation::http_post(url, request, "application/timestamp-query", {}), request);
+    return token_from_response(http.post(url, request, "application/timestamp-query", {}), request);
 }
 
 }  // namespace tanba::tsp

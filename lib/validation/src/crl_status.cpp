@@ -88,7 +88,9 @@ bool key_allows_crl_signing(const CertFacts& c) { return !c.key_usage || (*c.key
 }  // namespace
 
 bool Engine::crl_signed_by(const Crl& crl, const CertFacts& signer, const EVP_PKEY* key, Budget& budget) const {
-    std::string id = std::to_string(&crl - crls_.data()) + "/";
+    const ASN1_BIT_STRING* value = nullptr;
+    X509_CRL_get0_signature(crl.get(), &value, nullptr);
+    std::string id(reinterpret_cast<const char*>(value->data), static_cast<std::size_t>(value->length));
     id.append(signer.fingerprint.begin(), signer.fingerprint.end());
     {
         std::lock_guard lock(cache_mutex_);
@@ -137,7 +139,7 @@ Engine::CrlSigner Engine::crl_signer(const Crl& crl, const Path& path, std::size
 }
 
 Engine::Status Engine::crl_status(const Path& path, std::size_t i, const ValidationOptions& o, Budget& budget,
-                                  int nesting, ValidationReport& r) const {
+                                  int nesting, ValidationReport& r, Crls crls) const {
     const CertFacts& cert = *path[i];
     const int idx = report_index(path, i);
     std::vector<Point> points;
@@ -148,7 +150,8 @@ Engine::Status Engine::crl_status(const Path& path, std::size_t i, const Validat
     ReasonMask covered = 0;
     std::optional<revocation::RevokedEntry> listed;
     for (const Point& p : points) {
-        for (const Crl& crl : crls_) {
+        for (const Crl* crl_ptr : crls) {
+            const Crl& crl = *crl_ptr;
             if (covered == revocation::kAllReasons) break;
             if (crl.is_delta() || !in_scope(crl, cert, p)) continue;
             int digest = NID_undef, pkey = NID_undef;
@@ -170,7 +173,8 @@ Engine::Status Engine::crl_status(const Path& path, std::size_t i, const Validat
             }
             // (g) the newest usable delta CRL for this complete CRL, same issuer and scope.
             const Crl* delta = nullptr;
-            for (const Crl& d : crls_) {
+            for (const Crl* delta_ptr : crls) {
+                const Crl& d = *delta_ptr;
                 if (!d.is_delta() || !same_name(d.issuer(), crl.issuer()) || d.scope_der() != crl.scope_der()) continue;
                 if (!crl.number() || !d.number() || !usable(d, o.at)) continue;
                 auto less = [](const Bytes& a, const Bytes& b) {  // big-endian magnitudes
@@ -209,6 +213,25 @@ Engine::Status Engine::crl_status(const Path& path, std::size_t i, const Validat
     return covered == revocation::kAllReasons ? Status::Good : Status::Unknown;
 }
 
+Engine::Status Engine::status_of(const Path& path, std::size_t i, const ValidationOptions& o, Budget& budget, int nesting,
+                                 ValidationReport& r) const {
+    if (auto s = ocsp_status(path, i, o, r, ocsp_ptrs_)) return *s;
+    if (!online_) return crl_status(path, i, o, budget, nesting, r, crl_ptrs_);
+    const int idx = report_index(path, i);
+    std::vector<std::string> problems;
+    const auto fetched = online_->ocsp(path[i]->cert, path[i - 1]->cert, problems);
+    std::vector<const revocation::OcspResponse*> responses;
+    for (const auto& f : fetched) responses.push_back(f.get());
+    std::optional<Status> s = ocsp_status(path, i, o, r, responses);
+    std::vector<std::shared_ptr<const Crl>> crls;
+    if (!s) crls = online_->crls(path[i]->cert, problems);
+    for (const auto& p : problems) r.add(FindingCode::FETCH_FAILED, Severity::Warning, p, idx);
+    if (s) return *s;
+    std::vector<const Crl*> all = crl_ptrs_;
+    for (const auto& c : crls) all.push_back(c.get());
+    return crl_status(path, i, o, budget, nesting, r, all);
+}
+
 void Engine::check_revocation(const Path& path, const ValidationOptions& o, Budget& budget, int nesting,
                               ValidationReport& r) const {
     if (o.revocation == RevocationMode::Off) {
@@ -218,7 +241,7 @@ void Engine::check_revocation(const Path& path, const ValidationOptions& o, Budg
     }
     for (std::size_t i = 1; i < path.size(); ++i) {
         const int idx = report_index(path, i);
-        const Status s = ocsp_status(path, i, o, r).value_or(crl_status(path, i, o, budget, nesting, r));
+        const Status s = status_of(path, i, o, budget, nesting, r);
         const char* names[] = {"good", "revoked", "on hold", "good (revoked later)", "unknown"};
         r.chain[idx].revocation = names[static_cast<int>(s)];
         if (s == Status::Unknown)

@@ -10,6 +10,7 @@
 
 #include "cert_facts.hpp"
 #include "tanba/revocation/crl.hpp"
+#include "tanba/revocation/fetch.hpp"
 #include "tanba/revocation/ocsp.hpp"
 #include "tanba/validation/validator.hpp"
 
@@ -34,7 +35,8 @@ struct Budget {
 class Engine {
 public:
     Engine(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
-           std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp);
+           std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp,
+           revocation::RevocationSource* online);
 
     /// Builds paths and validates them until one is valid; `nesting` > 0 for CRL signers.
     ValidationReport validate(const CertFacts& leaf, const ValidationOptions& o, Budget& budget, int nesting) const;
@@ -76,18 +78,28 @@ private:
     std::unordered_multimap<unsigned long, const CertFacts*> anchors_by_subject_, pool_by_subject_;
     std::vector<revocation::Crl> crls_;
     std::vector<revocation::OcspResponse> ocsp_;
+    std::vector<const revocation::Crl*> crl_ptrs_;
+    std::vector<const revocation::OcspResponse*> ocsp_ptrs_;
+    revocation::RevocationSource* online_;
     mutable std::mutex cache_mutex_;
     mutable std::unordered_map<std::string, bool> signatures_;  // child ‖ parent fingerprints
-    mutable std::unordered_map<std::string, bool> crl_signatures_;  // CRL index ‖ signer fingerprint
+    mutable std::unordered_map<std::string, bool> crl_signatures_;  // CRL signature value ‖ signer fingerprint
     mutable std::unordered_map<std::string, std::shared_ptr<const CertFacts>> facts_;  // by DER SHA-256
 
     enum class Status { Good, Revoked, Hold, RevokedLater, Unknown };
+    using Crls = std::span<const revocation::Crl* const>;
+    using OcspResponses = std::span<const revocation::OcspResponse* const>;
     Status crl_status(const Path& path, std::size_t i, const ValidationOptions& o, Budget& budget, int nesting,
-                      ValidationReport& report) const;
+                      ValidationReport& report, Crls crls) const;
     /// From the OCSP responses: nullopt when none is usable for this certificate.
     /// The CRL's signature verifies with `signer`'s key (cached per CRL and signer).
     bool crl_signed_by(const revocation::Crl& crl, const CertFacts& signer, const EVP_PKEY* key, Budget& budget) const;
-    std::optional<Status> ocsp_status(const Path& path, std::size_t i, const ValidationOptions& o, ValidationReport& report) const;
+    std::optional<Status> ocsp_status(const Path& path, std::size_t i, const ValidationOptions& o, ValidationReport& report,
+                                      OcspResponses responses) const;
+    /// The status of path[i]: the given OCSP responses, then (with a source) OCSP fetched
+    /// from its responder, then the given and fetched CRLs.
+    Status status_of(const Path& path, std::size_t i, const ValidationOptions& o, Budget& budget, int nesting,
+                     ValidationReport& report) const;
     struct CrlSigner {
         const CertFacts* cert = nullptr;
         ossl::PKey key;

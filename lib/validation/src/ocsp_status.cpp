@@ -22,13 +22,14 @@ bool fresh(const revocation::OcspSingle& s, TimePoint at) {
 }  // namespace
 
 std::optional<Engine::Status> Engine::ocsp_status(const Path& path, std::size_t i, const ValidationOptions& o,
-                                                  ValidationReport& r) const {
-    if (ocsp_.empty()) return std::nullopt;
+                                                  ValidationReport& r, OcspResponses responses) const {
+    if (responses.empty()) return std::nullopt;
     const CertFacts& cert = *path[i];
     const CertFacts& issuer = *path[i - 1];
     const int idx = report_index(path, i);
     const ossl::PKey issuer_key = public_key(issuer);
-    for (const auto& resp : ocsp_) {
+    for (const revocation::OcspResponse* resp_ptr : responses) {
+        const auto& resp = *resp_ptr;
         const auto single = resp.find(cert.cert, issuer.cert);
         if (!single) continue;
         // The responder: the issuing CA itself, or a certificate it issued for OCSP signing.

@@ -51,8 +51,11 @@ bool Budget::spend() {
 }
 
 Engine::Engine(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
-               std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp)
-    : crls_(std::move(crls)), ocsp_(std::move(ocsp)) {
+               std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp,
+               revocation::RevocationSource* online)
+    : crls_(std::move(crls)), ocsp_(std::move(ocsp)), online_(online) {
+    for (const auto& c : crls_) crl_ptrs_.push_back(&c);
+    for (const auto& r : ocsp_) ocsp_ptrs_.push_back(&r);
     for (auto& c : anchors) {
         anchors_.push_back(std::make_unique<CertFacts>(std::move(c)));
         anchors_by_subject_.emplace(anchors_.back()->subject_hash, anchors_.back().get());
@@ -252,8 +255,9 @@ struct Validator::Impl : detail::Engine {
 };
 
 Validator::Validator(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
-                     std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp)
-    : impl_(std::make_unique<Impl>(std::move(anchors), std::move(untrusted), std::move(crls), std::move(ocsp))) {}
+                     std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp,
+                     revocation::RevocationSource* online)
+    : impl_(std::make_unique<Impl>(std::move(anchors), std::move(untrusted), std::move(crls), std::move(ocsp), online)) {}
 Validator::~Validator() = default;
 Validator::Validator(Validator&&) noexcept = default;
 Validator& Validator::operator=(Validator&&) noexcept = default;

@@ -8,6 +8,7 @@
 #include "tanba/base/bytes.hpp"
 #include "tanba/base/clock.hpp"
 #include "tanba/keys/signer.hpp"
+#include "tanba/net/http_client.hpp"
 #include "tanba/x509/certificate.hpp"
 
 namespace tanba::tsp {
@@ -58,6 +59,6 @@ Bytes token_from_response(ByteView response, ByteView request);
 
 /// A token for `data` from the TSA at `url`: make_request, HTTP POST, token_from_response.
 /// Throws FETCH_FAILED and the errors of token_from_response.
-Bytes request_token(const std::string& url, ByteView data);
+Bytes request_token(net::HttpClient& http, const std::string& url, ByteView data);
 
 }  // namespace tanba::tsp

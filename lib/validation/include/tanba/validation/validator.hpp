@@ -13,6 +13,7 @@
 
 #include "tanba/base/clock.hpp"
 #include "tanba/revocation/crl.hpp"
+#include "tanba/revocation/fetch.hpp"
 #include "tanba/revocation/ocsp.hpp"
 #include "tanba/validation/report.hpp"
 #include "tanba/x509/certificate.hpp"
@@ -60,12 +61,17 @@ struct ValidationOptions {
     bool cross_check = false;
 };
 
-/// Trust anchors (every certificate given is one, self-signed or not), the untrusted pool
-/// and the CRLs; parsed once and indexed, shared by many validations (thread-safe).
+/// Trust anchors (every certificate given is one, self-signed or not), the untrusted pool,
+/// the CRLs and OCSP responses; parsed once and indexed, shared by many validations
+/// (thread-safe). With an `online` source, a certificate whose status the given data do not
+/// settle is asked of it while its path is checked: OCSP from its responder, then the CRLs of
+/// its distribution points (what could not be fetched becomes a FETCH_FAILED warning). The
+/// source must outlive the validator.
 class Validator {
 public:
     Validator(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
-              std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp = {});
+              std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp = {},
+              revocation::RevocationSource* online = nullptr);
     ~Validator();
     Validator(Validator&&) noexcept;
     Validator& operator=(Validator&&) noexcept;
