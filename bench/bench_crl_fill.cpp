@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
     for (long done = 0; done < n; done += kBatch) {
         std::vector<store::CertificateRecord> records;
         std::vector<store::Completion> completions;
-        std::vector<store::RevocationRecord> revocations;
+        std::vector<store::RevocationChange> revocations;
         for (long i = done; i < std::min(n, done + kBatch); ++i) {
             std::uint8_t serial[16];
             ossl::random_bytes(serial);
@@ -46,14 +46,15 @@ int main(int argc, char** argv) {
             r.not_after = now + std::chrono::hours(24 * 365);
             records.push_back(r);
             completions.push_back({ca.issuer_id(), hex, Bytes{0x30, 0x00}, ""});
-            revocations.push_back({hex, now, 1, std::nullopt});
+            const store::RevocationRecord revoked{hex, now, 1, std::nullopt};  // keyCompromise
+            revocations.push_back({hex, {std::nullopt}, revoked, revoked});
             std::string upper = hex;
             for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
             index << "R\t491231235959Z\t" << when << ",keyCompromise\t" << upper << "\tunknown\t/CN=bench\n";
         }
         ca.repository().reserve_all(records);
         ca.repository().finish_all(completions);
-        ca.repository().revoke_all(ca.issuer_id(), revocations);
+        ca.repository().change_revocations(ca.issuer_id(), revocations, {"revoked", revocations.front().serial, "bench fill"});
     }
     return 0;
 }

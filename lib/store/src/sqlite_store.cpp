@@ -126,15 +126,6 @@ RevocationRecord revocation_row(sqlite::Statement& st) {
 constexpr const char* kEventInsert =
     "INSERT INTO revocation_events (issuer, serial, at, reason, invalidity_date) VALUES ($1, $2, $3, $4, $5)";
 
-void event(sqlite::Connection& c, const std::string& issuer, const std::string& serial, TimePoint when, int reason,
-           std::optional<TimePoint> invalidity) {
-    auto st = c.prepare(kEventInsert);
-    st.bind(1, std::string_view(issuer)).bind(2, std::string_view(serial)).bind(3, secs(when)).bind(4, std::int64_t{reason});
-    if (invalidity) st.bind(5, secs(*invalidity));
-    else st.bind_null(5);
-    st.run();
-}
-
 class SqliteRepository final : public CaRepository {
 public:
     SqliteRepository(std::unique_ptr<sqlite::Connection> writer, std::unique_ptr<sqlite::Connection> reader,
@@ -245,59 +236,40 @@ public:
         return out;
     }
 
-    void revoke(const std::string& issuer, const std::string& serial, int reason, TimePoint at,
-                std::optional<TimePoint> invalidity) override {
-        revoke_all(issuer, {RevocationRecord{serial, at, reason, invalidity}});
-    }
-
-    void revoke_all(const std::string& issuer, const std::vector<RevocationRecord>& list) override {
-        writes_.submit([&issuer, &list](sqlite::Connection& c) {
-            auto cur = c.prepare("SELECT status, revoked_at, revocation_reason FROM certificates WHERE issuer = $1 AND serial = $2");
+    void change_revocations(const std::string& issuer, std::span<const RevocationChange> changes, const AuditNote& note) override {
+        writes_.submit([&issuer, changes, &note](sqlite::Connection& c) {
+            auto cur = c.prepare("SELECT status, revocation_reason FROM certificates WHERE issuer = $1 AND serial = $2");
             auto up = c.prepare("UPDATE certificates SET revoked_at = $1, revocation_reason = $2, invalidity_date = $3 "
                                 "WHERE issuer = $4 AND serial = $5");
             auto ev = c.prepare(kEventInsert);
             auto log = c.prepare(kAuditInsert);
-            for (const auto& r : list) {
+            for (const auto& ch : changes) {
                 cur.reset();
-                cur.bind(1, std::string_view(issuer)).bind(2, std::string_view(r.serial));
-                if (!cur.step() || cur.text(0) != "issued") throw Error(ErrorCode::STORE_NOT_FOUND, "no issued certificate " + r.serial);
-                if (!cur.is_null(1) && (cur.integer(2) != 6 || r.reason == 6))
-                    throw Error(ErrorCode::CA_ALREADY_REVOKED, r.serial);
-                for (auto* st : {&up, &ev}) st->reset();
-                up.bind(1, secs(r.at)).bind(2, std::int64_t{r.reason});
-                ev.bind(1, std::string_view(issuer)).bind(2, std::string_view(r.serial)).bind(3, secs(r.at)).bind(4, std::int64_t{r.reason});
-                if (r.invalidity_date) {
-                    up.bind(3, secs(*r.invalidity_date));
-                    ev.bind(5, secs(*r.invalidity_date));
+                cur.bind(1, std::string_view(issuer)).bind(2, std::string_view(ch.serial));
+                if (!cur.step() || cur.text(0) != "issued") throw Error(ErrorCode::STORE_NOT_FOUND, "no issued certificate " + ch.serial);
+                const bool revoked = !cur.is_null(1);
+                const std::int64_t reason = revoked ? cur.integer(1) : 0;
+                bool allowed = false;
+                for (const auto& from : ch.allowed_from) allowed = allowed || (from.has_value() == revoked && (!revoked || *from == reason));
+                if (!allowed)
+                    throw Error(ErrorCode::STORE_CONFLICT, ch.serial + " changed meanwhile");
+                up.reset();
+                if (ch.state) {
+                    up.bind(1, secs(ch.state->at)).bind(2, std::int64_t{ch.state->reason});
+                    if (ch.state->invalidity_date) up.bind(3, secs(*ch.state->invalidity_date));
+                    else up.bind_null(3);
                 } else {
-                    up.bind_null(3);
-                    ev.bind_null(5);
+                    up.bind_null(1).bind_null(2).bind_null(3);
                 }
-                up.bind(4, std::string_view(issuer)).bind(5, std::string_view(r.serial)).run();
+                up.bind(4, std::string_view(issuer)).bind(5, std::string_view(ch.serial)).run();
+                ev.reset();
+                ev.bind(1, std::string_view(issuer)).bind(2, std::string_view(ch.serial)).bind(3, secs(ch.event.at))
+                    .bind(4, std::int64_t{ch.event.reason});
+                if (ch.event.invalidity_date) ev.bind(5, secs(*ch.event.invalidity_date));
+                else ev.bind_null(5);
                 ev.run();
             }
-            if (list.size() == 1)
-                audit(log, secs(list[0].at), list[0].reason == 6 ? "hold" : "revoked", issuer, list[0].serial,
-                      "reason " + std::to_string(list[0].reason));
-            else if (!list.empty())
-                audit(log, secs(list[0].at), "revoked", issuer, list[0].serial, std::to_string(list.size()) + " certificate(s)");
-        }).get();
-    }
-
-    void unhold(const std::string& issuer, const std::string& serial, TimePoint at) override {
-        writes_.submit([=](sqlite::Connection& c) {
-            auto cur = c.prepare("SELECT revocation_reason FROM certificates WHERE issuer = $1 AND serial = $2 AND status = 'issued'");
-            cur.bind(1, std::string_view(issuer)).bind(2, std::string_view(serial));
-            if (!cur.step()) throw Error(ErrorCode::STORE_NOT_FOUND, "no issued certificate " + serial);
-            if (cur.is_null(0) || cur.integer(0) != 6) throw Error(ErrorCode::CA_NOT_ON_HOLD, serial);
-            c.prepare("UPDATE certificates SET revoked_at = NULL, revocation_reason = NULL, invalidity_date = NULL "
-                      "WHERE issuer = $1 AND serial = $2")
-                .bind(1, std::string_view(issuer))
-                .bind(2, std::string_view(serial))
-                .run();
-            event(c, issuer, serial, at, 8, std::nullopt);
-            auto log = c.prepare(kAuditInsert);
-            audit(log, secs(at), "unhold", issuer, serial, "");
+            if (!changes.empty()) audit(log, secs(changes.front().event.at), note.action.c_str(), issuer, note.serial, note.detail);
         }).get();
     }
 

@@ -1,9 +1,14 @@
 #pragma once
-// The CA's repository: certificates (with their DER), serial reservations and the audit log.
-// Backends: SQLite (embedded default, sqlite_store.hpp); PostgreSQL later, same contract.
+// The CA's repository: certificates (with their DER), serial reservations, revocation state
+// and events, issued CRLs and the audit log. Backends: SQLite (embedded default,
+// sqlite_store.hpp); PostgreSQL next, on the same contract and its test suite
+// (tests/unit/test_store_contract.cpp).
 //
-// Contract: every write is durable when the call returns (or throws). Writes are safe from
-// several threads at once; backends may group concurrent writes into one transaction.
+// Contract: every write is durable when the call returns (or throws), and a write that throws
+// has written nothing. Writes are safe from several threads at once; backends may group
+// concurrent writes into one transaction. The store keeps rows and enforces uniqueness
+// (issuer, serial) and the conditions the caller states; what the rows mean (which revocation
+// reasons exist, what may follow what) is lib/ca's business: reasons are opaque integers here.
 #include <cstdint>
 #include <functional>
 #include <future>
@@ -48,7 +53,8 @@ struct CertificateQuery {
     int limit = 10000;
 };
 
-/// A revoked certificate, or (reason 8, removeFromCRL) a release from hold, as recorded.
+/// A revocation state or event: a certificate revoked (or on hold), or an event such as a
+/// release from hold, with the CRL reason code lib/ca chose.
 struct RevocationRecord {
     std::string serial;
     TimePoint at{};
@@ -66,6 +72,25 @@ struct CrlRecord {
     std::optional<std::int64_t> base_number;  // set for a delta CRL
     std::int64_t last_event = 0;              // revocation events it covers (ids up to this)
     Bytes der;
+};
+
+/// A change of an issued certificate's revocation state, and the event it leaves.
+struct RevocationChange {
+    std::string serial;
+    /// The change applies only while the row's reason is one of these (nullopt: not revoked);
+    /// the state the caller read, so that two changes cannot both apply.
+    std::vector<std::optional<int>> allowed_from;
+    /// The new state: revoked as recorded here, or (nullopt) not revoked.
+    std::optional<RevocationRecord> state;
+    /// Appended to the issuer's event log (delta CRLs and OCSP caches follow it).
+    RevocationRecord event;
+};
+
+/// The audit entry that accompanies a change.
+struct AuditNote {
+    std::string action;   // e.g. "revoked", "hold", "unhold"
+    std::string serial;   // the certificate it names (the first, for many)
+    std::string detail;
 };
 
 /// The end of a reservation: the signed certificate, or why signing failed.
@@ -103,14 +128,12 @@ public:
     /// Number of audit entries: one per commit of issued certificates, one per failed serial.
     virtual std::int64_t audit_count() = 0;
 
-    /// Revokes an issued certificate (or puts it on hold, reason 6; a held certificate may
-    /// be revoked for good). Throws STORE_NOT_FOUND (not issued here), CA_ALREADY_REVOKED.
-    virtual void revoke(const std::string& issuer, const std::string& serial, int reason, TimePoint at,
-                        std::optional<TimePoint> invalidity_date) = 0;
-    /// Many revocations in one durable commit (mass revocation); each as revoke() would do.
-    virtual void revoke_all(const std::string& issuer, const std::vector<RevocationRecord>& revocations) = 0;
-    /// Releases a certificate from hold. Throws STORE_NOT_FOUND, CA_NOT_ON_HOLD.
-    virtual void unhold(const std::string& issuer, const std::string& serial, TimePoint at) = 0;
+    /// Applies every change, with its event, and one audit entry, in one durable commit — or
+    /// nothing: STORE_NOT_FOUND (naming the serial) when a serial is not an issued certificate
+    /// of the issuer, STORE_CONFLICT (naming the serial) when a row's reason is not one of its
+    /// change's allowed_from.
+    virtual void change_revocations(const std::string& issuer, std::span<const RevocationChange> changes,
+                                    const AuditNote& audit) = 0;
     /// Calls `each` for every currently revoked certificate of the issuer (streamed).
     virtual void for_each_revoked(const std::string& issuer, const std::function<void(const RevocationRecord&)>& each) = 0;
     /// Revocation events after event id `after` (latest per serial), and the last event id.

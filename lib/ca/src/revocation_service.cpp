@@ -1,4 +1,5 @@
-// Revocation and CRLs of a CA.
+// The CA's revocation service: the rules of revocation and hold, CRLs, and the status facts
+// OCSP answers from. The store only keeps the rows; what may follow what is decided here.
 #include <algorithm>
 #include <cctype>
 
@@ -20,16 +21,58 @@ std::string normal_serial(const std::string& text) {
     return s;
 }
 
+using revocation::Reason;
+constexpr int kHold = static_cast<int>(Reason::CertificateHold);
+constexpr int kTries = 3;  // a change that lost a race to another is decided again on what won
+
+// The revocation reason the store has for an issued certificate (nullopt: not revoked).
+std::optional<int> current_reason(store::CaRepository& repo, const std::string& issuer, const std::string& serial) {
+    const auto rec = repo.find(issuer, serial);
+    if (!rec || rec->status != store::CertStatus::Issued) throw Error(ErrorCode::STORE_NOT_FOUND, "no issued certificate " + serial);
+    return rec->revoked_at ? std::optional<int>(rec->revocation_reason) : std::nullopt;
+}
+
+// Applies a change decided on the state read just before; if the row changed meanwhile, the
+// rule is applied again to the new state.
+template <class Decide>
+void change(store::CaRepository& repo, const std::string& issuer, const std::string& serial, Decide decide) {
+    for (int attempt = 1;; ++attempt) {
+        const auto current = current_reason(repo, issuer, serial);
+        const auto [ch, note] = decide(current);
+        try {
+            repo.change_revocations(issuer, std::span(&ch, 1), note);
+            return;
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::STORE_CONFLICT || attempt == kTries) throw;
+        }
+    }
+}
+
 }  // namespace
 
+// A certificate not revoked may be revoked for any reason, or put on hold; one on hold may be
+// revoked for good (any reason but hold again) or released (unhold); a revoked one stays so.
 void CertificateAuthority::revoke(const std::string& serial, revocation::Reason reason, std::optional<TimePoint> invalidity) {
-    if (reason == revocation::Reason::RemoveFromCrl)
+    if (reason == Reason::RemoveFromCrl)
         throw Error(ErrorCode::INVALID_ARGUMENT, "removeFromCRL is not a revocation reason: use unhold");
-    s_->repo->revoke(s_->issuer_id, normal_serial(serial), static_cast<int>(reason), s_->clock.now(), invalidity);
+    const std::string s = normal_serial(serial);
+    change(*s_->repo, s_->issuer_id, s, [&](std::optional<int> current) {
+        if (current && (*current != kHold || reason == Reason::CertificateHold)) throw Error(ErrorCode::CA_ALREADY_REVOKED, s);
+        const store::RevocationRecord state{s, s_->clock.now(), static_cast<int>(reason), invalidity};
+        return std::pair{store::RevocationChange{s, {current}, state, state},
+                         store::AuditNote{reason == Reason::CertificateHold ? "hold" : "revoked", s,
+                                          "reason " + std::string(revocation::to_string(reason))}};
+    });
 }
 
 void CertificateAuthority::unhold(const std::string& serial) {
-    s_->repo->unhold(s_->issuer_id, normal_serial(serial), s_->clock.now());
+    const std::string s = normal_serial(serial);
+    change(*s_->repo, s_->issuer_id, s, [&](std::optional<int> current) {
+        if (current != kHold) throw Error(ErrorCode::CA_NOT_ON_HOLD, s);
+        // The release is an event (removeFromCRL in the next delta CRL); the row is not revoked.
+        const store::RevocationRecord released{s, s_->clock.now(), static_cast<int>(Reason::RemoveFromCrl), std::nullopt};
+        return std::pair{store::RevocationChange{s, {kHold}, std::nullopt, released}, store::AuditNote{"unhold", s, ""}};
+    });
 }
 
 Bytes CertificateAuthority::crl(const CrlOptions& o) {
