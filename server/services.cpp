@@ -7,12 +7,6 @@
 #include "tanba/hsm/uri.hpp"
 
 namespace tanba::server {
-namespace {
-
-// Past half of its validity: time to issue the next one.
-bool half_past(const store::CrlRecord& r, TimePoint now) { return now >= r.this_update + (r.next_update - r.this_update) / 2; }
-
-}  // namespace
 
 Services::Services(const ServerConfig& config, const Clock& clock) : config_(config), clock_(clock) {
     std::vector<ca::ServedCa> served;
@@ -99,24 +93,13 @@ void Services::refresh_crls(Ca& c) {
     auto& repo = authority.repository();
     const std::string& issuer = authority.issuer_id();
     auto header = [&](store::CrlSelect which) { return repo.latest_crl(issuer, which, store::CrlFields::WithoutDer); };
-    auto full = header(store::CrlSelect::NewestFull);
-    auto newest = header(store::CrlSelect::Newest);
-    if (config_.crl_auto_issue) {
-        const TimePoint now = clock_.now();
-        auto issue = [&](ca::CrlKind kind) {
-            authority.crl(ca::CrlOptions{kind, config_.crl_validity, {}});
+    if (config_.crl_auto_issue)
+        for (const auto kind : authority.issue_due_crls(config_.crl_validity)) {
             ++counters_.crls_issued;
             spdlog::info("issued a {} CRL for {}", kind == ca::CrlKind::Full ? "full" : "delta", authority.config().id);
-            newest = header(store::CrlSelect::Newest);
-        };
-        if (!full || half_past(*full, now)) {
-            issue(ca::CrlKind::Full);
-            full = newest;
         }
-        // A delta on the newest full CRL, with every revocation recorded so far.
-        if (newest->base_number != full->number || half_past(*newest, now) || repo.last_event(issuer) > newest->last_event)
-            issue(ca::CrlKind::Delta);
-    }
+    const auto full = header(store::CrlSelect::NewestFull);
+    const auto newest = header(store::CrlSelect::Newest);
     // Into memory what changed (the DER read only when the number moved).
     auto load = [&](ServedCrl& slot, const std::optional<store::CrlRecord>& head, store::CrlSelect which) {
         if (!head || head->number == slot.number) return;

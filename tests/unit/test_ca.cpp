@@ -260,3 +260,28 @@ TEST_CASE("OCSP responder: pre-signed answers from the cache, kept fresh, revoca
     CHECK(responder.respond(Bytes{}).outcome == ca::OcspOutcome::Malformed);
     CHECK(responder.respond(Bytes(70 * 1024, 0x30)).outcome == ca::OcspOutcome::Malformed);
 }
+
+TEST_CASE("CRL schedule: full and delta when due, nothing when fresh, a delta after a revocation") {
+    test::TempDir dir;
+    SettableClock clock;
+    auto key = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(keys::parse_key_spec("ecdsa-p256")));
+    const auto pem = key->to_pem(nullptr);
+    auto ca = ca::CertificateAuthority::create({dir / "root", "Schedule Root", "Tanba", "KZ", "http://pki.test", ""},
+                                               std::move(key), pem, nullptr, clock);
+    using K = ca::CrlKind;
+    const auto validity = std::chrono::hours(24);
+    CHECK(ca.issue_due_crls(validity) == std::vector{K::Full, K::Delta});
+    CHECK(ca.issue_due_crls(validity).empty());
+    clock.t += std::chrono::hours(1);
+    const auto sub = ca.list({}).front();  // the root's own certificate is the only one
+    ca.revoke(sub.serial, revocation::Reason::Superseded);
+    CHECK(ca.issue_due_crls(validity) == std::vector{K::Delta});
+    CHECK(ca.issue_due_crls(validity).empty());
+    clock.t += std::chrono::hours(12);  // past half of the full CRL's validity
+    CHECK(ca.issue_due_crls(validity) == std::vector{K::Full, K::Delta});
+    const auto newest = ca.repository().latest_crl(ca.issuer_id(), store::CrlSelect::Newest, store::CrlFields::WithoutDer);
+    const auto full = ca.repository().latest_crl(ca.issuer_id(), store::CrlSelect::NewestFull, store::CrlFields::WithoutDer);
+    REQUIRE(newest);
+    REQUIRE(full);
+    CHECK(newest->base_number == full->number);
+}

@@ -75,6 +75,26 @@ void CertificateAuthority::unhold(const std::string& serial) {
     });
 }
 
+std::vector<CrlKind> CertificateAuthority::issue_due_crls(std::chrono::seconds validity) {
+    auto& repo = *s_->repo;
+    const TimePoint now = s_->clock.now();
+    auto header = [&](store::CrlSelect which) { return repo.latest_crl(s_->issuer_id, which, store::CrlFields::WithoutDer); };
+    auto half_past = [now](const store::CrlRecord& r) { return now >= r.this_update + (r.next_update - r.this_update) / 2; };
+    std::vector<CrlKind> issued;
+    auto full = header(store::CrlSelect::NewestFull);
+    if (!full || half_past(*full)) {
+        crl({CrlKind::Full, validity, {}});
+        issued.push_back(CrlKind::Full);
+        full = header(store::CrlSelect::NewestFull);
+    }
+    const auto newest = header(store::CrlSelect::Newest);
+    if (newest->base_number != full->number || half_past(*newest) || repo.last_event(s_->issuer_id) > newest->last_event) {
+        crl({CrlKind::Delta, validity, {}});
+        issued.push_back(CrlKind::Delta);
+    }
+    return issued;
+}
+
 Bytes CertificateAuthority::crl(const CrlOptions& o) {
     if (!s_->signer) throw Error(ErrorCode::CA_LOCKED, s_->dir.string());
     auto& repo = *s_->repo;

@@ -68,7 +68,9 @@ struct OcspOptions {
 };
 
 class CertificateAuthority;
-
+namespace detail {
+struct IssuerContext;
+}
 /// The outcome of one request in a batch: a certificate, or the error that stopped it.
 struct IssueResult {
     std::optional<x509::Certificate> certificate;
@@ -131,6 +133,11 @@ public:
     /// certificate, or a delta CRL of the changes since the newest full CRL (CRL_BASE_MISSING
     /// when there is none). `progress` is called with the entry count as entries are written.
     Bytes crl(const CrlOptions& options);
+    /// The CRL schedule, for whoever serves this CA's CRLs: signs a full CRL when there is
+    /// none or the newest is past half its validity, then a delta CRL on the newest full one
+    /// when the newest CRL is not such a delta, is past half its validity, or revocations
+    /// were recorded since it. Returns what it issued, in order. Requires unlock().
+    std::vector<CrlKind> issue_due_crls(std::chrono::seconds validity);
     /// True when the CertID names this CA as the issuer (SHA-1, SHA-256, SHA-384 or SHA-512).
     bool covers(const revocation::CertIdInfo& id) const;
     /// What the store says of one of this CA's serials (big-endian magnitude): Good when
@@ -146,6 +153,7 @@ public:
 private:
     struct State;
     explicit CertificateAuthority(std::unique_ptr<State> state);
+    detail::IssuerContext issuer_context(const std::string& profile);
     std::unique_ptr<State> s_;
 };
 
