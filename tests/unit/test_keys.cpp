@@ -1,3 +1,5 @@
+#include <openssl/x509.h>
+
 #include "tanba/keys/software_key.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "test_support.hpp"

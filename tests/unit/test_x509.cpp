@@ -1,4 +1,6 @@
 #include "tanba/keys/software_key.hpp"
+
+#include <openssl/x509v3.h>
 #include "tanba/ossl/codec.hpp"
 #include "tanba/x509/builder.hpp"
 #include "tanba/x509/csr.hpp"

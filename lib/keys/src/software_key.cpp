@@ -1,5 +1,6 @@
 #include "tanba/keys/software_key.hpp"
 
+#include <openssl/decoder.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 

@@ -1,5 +1,6 @@
 #include "tanba/ossl/codec.hpp"
 
+#include <openssl/param_build.h>
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>

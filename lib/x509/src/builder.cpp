@@ -1,5 +1,7 @@
 #include "tanba/x509/builder.hpp"
 
+#include <openssl/x509v3.h>
+
 #include <algorithm>
 
 #include "der.hpp"

@@ -1,5 +1,7 @@
 #include "tanba/x509/certificate.hpp"
 
+#include <openssl/x509v3.h>
+
 #include "key_usage.hpp"
 
 #include "tanba/ident/identifiers.hpp"

@@ -1,5 +1,7 @@
 #include "tanba/x509/csr.hpp"
 
+#include <openssl/x509v3.h>
+
 #include "der.hpp"
 #include "tanba/x509/builder.hpp"
 
@@ -7,6 +9,9 @@
 #include "tanba/ossl/errors.hpp"
 
 namespace tanba::x509 {
+
+const X509_NAME* CertificateRequest::subject() const { return X509_REQ_get_subject_name(req_.get()); }
+const X509_PUBKEY* CertificateRequest::public_key_info() const { return X509_REQ_get_X509_PUBKEY(req_.get()); }
 
 CertificateRequest CertificateRequest::load(ByteView data) {
     ossl::clear_errors();

@@ -1,5 +1,7 @@
 #pragma once
 // RFC 5280 4.2.1.3 key usage names, indexed by bit number; shared by profiles, lints and info.
+#include <openssl/x509v3.h>
+
 #include <array>
 #include <string_view>
 #include <vector>

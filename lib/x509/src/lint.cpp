@@ -1,4 +1,6 @@
 #include "tanba/x509/lint.hpp"
+
+#include <openssl/x509v3.h>
 #include "tanba/x509/template.hpp"
 
 #include "key_usage.hpp"

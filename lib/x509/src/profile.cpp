@@ -1,5 +1,7 @@
 #include "tanba/x509/profile.hpp"
 
+#include <openssl/x509v3.h>
+
 #include "key_usage.hpp"
 
 #include <toml++/toml.h>

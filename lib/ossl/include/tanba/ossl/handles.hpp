@@ -1,91 +1,110 @@
 #pragma once
-// One owning RAII alias per OpenSSL type. Nothing outside lib/ossl calls *_free.
-#include <openssl/asn1.h>
-#include <openssl/bio.h>
-#include <openssl/cms.h>
-#include <openssl/ess.h>
-#include <openssl/bn.h>
-#include <openssl/decoder.h>
-#include <openssl/encoder.h>
-#include <openssl/evp.h>
-#include <openssl/ocsp.h>
-#include <openssl/param_build.h>
-#include <openssl/pkcs12.h>
-#include <openssl/provider.h>
-#include <openssl/ts.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
+// One owning RAII alias per OpenSSL type. Nothing outside lib/ossl calls *_free. The types are
+// only declared here (<openssl/types.h> and forward declarations), so a public header that
+// names a handle does not pull OpenSSL's API into its includers; the deleters are defined in
+// lib/ossl/src/handles.cpp, and a source that calls OpenSSL includes the headers it uses.
+#include <openssl/types.h>
 
 #include <memory>
 
+// OpenSSL types that <openssl/types.h> does not declare (same tags as their headers), for
+// the handles and the public headers that name them.
+typedef struct X509_req_st X509_REQ;
+typedef struct X509_extension_st X509_EXTENSION;
+typedef struct X509_sig_st X509_SIG;
+typedef struct BASIC_CONSTRAINTS_st BASIC_CONSTRAINTS;
+typedef struct POLICY_CONSTRAINTS_st POLICY_CONSTRAINTS;
+typedef struct DIST_POINT_NAME_st DIST_POINT_NAME;
+typedef struct PKCS12_st PKCS12;
+typedef struct pkcs7_st PKCS7;
+typedef struct CMS_ContentInfo_st CMS_ContentInfo;
+typedef struct ESS_signing_cert ESS_SIGNING_CERT;
+typedef struct ESS_signing_cert_v2_st ESS_SIGNING_CERT_V2;
+typedef struct ocsp_request_st OCSP_REQUEST;
+typedef struct ocsp_basic_response_st OCSP_BASICRESP;
+typedef struct ocsp_cert_id_st OCSP_CERTID;
+typedef struct TS_resp_ctx TS_RESP_CTX;
+typedef struct TS_resp_st TS_RESP;
+typedef struct TS_req_st TS_REQ;
+typedef struct TS_msg_imprint_st TS_MSG_IMPRINT;
+typedef struct TS_tst_info_st TS_TST_INFO;
+typedef struct TS_verify_ctx TS_VERIFY_CTX;
+typedef struct stack_st_ASN1_OBJECT EXTENDED_KEY_USAGE;
+typedef struct stack_st_POLICYINFO CERTIFICATEPOLICIES;
+typedef struct stack_st_GENERAL_NAME GENERAL_NAMES;
+typedef struct stack_st_ACCESS_DESCRIPTION AUTHORITY_INFO_ACCESS;
+typedef struct stack_st_DIST_POINT CRL_DIST_POINTS;
+typedef struct stack_st_POLICY_MAPPING POLICY_MAPPINGS;
+struct stack_st_X509;
+struct stack_st_X509_EXTENSION;
+
 namespace tanba::ossl {
 
-template <auto Fn>
-struct Deleter {
-    template <class T>
-    void operator()(T* p) const noexcept { Fn(p); }
-};
+// Each alias's deleter: declared here, defined (calling the type's *_free) in handles.cpp.
+#define TANBA_OSSL_HANDLE(Alias, Type)                 \
+    struct Alias##Free {                               \
+        void operator()(Type* p) const noexcept;       \
+    };                                                 \
+    using Alias = std::unique_ptr<Type, Alias##Free>
 
-using Bio = std::unique_ptr<BIO, Deleter<BIO_free_all>>;
-using BigNum = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
-using PKey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using PKeyCtx = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
-using Cert = std::unique_ptr<X509, Deleter<X509_free>>;
-using Pubkey = std::unique_ptr<X509_PUBKEY, Deleter<X509_PUBKEY_free>>;
-using Req = std::unique_ptr<X509_REQ, Deleter<X509_REQ_free>>;
-using Name = std::unique_ptr<X509_NAME, Deleter<X509_NAME_free>>;
-using Extension = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
-using Asn1Integer = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER_free>>;
-using Asn1Time = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME_free>>;
-using Asn1Object = std::unique_ptr<ASN1_OBJECT, Deleter<ASN1_OBJECT_free>>;
-using Asn1OctetString = std::unique_ptr<ASN1_OCTET_STRING, Deleter<ASN1_OCTET_STRING_free>>;
-using BasicConstraints = std::unique_ptr<BASIC_CONSTRAINTS, Deleter<BASIC_CONSTRAINTS_free>>;
-using KeyUsageBits = std::unique_ptr<ASN1_BIT_STRING, Deleter<ASN1_BIT_STRING_free>>;
-using ExtKeyUsage = std::unique_ptr<EXTENDED_KEY_USAGE, Deleter<EXTENDED_KEY_USAGE_free>>;
-using CertPolicies = std::unique_ptr<CERTIFICATEPOLICIES, Deleter<CERTIFICATEPOLICIES_free>>;
-using GeneralNames = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES_free>>;
-using AuthorityKeyId = std::unique_ptr<AUTHORITY_KEYID, Deleter<AUTHORITY_KEYID_free>>;
-using Pkcs8Info = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Deleter<PKCS8_PRIV_KEY_INFO_free>>;
-using X509Sig = std::unique_ptr<X509_SIG, Deleter<X509_SIG_free>>;
-using DecoderCtx = std::unique_ptr<OSSL_DECODER_CTX, Deleter<OSSL_DECODER_CTX_free>>;
-using EncoderCtx = std::unique_ptr<OSSL_ENCODER_CTX, Deleter<OSSL_ENCODER_CTX_free>>;
-using Pkcs12 = std::unique_ptr<PKCS12, Deleter<PKCS12_free>>;
-using Provider = std::unique_ptr<OSSL_PROVIDER, Deleter<OSSL_PROVIDER_unload>>;
-using ParamBuilder = std::unique_ptr<OSSL_PARAM_BLD, Deleter<OSSL_PARAM_BLD_free>>;
-using Params = std::unique_ptr<OSSL_PARAM, Deleter<OSSL_PARAM_free>>;
-using AuthorityInfoAccess = std::unique_ptr<AUTHORITY_INFO_ACCESS, Deleter<AUTHORITY_INFO_ACCESS_free>>;
-using CmsContent = std::unique_ptr<CMS_ContentInfo, Deleter<CMS_ContentInfo_free>>;
-using EssSigningCert = std::unique_ptr<ESS_SIGNING_CERT, Deleter<ESS_SIGNING_CERT_free>>;
-using EssSigningCertV2 = std::unique_ptr<ESS_SIGNING_CERT_V2, Deleter<ESS_SIGNING_CERT_V2_free>>;
-using OcspResponse = std::unique_ptr<OCSP_RESPONSE, Deleter<OCSP_RESPONSE_free>>;
-using OcspRequest = std::unique_ptr<OCSP_REQUEST, Deleter<OCSP_REQUEST_free>>;
-using OcspBasic = std::unique_ptr<OCSP_BASICRESP, Deleter<OCSP_BASICRESP_free>>;
-using OcspCertId = std::unique_ptr<OCSP_CERTID, Deleter<OCSP_CERTID_free>>;
-using TsRespCtx = std::unique_ptr<TS_RESP_CTX, Deleter<TS_RESP_CTX_free>>;
-using TsResp = std::unique_ptr<TS_RESP, Deleter<TS_RESP_free>>;
-using TsReq = std::unique_ptr<TS_REQ, Deleter<TS_REQ_free>>;
-using TsMsgImprint = std::unique_ptr<TS_MSG_IMPRINT, Deleter<TS_MSG_IMPRINT_free>>;
-using Algor = std::unique_ptr<X509_ALGOR, Deleter<X509_ALGOR_free>>;
-using Pkcs7 = std::unique_ptr<PKCS7, Deleter<PKCS7_free>>;
-using TsTstInfo = std::unique_ptr<TS_TST_INFO, Deleter<TS_TST_INFO_free>>;
-using TsVerifyCtx = std::unique_ptr<TS_VERIFY_CTX, Deleter<TS_VERIFY_CTX_free>>;
-using Crl = std::unique_ptr<X509_CRL, Deleter<X509_CRL_free>>;
-using NameConstraints = std::unique_ptr<NAME_CONSTRAINTS, Deleter<NAME_CONSTRAINTS_free>>;
-using PolicyConstraints = std::unique_ptr<POLICY_CONSTRAINTS, Deleter<POLICY_CONSTRAINTS_free>>;
-using CrlDistPoints = std::unique_ptr<CRL_DIST_POINTS, Deleter<CRL_DIST_POINTS_free>>;
-using IssuingDistPoint = std::unique_ptr<ISSUING_DIST_POINT, Deleter<ISSUING_DIST_POINT_free>>;
-using Asn1Enumerated = std::unique_ptr<ASN1_ENUMERATED, Deleter<ASN1_ENUMERATED_free>>;
-using Asn1GeneralizedTime = std::unique_ptr<ASN1_GENERALIZEDTIME, Deleter<ASN1_GENERALIZEDTIME_free>>;
-inline void free_policy_mappings(POLICY_MAPPINGS* s) { sk_POLICY_MAPPING_pop_free(s, POLICY_MAPPING_free); }
-using PolicyMappings = std::unique_ptr<POLICY_MAPPINGS, Deleter<free_policy_mappings>>;
-inline void free_cert_stack(STACK_OF(X509)* s) { sk_X509_pop_free(s, X509_free); }
-inline void free_ext_stack(STACK_OF(X509_EXTENSION)* s) { sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free); }
-inline void free_openssl_mem(void* p) { OPENSSL_free(p); }
-using CertStack = std::unique_ptr<STACK_OF(X509), Deleter<free_cert_stack>>;
-using ExtensionStack = std::unique_ptr<STACK_OF(X509_EXTENSION), Deleter<free_ext_stack>>;
-using OpenSslString = std::unique_ptr<char, Deleter<free_openssl_mem>>;
-using OpenSslBytes = std::unique_ptr<unsigned char, Deleter<free_openssl_mem>>;
+TANBA_OSSL_HANDLE(Bio, BIO);
+TANBA_OSSL_HANDLE(BigNum, BIGNUM);
+TANBA_OSSL_HANDLE(PKey, EVP_PKEY);
+TANBA_OSSL_HANDLE(PKeyCtx, EVP_PKEY_CTX);
+TANBA_OSSL_HANDLE(MdCtx, EVP_MD_CTX);
+TANBA_OSSL_HANDLE(Cert, X509);
+TANBA_OSSL_HANDLE(Pubkey, X509_PUBKEY);
+TANBA_OSSL_HANDLE(Req, X509_REQ);
+TANBA_OSSL_HANDLE(Name, X509_NAME);
+TANBA_OSSL_HANDLE(Extension, X509_EXTENSION);
+TANBA_OSSL_HANDLE(Asn1Integer, ASN1_INTEGER);
+TANBA_OSSL_HANDLE(Asn1Time, ASN1_TIME);
+TANBA_OSSL_HANDLE(Asn1Object, ASN1_OBJECT);
+TANBA_OSSL_HANDLE(Asn1OctetString, ASN1_OCTET_STRING);
+TANBA_OSSL_HANDLE(BasicConstraints, BASIC_CONSTRAINTS);
+TANBA_OSSL_HANDLE(KeyUsageBits, ASN1_BIT_STRING);
+TANBA_OSSL_HANDLE(ExtKeyUsage, EXTENDED_KEY_USAGE);
+TANBA_OSSL_HANDLE(CertPolicies, CERTIFICATEPOLICIES);
+TANBA_OSSL_HANDLE(GeneralNames, GENERAL_NAMES);
+TANBA_OSSL_HANDLE(AuthorityKeyId, AUTHORITY_KEYID);
+TANBA_OSSL_HANDLE(Pkcs8Info, PKCS8_PRIV_KEY_INFO);
+TANBA_OSSL_HANDLE(X509Sig, X509_SIG);
+TANBA_OSSL_HANDLE(DecoderCtx, OSSL_DECODER_CTX);
+TANBA_OSSL_HANDLE(EncoderCtx, OSSL_ENCODER_CTX);
+TANBA_OSSL_HANDLE(Pkcs12, PKCS12);
+TANBA_OSSL_HANDLE(Provider, OSSL_PROVIDER);
+TANBA_OSSL_HANDLE(ParamBuilder, OSSL_PARAM_BLD);
+TANBA_OSSL_HANDLE(Params, OSSL_PARAM);
+TANBA_OSSL_HANDLE(AuthorityInfoAccess, AUTHORITY_INFO_ACCESS);
+TANBA_OSSL_HANDLE(CmsContent, CMS_ContentInfo);
+TANBA_OSSL_HANDLE(EssSigningCert, ESS_SIGNING_CERT);
+TANBA_OSSL_HANDLE(EssSigningCertV2, ESS_SIGNING_CERT_V2);
+TANBA_OSSL_HANDLE(OcspResponse, OCSP_RESPONSE);
+TANBA_OSSL_HANDLE(OcspRequest, OCSP_REQUEST);
+TANBA_OSSL_HANDLE(OcspBasic, OCSP_BASICRESP);
+TANBA_OSSL_HANDLE(OcspCertId, OCSP_CERTID);
+TANBA_OSSL_HANDLE(TsRespCtx, TS_RESP_CTX);
+TANBA_OSSL_HANDLE(TsResp, TS_RESP);
+TANBA_OSSL_HANDLE(TsReq, TS_REQ);
+TANBA_OSSL_HANDLE(TsMsgImprint, TS_MSG_IMPRINT);
+TANBA_OSSL_HANDLE(Algor, X509_ALGOR);
+TANBA_OSSL_HANDLE(Pkcs7, PKCS7);
+TANBA_OSSL_HANDLE(TsTstInfo, TS_TST_INFO);
+TANBA_OSSL_HANDLE(TsVerifyCtx, TS_VERIFY_CTX);
+TANBA_OSSL_HANDLE(Crl, X509_CRL);
+TANBA_OSSL_HANDLE(NameConstraints, NAME_CONSTRAINTS);
+TANBA_OSSL_HANDLE(PolicyConstraints, POLICY_CONSTRAINTS);
+TANBA_OSSL_HANDLE(CrlDistPoints, CRL_DIST_POINTS);
+TANBA_OSSL_HANDLE(IssuingDistPoint, ISSUING_DIST_POINT);
+TANBA_OSSL_HANDLE(Asn1Enumerated, ASN1_ENUMERATED);
+TANBA_OSSL_HANDLE(Asn1GeneralizedTime, ASN1_GENERALIZEDTIME);
+TANBA_OSSL_HANDLE(PolicyMappings, POLICY_MAPPINGS);
+TANBA_OSSL_HANDLE(CertStack, STACK_OF(X509));
+TANBA_OSSL_HANDLE(ExtensionStack, STACK_OF(X509_EXTENSION));
+TANBA_OSSL_HANDLE(OpenSslString, char);
+TANBA_OSSL_HANDLE(OpenSslBytes, unsigned char);
+
+#undef TANBA_OSSL_HANDLE
 
 /// Shares ownership of an X509 / EVP_PKEY (up-ref), for objects returned by get0 accessors.
 Cert up_ref(X509* cert);

@@ -18,12 +18,12 @@ public:
     const Bytes& der() const { return der_; }
     std::string pem() const;
     X509_REQ* get() const { return req_.get(); }
-    const X509_NAME* subject() const { return X509_REQ_get_subject_name(req_.get()); }
+    const X509_NAME* subject() const;
     /// The request's public key. Throws KEY_UNSUPPORTED when OpenSSL cannot load it.
     EVP_PKEY* public_key() const;
     keys::KeySpec key_spec() const;
     /// The request's SubjectPublicKeyInfo as encoded (copied into certificates as is).
-    const X509_PUBKEY* public_key_info() const { return X509_REQ_get_X509_PUBKEY(req_.get()); }
+    const X509_PUBKEY* public_key_info() const;
     /// Checks the self-signature (proof of possession). Throws CSR_BAD_SIGNATURE.
     void verify_proof_of_possession() const;
     /// Extensions the requester asked for (extensionRequest attribute).
