@@ -179,6 +179,30 @@ TEST_CASE("repository contract") {
             CHECK(refused == kThreads - 1);
         }
 
+        SUBCASE("concurrent writers: every write is stored, every duplicate refused") {
+            constexpr int kThreads = 8, kEach = 50;
+            std::vector<std::thread> threads;
+            std::atomic<int> conflicts{0};
+            for (int th = 0; th < kThreads; ++th)
+                threads.emplace_back([&, th] {
+                    for (int i = 0; i < kEach; ++i) {
+                        const auto serial = std::to_string(th) + "-" + std::to_string(i);
+                        issue(*repo, serial);
+                        try {
+                            repo->reserve(record(serial));  // a duplicate, maybe in the same group commit
+                        } catch (const Error& e) {
+                            if (e.code() == ErrorCode::STORE_CONFLICT) ++conflicts;
+                        }
+                    }
+                });
+            for (auto& th : threads) th.join();
+            CHECK(conflicts == kThreads * kEach);
+            CertificateQuery q;
+            q.status = CertStatus::Issued;
+            CHECK(repo->list(q).size() == kThreads * kEach);
+            CHECK(repo->audit_count() == kThreads * kEach);
+        }
+
         SUBCASE("CRLs: the newest and the newest full, with or without their DER") {
             CHECK_FALSE(repo->latest_crl("abcd", CrlSelect::Newest));
             repo->record_crl("abcd", {1, t(1000), t(2000), std::nullopt, 0, Bytes{1}});

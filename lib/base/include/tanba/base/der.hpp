@@ -60,34 +60,29 @@ inline Bytes positive_integer(ByteView magnitude) {
     return tlv(0x02, v);
 }
 
-inline Bytes generalized_time(TimePoint t);
+enum class TimeForm { Utc, Generalized };
+
+/// UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ (whole seconds).
+inline Bytes time_as(TimePoint t, TimeForm form) {
+    using namespace std::chrono;
+    const auto days = floor<std::chrono::days>(t);
+    const year_month_day ymd{days};
+    const hh_mm_ss hms{t - days};
+    const int y = int(ymd.year());
+    char buf[20];
+    std::snprintf(buf, sizeof buf, form == TimeForm::Utc ? "%02d%02u%02u%02d%02d%02dZ" : "%04d%02u%02u%02d%02d%02dZ",
+                  form == TimeForm::Utc ? y % 100 : y, unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                  int(hms.minutes().count()), int(hms.seconds().count()));
+    return tlv(form == TimeForm::Utc ? 0x17 : 0x18, as_bytes(buf));
+}
 
 /// RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
 inline Bytes time(TimePoint t) {
-    using namespace std::chrono;
-    auto days = floor<std::chrono::days>(t);
-    year_month_day ymd{days};
-    hh_mm_ss hms{t - days};
-    char buf[20];
-    int y = int(ymd.year());
-    if (y < 2050) {
-        std::snprintf(buf, sizeof buf, "%02d%02u%02u%02d%02d%02dZ", y % 100, unsigned(ymd.month()), unsigned(ymd.day()),
-                      int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()));
-        return tlv(0x17, as_bytes(buf));
-    }
-    return generalized_time(t);
+    const bool before_2050 = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)}.year() < std::chrono::year(2050);
+    return time_as(t, before_2050 ? TimeForm::Utc : TimeForm::Generalized);
 }
 
-/// GeneralizedTime YYYYMMDDHHMMSSZ (OCSP times, CRL invalidityDate).
-inline Bytes generalized_time(TimePoint t) {
-    using namespace std::chrono;
-    auto days = floor<std::chrono::days>(t);
-    year_month_day ymd{days};
-    hh_mm_ss hms{t - days};
-    char buf[20];
-    std::snprintf(buf, sizeof buf, "%04d%02u%02u%02d%02d%02dZ", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()),
-                  int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()));
-    return tlv(0x18, as_bytes(buf));
-}
+/// GeneralizedTime (OCSP times, TSTInfo genTime, CRL invalidityDate).
+inline Bytes generalized_time(TimePoint t) { return time_as(t, TimeForm::Generalized); }
 
 }  // namespace tanba::der
