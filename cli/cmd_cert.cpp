@@ -41,7 +41,7 @@ void register_cert(CLI::App& app, Context& ctx) {
         const auto options = make_options(*in, ctx.clock);
         const auto cert = x509::Certificate::load(read_file(*leaf));
         revocation::OnlineRevocation online(ctx.http, ctx.clock);
-        const auto report = make_validator(load_trust(*in), in->fetch ? &online : nullptr).validate(cert, options);
+        const auto report = make_validator(load_trust(*in), in->offline ? nullptr : &online).validate(cert, options);
         if (in->json) {
             auto j = validation::to_json(report);
             if (!report.chain.empty()) j["certificate"] = validation::identity_json(report.chain.front().certificate);

@@ -98,7 +98,7 @@ void register_sign(CLI::App& app, Context& ctx) {
         if (!v->content.empty()) content = read_file(v->content, kMaxDocument);
         const auto content_view = content ? std::optional<ByteView>(*content) : std::nullopt;
         revocation::OnlineRevocation online(ctx.http, ctx.clock);
-        const auto report = cms::verify(sig, content_view, make_validator(std::move(material), v->in.fetch ? &online : nullptr), o);
+        const auto report = cms::verify(sig, content_view, make_validator(std::move(material), v->in.offline ? nullptr : &online), o);
         if (v->in.json) print_json(cms::to_json(report));
         else std::cout << cms::to_text(report);
         if (!report.valid()) ctx.exit_code = 1;

@@ -43,10 +43,11 @@ void add_verify_options(CLI::App& cmd, VerifyInputs& in, const std::string& defa
     cmd.add_flag("--inhibit-policy-mapping", in.inhibit_mapping, "do not accept policy mappings");
     cmd.add_flag("--inhibit-any-policy", in.inhibit_any, "anyPolicy does not match other policies");
     cmd.add_option("--max-depth", in.max_depth, "most intermediate CAs between the certificate and the trust anchor (self-issued ones not counted)")->check(CLI::Range(0, 64));
-    cmd.add_option("--revocation", in.revocation, "require (default when a CRL or OCSP response is given), soft, off")
+    cmd.add_option("--revocation", in.revocation, "require (default: an unknown status is INDETERMINATE), soft (a warning), off (not checked)")
         ->check(CLI::IsMember({"require", "soft", "off"}));
     cmd.add_flag("--allow-sha1", in.allow_sha1, "accept SHA-1 signatures (old archives); MD5 never");
-    cmd.add_flag("--fetch", in.fetch, "fetch CRLs and OCSP responses named in the certificates (HTTP, 5 s timeout)");
+    auto* fetch = cmd.add_flag("--fetch", in.fetch, "fetch CRLs and OCSP responses named in the certificates (the default; HTTP, 5 s timeout)");
+    cmd.add_flag("--offline", in.offline, "no network: only the given CRLs and OCSP responses")->excludes(fetch);
     cmd.add_flag("--cross-check", in.cross_check, "also run Botan's path validation and report any disagreement");
     cmd.add_flag("--json", in.json, "JSON report");
 }
@@ -97,7 +98,7 @@ validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& 
     if (in.revocation == "require") o.revocation = RevocationMode::Require;
     else if (in.revocation == "soft") o.revocation = RevocationMode::Soft;
     else if (in.revocation == "off") o.revocation = RevocationMode::Off;
-    else o.revocation = in.crls.empty() && in.ocsp.empty() && !in.fetch ? RevocationMode::Off : RevocationMode::Require;
+    else o.revocation = RevocationMode::Require;
     return o;
 }
 

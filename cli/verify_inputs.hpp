@@ -22,7 +22,8 @@ struct VerifyInputs {
     std::string revocation;               // require|soft|off; empty = require when sources are given
     bool allow_sha1 = false;
     bool cross_check = false;
-    bool fetch = false;
+    bool fetch = false;                   // the default; kept for scripts that say it
+    bool offline = false;                 // no revocation source: only --crl / --ocsp-response
     bool json = false;
 };
 
@@ -36,7 +37,7 @@ struct TrustMaterial {
     std::vector<revocation::OcspResponse> ocsp;
 };
 TrustMaterial load_trust(const VerifyInputs& in);
-/// A validator over the material; with --fetch, `online` (else null) is its revocation source.
+/// A validator over the material; `online` (null with --offline) is its revocation source.
 validation::Validator make_validator(TrustMaterial material, revocation::RevocationSource* online = nullptr);
 /// Throws USAGE for bad values (unknown EKU name, bad OID, bad time).
 validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& clock);

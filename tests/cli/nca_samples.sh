@@ -49,11 +49,11 @@ openssl req -in nca.csr -noout -verify 2> /dev/null || fail "request signed with
 # the same response tampered with is not.
 OCSP="$D/head/ocsp/ocsp_response_individual_sign_2004.bin"
 LEAF="$D/extracted-certs/key_individual_valid_sign_2004.pem"
-"$TANBA" cert verify "$LEAF" --trust "$D/head/ca/nca_rsa_test.crt" --ocsp-response "$OCSP" --at 2021-06-01T00:00:00Z --json > o.json \
+"$TANBA" cert verify "$LEAF" --trust "$D/head/ca/nca_rsa_test.crt" --ocsp-response "$OCSP" --at 2021-06-01T00:00:00Z --offline --json > o.json \
   || fail "the NCA OCSP response was not accepted: $(cat o.json)"
 "$PY" -c 'import json; r=json.load(open("o.json")); assert r["chain"][0]["revocation"] == "good", r'; ok
 "$PY" -c 'import sys; d=bytearray(open(sys.argv[1],"rb").read()); i=d.find(b"20220902"); d[i+9] ^= 1; open("t.bin","wb").write(d)' "$OCSP"
-set +e; "$TANBA" cert verify "$LEAF" --trust "$D/head/ca/nca_rsa_test.crt" --ocsp-response t.bin --at 2021-06-01T00:00:00Z --json > t.json; rc=$?; set -e
+set +e; "$TANBA" cert verify "$LEAF" --trust "$D/head/ca/nca_rsa_test.crt" --ocsp-response t.bin --at 2021-06-01T00:00:00Z --offline --json > t.json; rc=$?; set -e
 [ "$rc" -eq 1 ] || fail "a tampered NCA OCSP response was accepted"; ok
 grep -q OCSP_UNUSABLE t.json || fail "tampered response not reported"; ok
 done_checks nca_samples

@@ -321,4 +321,29 @@ tverify f.p7s --revocation off
 [ "$rc" -eq 1 ] && grep -q TIMESTAMP_UNTRUSTED v.json && grep -q '"validationTimeSource": "current"' v.json \
   || fail "untrusted TSA accepted: $(cat v.json)"; ok
 stop_server
+
+# Fail closed by default: with no flag beyond --trust, tanba fetches what the certificates name
+# from this server; a revoked signer is REVOKED, and with the server stopped nothing is VALID.
+start_server "$BASE" --listen "127.0.0.1:$PORT" --ca iss --ca root
+cverify() { set +e; "$TANBA" cert verify "$1" --trust root/ca.pem --untrusted iss/ca.pem "${@:2}" --json > c.json; crc=$?; set -e; }
+verdict() { "$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); r=r["signers"][0] if "signers" in r else r
+codes=[f["code"] for f in r["findings"]]; assert (r["indication"], str(r.get("subIndication"))) == (sys.argv[2], sys.argv[3]), r
+assert sys.argv[4] == "-" or sys.argv[4] in codes, codes
+assert r["revocationPolicy"] == {"mode": sys.argv[5], "online": sys.argv[6] == "online"}, r["revocationPolicy"]' "$@"; }
+tverify b.p7s
+[ "$rc" -eq 1 ] && verdict v.json INVALID REVOKED REVOKED require online || fail "default verify of a revoked signer: $(cat v.json)"; ok
+cverify signer.pem
+[ "$crc" -eq 1 ] && verdict c.json INVALID REVOKED REVOKED require online || fail "default cert verify of a revoked certificate: $(cat c.json)"; ok
+cverify good.pem
+[ "$crc" -eq 0 ] && verdict c.json VALID None - require online || fail "default cert verify of a good certificate: $(cat c.json)"; ok
+stop_server
+tverify b.p7s
+[ "$rc" -eq 1 ] && verdict v.json INDETERMINATE TRY_LATER REVOCATION_UNKNOWN require online || fail "verify with the server down: $(cat v.json)"; ok
+grep -q FETCH_FAILED v.json || fail "the failed fetch is not reported: $(cat v.json)"; ok
+cverify signer.pem
+[ "$crc" -eq 1 ] && verdict c.json INDETERMINATE TRY_LATER REVOCATION_UNKNOWN require online || fail "cert verify with the server down: $(cat c.json)"; ok
+tverify b.p7s --revocation off
+[ "$rc" -eq 0 ] && verdict v.json VALID None REVOCATION_NOT_CHECKED off offline || fail "verify --revocation off: $(cat v.json)"; ok
+cverify signer.pem --revocation off
+[ "$crc" -eq 0 ] && verdict c.json VALID None REVOCATION_NOT_CHECKED off offline || fail "cert verify --revocation off: $(cat c.json)"; ok
 done_checks server

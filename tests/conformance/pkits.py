@@ -19,7 +19,7 @@ import sys
 def command(tanba, data, case, policy_oids):
     cert = lambda stem: os.path.join(data, "certs", stem + ".crt")
     args = [tanba, "cert", "verify", cert(case["end_entity"]), "--trust", cert(case["trust_anchor"]),
-            "--at", data_time(data)]
+            "--at", data_time(data), "--offline"]
     for stem in case["intermediates"]:
         args += ["--untrusted", cert(stem)]
     for stem in case["crls"]:

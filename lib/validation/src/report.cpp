@@ -146,6 +146,7 @@ nlohmann::json to_json(const ValidationReport& r) {
         {"findings", findings},
         {"chain", chain},
         {"policies", r.policies},
+        {"revocationPolicy", {{"mode", r.revocation_policy.mode}, {"online", r.revocation_policy.online}}},
     };
 }
 
@@ -160,6 +161,7 @@ std::string to_text(const ValidationReport& r) {
         if (!e.revocation.empty()) out << "  revocation: " << e.revocation;
         out << "\n";
     }
+    out << "  revocation policy: " << r.revocation_policy.mode << (r.revocation_policy.online ? ", online" : ", offline") << "\n";
     if (r.cross_check)
         out << "  cross-check (Botan): " << (r.cross_check->valid ? "valid" : "invalid") << " — " << r.cross_check->reason << "\n";
     for (const auto& f : r.findings) {

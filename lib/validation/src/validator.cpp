@@ -123,6 +123,7 @@ ValidationReport Engine::validate(const x509::Certificate& leaf, const Validatio
     Budget budget{std::chrono::steady_clock::now() + o.limits.time_budget, o.limits.max_signature_checks, false, {}};
     for (const auto& c : extra) budget.extra.push_back(facts(c));
     auto report = validate(*facts(leaf), o, budget, 0);
+    report.revocation_policy = {std::string(to_string(o.revocation)), online_ != nullptr && o.revocation != RevocationMode::Off};
     if (o.cross_check) second_opinion(leaf, o, extra, report);
     return report;
 }
@@ -249,6 +250,15 @@ ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions
 }
 
 }  // namespace detail
+
+std::string_view to_string(RevocationMode m) {
+    switch (m) {
+        case RevocationMode::Off: return "off";
+        case RevocationMode::Soft: return "soft";
+        case RevocationMode::Require: return "require";
+    }
+    return "?";
+}
 
 struct Validator::Impl : detail::Engine {
     using Engine::Engine;

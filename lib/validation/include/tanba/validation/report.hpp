@@ -67,6 +67,13 @@ struct ValidationReport {
         std::string reason;
     };
     std::optional<CrossCheck> cross_check;  // Botan's verdict, when asked for
+    /// The revocation policy applied: "require", "soft" or "off", and whether a revocation
+    /// source (the network) was consulted beside the given CRLs and OCSP responses.
+    struct RevocationPolicy {
+        std::string mode;
+        bool online = false;
+    };
+    RevocationPolicy revocation_policy;
 
     bool valid() const { return indication == Indication::Valid; }
     /// Sets indication and sub-indication from the error findings: the first INVALID one

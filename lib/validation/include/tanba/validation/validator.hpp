@@ -27,6 +27,7 @@ enum class Purpose { Any, Sign, Auth };
 /// Require: a certificate whose status is unknown makes the result INDETERMINATE.
 /// Soft: unknown status is a warning. Off: revocation is not checked (a warning says so).
 enum class RevocationMode { Off, Soft, Require };
+std::string_view to_string(RevocationMode m);
 
 inline constexpr const char* kAnyPolicy = "2.5.29.32.0";
 
@@ -52,7 +53,8 @@ struct ValidationOptions {
     std::optional<std::string> host, ip, email; // the leaf must be issued for these
     PolicyInputs policy;
     Limits limits;
-    RevocationMode revocation = RevocationMode::Off;
+    /// Fail closed by default: a certificate whose status cannot be had is INDETERMINATE.
+    RevocationMode revocation = RevocationMode::Require;
     /// Accept SHA-1 signatures on certificates and CRLs (old archives, NIST PKITS's DSA
     /// cases). MD2/MD4/MD5 are never accepted.
     bool allow_sha1 = false;
