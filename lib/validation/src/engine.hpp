@@ -63,6 +63,9 @@ public:
     void check_revocation(const Path& path, const ValidationOptions& o, Budget& budget, int nesting,
                           ValidationReport& report) const;
 
+    /// Why child's signature cannot be checked against parent here (an algorithm or a key
+    /// OpenSSL cannot process), or nullopt when it can.
+    std::optional<std::string> unsupported_signature(const CertFacts& child, const CertFacts& parent) const;
     /// child's signature verifies with parent's key (cached; spends budget when computed).
     bool signed_by(const CertFacts& child, const CertFacts& parent, Budget& budget) const;
     /// The certificate's public key; for a DSA key without domain parameters, with those of

@@ -102,6 +102,20 @@ std::vector<const CertFacts*> Engine::untrusted_named(const X509_NAME* name, uns
     return out;
 }
 
+std::optional<std::string> Engine::unsupported_signature(const CertFacts& child, const CertFacts& parent) const {
+    int digest = NID_undef, pkey = NID_undef;
+    const int sig = X509_get_signature_nid(child.x);
+    if (sig == NID_undef || OBJ_find_sigid_algs(sig, &digest, &pkey) != 1) {
+        const X509_ALGOR* alg = nullptr;
+        X509_get0_signature(nullptr, &alg, child.x);
+        const ASN1_OBJECT* oid = nullptr;
+        X509_ALGOR_get0(&oid, nullptr, nullptr, alg);
+        return "signature algorithm " + ossl::oid_name(oid) + " of " + child.cert.subject_text();
+    }
+    if (!public_key(parent)) return "the public key of " + parent.cert.subject_text();
+    return std::nullopt;
+}
+
 bool Engine::signed_by(const CertFacts& child, const CertFacts& parent, Budget& budget) const {
     std::string key(child.fingerprint.begin(), child.fingerprint.end());
     key.append(parent.fingerprint.begin(), parent.fingerprint.end());
@@ -171,8 +185,16 @@ x509::Certificate Engine::intern(ByteView der) const {
 ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions& o, Budget& budget, int nesting) const {
     std::optional<ValidationReport> first_failure;
     std::optional<int> bad_signature;  // report index of a certificate whose named issuer did not sign it
+    std::optional<std::string> unsupported;  // a signature that could not be checked at all, and why
     bool too_deep = false;
     std::vector<const CertFacts*> chain{&leaf};  // leaf first while building
+
+    // A signature that does not verify is forged only if it could be checked: an algorithm or
+    // issuer key this build cannot process (GOST today) makes the result INDETERMINATE.
+    auto note_failed_signature = [&](const CertFacts& child, const CertFacts& parent) {
+        if (auto why = unsupported_signature(child, parent)) unsupported = std::move(why);
+        else bad_signature = static_cast<int>(chain.size() - 1);
+    };
 
     auto evaluate = [&]() -> std::optional<ValidationReport> {
         Path path(chain.rbegin(), chain.rend());
@@ -193,7 +215,7 @@ ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions
         const CertFacts& cur = *chain.back();
         for (const CertFacts* a : issuers_named(cur.issuer(), cur.issuer_hash, true)) {
             if (!signed_by(cur, *a, budget)) {
-                if (!budget.exhausted) bad_signature = static_cast<int>(chain.size() - 1);
+                if (!budget.exhausted) note_failed_signature(cur, *a);
                 continue;
             }
             chain.push_back(a);
@@ -215,7 +237,7 @@ ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions
             }
             if (!signed_by(cur, *c, budget)) {
                 if (budget.exhausted) return std::nullopt;
-                bad_signature = static_cast<int>(chain.size() - 1);
+                note_failed_signature(cur, *c);
                 continue;
             }
             chain.push_back(c);
@@ -243,6 +265,7 @@ ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions
     r.chain.push_back(ChainElement{leaf.cert, false, {}});
     if (budget.exhausted) r.add(FindingCode::PATH_LIMIT, Severity::Error);
     else if (too_deep) r.add(FindingCode::DEPTH_EXCEEDED, Severity::Error, "maximum depth " + std::to_string(o.limits.max_depth));
+    else if (unsupported) r.add(FindingCode::ALGORITHM_UNSUPPORTED, Severity::Error, *unsupported);
     else if (bad_signature) r.add(FindingCode::SIGNATURE_INVALID, Severity::Error, "no certificate with the issuer's name and key signed it", *bad_signature == 0 ? std::optional<int>(0) : std::nullopt);
     else r.add(FindingCode::CHAIN_NOT_FOUND, Severity::Error, std::string("issuer: ") + leaf.cert.issuer_text());
     r.conclude();
