@@ -94,6 +94,9 @@ void register_sign(CLI::App& app, Context& ctx) {
         o.allow_plain_cms = v->allow_plain;
         auto material = load_trust(v->in);
         const Bytes sig = read_file(v->signature, kMaxDocument);
+        if (cms::is_timestamp_token(sig))
+            throw Error(ErrorCode::USAGE, v->signature + " is an RFC 3161 time-stamp token, not a signature: check it against its data "
+                                          "with `tanba ts verify " + v->signature + " --data FILE --trust …`");
         std::optional<Bytes> content;
         if (!v->content.empty()) content = read_file(v->content, kMaxDocument);
         const auto content_view = content ? std::optional<ByteView>(*content) : std::nullopt;

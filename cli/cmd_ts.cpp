@@ -1,9 +1,11 @@
-// tanba ts respond | stamp
+// tanba ts respond | stamp | verify
 #include <iostream>
 
 #include "common.hpp"
 #include "tanba/base/file_io.hpp"
+#include "tanba/cms/verify.hpp"
 #include "tanba/tsp/tsa.hpp"
+#include "verify_inputs.hpp"
 
 namespace tanba::cli {
 namespace {
@@ -11,6 +13,20 @@ struct TsOptions {
     std::string cert, key, chain, request, out, file, url, policy = "1.2.398.3.3.2.6.1";
     PassphraseOptions pass;
 };
+
+struct TsVerifyOptions {
+    std::string token, data, digest, nonce;
+    VerifyInputs in;
+};
+
+Bytes hex_arg(const std::string& text, const char* flag) {
+    try {
+        const Bytes b = from_hex(text);
+        if (!b.empty()) return b;
+    } catch (const Error&) {
+    }
+    throw Error(ErrorCode::USAGE, std::string(flag) + " takes hex digits: " + text);
+}
 }  // namespace
 
 void register_ts(CLI::App& app, Context& ctx) {
@@ -42,6 +58,36 @@ void register_ts(CLI::App& app, Context& ctx) {
     stamp->callback([o, &ctx] {
         write_file(o->out, tsp::request_token(ctx.http, o->url, read_file(o->file, 256u << 20)));
         std::cerr << "time-stamp token written to " << o->out << "\n";
+    });
+
+    auto v = std::make_shared<TsVerifyOptions>();
+    auto* verify = ts->add_subcommand("verify", "check a time-stamp token against its data: imprint, nonce, token signature, TSA path");
+    verify->add_option("token", v->token, "the token (DER ContentInfo) or a time-stamp response holding one")->required();
+    auto* data = verify->add_option("--data", v->data, "the data that was time-stamped");
+    auto* digest = verify->add_option("--digest", v->digest, "or its digest (hex), with the token's imprint algorithm");
+    data->excludes(digest);
+    verify->add_option("--nonce", v->nonce, "the nonce of the request (hex), to check it was answered");
+    add_verify_options(*verify, v->in, "any");
+    verify->callback([v, &ctx] {
+        if (v->data.empty() && v->digest.empty()) throw Error(ErrorCode::USAGE, "give --data FILE or --digest HEX");
+        const Bytes token = tsp::token_of(read_file(v->token, 1u << 20));
+        const Bytes data = v->data.empty() ? Bytes{} : read_file(v->data, 256u << 20);
+        cms::TimestampSubject subject;
+        subject.data = data;
+        if (!v->digest.empty()) subject.digest = hex_arg(v->digest, "--digest");
+        if (!v->nonce.empty()) subject.nonce = hex_arg(v->nonce, "--nonce");
+        cms::VerifyOptions o;
+        o.validation = make_options(v->in, ctx.clock);
+        revocation::OnlineRevocation online(ctx.http, ctx.clock);
+        const auto report = cms::verify_timestamp(token, subject, make_validator(load_trust(v->in), v->in.offline ? nullptr : &online), o);
+        if (v->in.json) {
+            print_json(cms::to_json(report));
+        } else {
+            std::cout << "time-stamp " << (report.time ? format_rfc3339(*report.time) : std::string("?"));
+            if (report.tsa) std::cout << " by " << report.tsa->subject_text();
+            std::cout << "\n" << validation::to_text(report.report);
+        }
+        if (!report.valid) ctx.exit_code = 1;
     });
 }
 

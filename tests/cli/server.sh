@@ -131,6 +131,28 @@ curl -sf -H 'Content-Type: application/timestamp-query' --data-binary @q.tsq -o 
 openssl ts -verify -data contract.txt -in r.tsr -CAfile cas.pem > /dev/null 2>&1 || fail "openssl ts -verify rejects our reply"; ok
 "$TANBA" ts stamp contract.txt --url "$BASE/tsa" --out c.tst 2> /dev/null || fail "tanba ts stamp against the server"
 openssl ts -verify -data contract.txt -in c.tst -token_in -CAfile cas.pem > /dev/null 2>&1 || fail "openssl ts rejects the token"; ok
+# tanba ts verify: our token, our reply and a token openssl made as the TSA, each for the right
+# data (by content and by digest, with the request's nonce), refused for other data; tanba
+# verify refuses a bare token and points at ts verify.
+printf '[tsa]\ndefault_tsa = t\n[t]\nserial = %s/tsaserial\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256\ness_cert_id_alg = sha256\n' "$WORK" > tsa.cnf
+echo 01 > tsaserial
+openssl ts -reply -config tsa.cnf -queryfile q.tsq -signer tsa.pem -inkey tsa.key -out os.tsr 2> /dev/null || fail "openssl as a TSA"
+NONCE=$(openssl ts -query -in q.tsq -text 2> /dev/null | sed -n 's/^Nonce: 0x//p')
+[ -n "$NONCE" ] || fail "no nonce in the query"
+printf 'other\n' > other.txt
+tsv() { set +e; "$TANBA" ts verify "$@" --trust root/ca.pem --untrusted iss/ca.pem --json > tv.json; trc=$?; set -e; }
+for tok in c.tst r.tsr os.tsr; do
+  tsv $tok --data contract.txt
+  [ "$trc" -eq 0 ] && grep -q '"indication": "VALID"' tv.json || fail "ts verify $tok: $(cat tv.json)"; ok
+  tsv $tok --data other.txt
+  [ "$trc" -eq 1 ] && grep -q TIMESTAMP_IMPRINT_MISMATCH tv.json || fail "ts verify $tok for other data: $(cat tv.json)"; ok
+done
+tsv os.tsr --digest "$(sha256sum contract.txt | cut -d' ' -f1)" --nonce "$NONCE"
+[ "$trc" -eq 0 ] && grep -q '"policy": "1.2.3.4.1"' tv.json || fail "ts verify --digest --nonce: $(cat tv.json)"; ok
+tsv os.tsr --digest "$(sha256sum contract.txt | cut -d' ' -f1)" --nonce 0badc0de
+[ "$trc" -eq 1 ] && grep -q "nonce" tv.json || fail "ts verify with another nonce: $(cat tv.json)"; ok
+expect_fail 2 USAGE "$TANBA" verify c.tst --trust root/ca.pem
+grep -q "tanba ts verify" err.txt || fail "verify of a token does not point at ts verify: $(cat err.txt)"; ok
 
 # CAdES-T: tanba sign --tsa. openssl cms accepts the signature and openssl ts the token over the
 # signature value (read out by an independent DER walker); tanba verify reports the time-stamp

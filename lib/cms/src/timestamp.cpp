@@ -8,7 +8,8 @@
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
-namespace tanba::cms::detail {
+namespace tanba::cms {
+namespace detail {
 namespace {
 
 using validation::FindingCode;
@@ -16,26 +17,21 @@ using validation::Severity;
 
 constexpr const char* kTimeStampingEku = "1.3.6.1.5.5.7.3.8";
 
-}  // namespace
-
-std::optional<TimestampReport> check_timestamp(CMS_SignerInfo* si, const validation::Validator& validator,
-                                               const VerifyOptions& o, validation::ValidationReport& signer) {
-    const int index = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
-    if (index < 0 || o.nesting > 0) return std::nullopt;
+// The token checked on its own: TSTInfo readable, imprint over `subject`, nonce when asked,
+// the token's signature, the TSA's path with the critical timeStamping EKU. `imprint_ok` says
+// whether the imprint matched (false also when the token could not be read).
+TimestampReport verify_token(ByteView token, const TimestampSubject& subject, const validation::Validator& validator,
+                             const VerifyOptions& o, bool& imprint_ok) {
     TimestampReport ts;
     ts.report.validation_time = o.validation.at;
+    imprint_ok = false;
     auto invalid = [&](const std::string& why) {
         ts.report.add(FindingCode::TIMESTAMP_INVALID, Severity::Error, why, 0);
         ts.report.conclude();
-        signer.add(FindingCode::TIMESTAMP_INVALID, Severity::Error, why, 0);
         ossl::clear_errors();
         return ts;
     };
-    const ASN1_TYPE* value = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, index), 0);
-    if (!value || value->type != V_ASN1_SEQUENCE) return invalid("the attribute holds no token");
-    const ByteView token(value->value.sequence->data, static_cast<std::size_t>(value->value.sequence->length));
-
-    // The TSTInfo: time, policy, and the imprint, which must be over this signature value.
+    // The TSTInfo: time, policy, and the imprint, which must be over the subject.
     const unsigned char* p = token.data();
     ossl::Pkcs7 p7(d2i_PKCS7(nullptr, &p, static_cast<long>(token.size())));
     ossl::TsTstInfo info(p7 ? PKCS7_to_TS_TST_INFO(p7.get()) : nullptr);
@@ -48,16 +44,23 @@ std::optional<TimestampReport> check_timestamp(CMS_SignerInfo* si, const validat
     ts.policy = ossl::oid_text(TS_TST_INFO_get_policy_id(info.get()));
     TS_MSG_IMPRINT* imprint = TS_TST_INFO_get_msg_imprint(info.get());
     const EVP_MD* md = EVP_get_digestbyobj(TS_MSG_IMPRINT_get_algo(imprint)->algorithm);
-    const ASN1_OCTET_STRING* signature = CMS_SignerInfo_get0_signature(si);
     const ASN1_OCTET_STRING* hashed = TS_MSG_IMPRINT_get_msg(imprint);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    const bool imprint_ok = md && EVP_Digest(signature->data, static_cast<std::size_t>(signature->length), digest, &n, md, nullptr) == 1 &&
-                            static_cast<int>(n) == hashed->length && std::equal(digest, digest + n, hashed->data);
+    Bytes digest;
+    if (subject.digest) {
+        digest = *subject.digest;
+    } else if (md) {
+        unsigned char out[EVP_MAX_MD_SIZE];
+        unsigned int n = 0;
+        if (EVP_Digest(subject.data.data(), subject.data.size(), out, &n, md, nullptr) == 1) digest.assign(out, out + n);
+    }
+    imprint_ok = md && !digest.empty() && static_cast<int>(digest.size()) == hashed->length &&
+                 std::equal(digest.begin(), digest.end(), hashed->data);
     ossl::clear_errors();
-    if (!imprint_ok) {
-        ts.report.add(FindingCode::TIMESTAMP_IMPRINT_MISMATCH, Severity::Error, {}, 0);
-        signer.add(FindingCode::TIMESTAMP_IMPRINT_MISMATCH, Severity::Error, {}, 0);
+    if (!imprint_ok) ts.report.add(FindingCode::TIMESTAMP_IMPRINT_MISMATCH, Severity::Error, {}, 0);
+    if (subject.nonce) {
+        const ASN1_INTEGER* nonce = TS_TST_INFO_get_nonce(info.get());
+        if (!nonce || ossl::integer_bytes(nonce) != *subject.nonce)
+            ts.report.add(FindingCode::TIMESTAMP_INVALID, Severity::Error, "the nonce is not the one asked for", 0);
     }
 
     // The token is a CMS signature itself: its signer must be a TSA valid for time-stamping.
@@ -73,17 +76,55 @@ std::optional<TimestampReport> check_timestamp(CMS_SignerInfo* si, const validat
     ts.tsa = tsa.certificate;
     ts.report.findings.insert(ts.report.findings.end(), tsa.report.findings.begin(), tsa.report.findings.end());
     ts.report.chain = tsa.report.chain;
+    ts.report.revocation_policy = tsa.report.revocation_policy;
     // RFC 3161 §2.3: the TSA's certificate has exactly the timeStamping EKU, marked critical.
     if (ts.tsa && X509_check_purpose(ts.tsa->get(), X509_PURPOSE_TIMESTAMP_SIGN, 0) != 1)
         ts.report.add(FindingCode::TIMESTAMP_UNTRUSTED, Severity::Error, "the TSA certificate's EKU is not timeStamping alone, critical", 0);
     ossl::clear_errors();
     ts.report.conclude();
-    if (ts.report.indication == validation::Indication::Invalid && imprint_ok)
-        signer.add(FindingCode::TIMESTAMP_INVALID, Severity::Error, std::string(validation::to_string(ts.report.sub_indication)), 0);
-    else if (ts.report.indication == validation::Indication::Indeterminate)
-        signer.add(FindingCode::TIMESTAMP_UNTRUSTED, Severity::Error, std::string(validation::to_string(ts.report.sub_indication)), 0);
     ts.valid = ts.report.indication == validation::Indication::Valid;
     return ts;
 }
 
-}  // namespace tanba::cms::detail
+}  // namespace
+
+std::optional<TimestampReport> check_timestamp(CMS_SignerInfo* si, const validation::Validator& validator,
+                                               const VerifyOptions& o, validation::ValidationReport& signer) {
+    const int index = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
+    if (index < 0 || o.nesting > 0) return std::nullopt;
+    const ASN1_TYPE* value = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, index), 0);
+    ByteView token;
+    if (value && value->type == V_ASN1_SEQUENCE)
+        token = ByteView(value->value.sequence->data, static_cast<std::size_t>(value->value.sequence->length));
+    // The signature-time-stamp is over this signer's signature value.
+    const ASN1_OCTET_STRING* signature = CMS_SignerInfo_get0_signature(si);
+    TimestampSubject subject;
+    subject.data = ByteView(signature->data, static_cast<std::size_t>(signature->length));
+    bool imprint_ok = false;
+    TimestampReport ts = verify_token(token, subject, validator, o, imprint_ok);
+    if (!imprint_ok && ts.time) signer.add(FindingCode::TIMESTAMP_IMPRINT_MISMATCH, Severity::Error, {}, 0);
+    if (!ts.time) signer.add(FindingCode::TIMESTAMP_INVALID, Severity::Error, ts.report.findings.back().message, 0);
+    else if (ts.report.indication == validation::Indication::Invalid && imprint_ok)
+        signer.add(FindingCode::TIMESTAMP_INVALID, Severity::Error, std::string(validation::to_string(ts.report.sub_indication)), 0);
+    else if (ts.report.indication == validation::Indication::Indeterminate)
+        signer.add(FindingCode::TIMESTAMP_UNTRUSTED, Severity::Error, std::string(validation::to_string(ts.report.sub_indication)), 0);
+    return ts;
+}
+
+}  // namespace detail
+
+TimestampReport verify_timestamp(ByteView token, const TimestampSubject& subject, const validation::Validator& validator,
+                                 const VerifyOptions& options) {
+    bool imprint_ok = false;
+    return detail::verify_token(token, subject, validator, options, imprint_ok);
+}
+
+bool is_timestamp_token(ByteView data) {
+    const unsigned char* p = data.data();
+    ossl::Pkcs7 p7(d2i_PKCS7(nullptr, &p, static_cast<long>(data.size())));
+    ossl::TsTstInfo info(p7 ? PKCS7_to_TS_TST_INFO(p7.get()) : nullptr);
+    ossl::clear_errors();
+    return info != nullptr;
+}
+
+}  // namespace tanba::cms

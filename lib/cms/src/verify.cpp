@@ -235,6 +235,14 @@ nlohmann::json timestamp_json(const std::optional<TimestampReport>& t) {
 
 }  // namespace
 
+nlohmann::json to_json(const TimestampReport& t) {
+    nlohmann::json j = timestamp_json(t);
+    const nlohmann::json path = validation::to_json(t.report);
+    j["chain"] = path["chain"];
+    j["revocationPolicy"] = path["revocationPolicy"];
+    return j;
+}
+
 nlohmann::json to_json(const SignatureReport& r) {
     nlohmann::json signers = nlohmann::json::array();
     for (const auto& s : r.signers) {

@@ -48,6 +48,16 @@ Bytes token_from_response(ByteView response, ByteView request) {
     return ossl::encode(TS_RESP_get_token(resp.get()), i2d_PKCS7, "the token");
 }
 
+Bytes token_of(ByteView data) {
+    const unsigned char* p = data.data();
+    ossl::TsResp resp(d2i_TS_RESP(nullptr, &p, static_cast<long>(data.size())));
+    ossl::clear_errors();
+    if (!resp || p != data.data() + data.size()) return Bytes(data.begin(), data.end());
+    const PKCS7* token = TS_RESP_get_token(resp.get());
+    if (!token) throw Error(ErrorCode::TSP_REJECTED, "the time-stamp response carries no token");
+    return ossl::encode(token, i2d_PKCS7, "the token");
+}
+
 Bytes request_token(net::HttpClient& http, const std::string& url, ByteView data) {
     Bytes nonce;
     const Bytes request = make_request(data, nonce);

@@ -61,11 +61,31 @@ struct SignatureReport {
 SignatureReport verify(ByteView cms, std::optional<ByteView> content, const validation::Validator& validator,
                        const VerifyOptions& options);
 
+/// What a time-stamp token must be over: the data (hashed with the token's imprint algorithm)
+/// or, when set, its digest; and the request's nonce, when it is to be checked.
+struct TimestampSubject {
+    ByteView data;
+    std::optional<Bytes> digest;
+    std::optional<Bytes> nonce;   // big-endian magnitude
+};
+
+/// An RFC 3161 token on its own: the imprint over the subject (TIMESTAMP_IMPRINT_MISMATCH),
+/// the nonce when given, the token's signature (TIMESTAMP_INVALID), the TSA's path at the
+/// validation time with the sole critical timeStamping EKU (TIMESTAMP_UNTRUSTED). The verdict
+/// is the report's. Never throws for anything about the token.
+TimestampReport verify_timestamp(ByteView token, const TimestampSubject& subject, const validation::Validator& validator,
+                                 const VerifyOptions& options);
+
+/// True when data is a time-stamp token (a SignedData of a TSTInfo) rather than a signature.
+bool is_timestamp_token(ByteView data);
+
 /// indication, subIndication, validationTime, validationTimeSource, findings, signers[] with
 /// indication, subIndication, validationTime, validationTimeSource, signingTime, timestamp
 /// {time, indication, subIndication, policy, tsa, findings} or null, findings,
 /// signer {iin, bin, commonName, serial, roles}, chain.
 nlohmann::json to_json(const SignatureReport& report);
+/// time, indication, subIndication, policy, tsa, findings, chain, revocationPolicy.
+nlohmann::json to_json(const TimestampReport& report);
 std::string to_text(const SignatureReport& report);
 
 }  // namespace tanba::cms

@@ -57,6 +57,10 @@ Bytes make_request(ByteView data, Bytes& nonce);
 /// TSA certificate are validated by the verifier, not here.
 Bytes token_from_response(ByteView response, ByteView request);
 
+/// The token itself: a TimeStampResp's token (GRANTED), or the input when it is not a response.
+/// Throws TSP_REJECTED for a response without one.
+Bytes token_of(ByteView token_or_response);
+
 /// A token for `data` from the TSA at `url`: make_request, HTTP POST, token_from_response.
 /// Throws FETCH_FAILED and the errors of token_from_response.
 Bytes request_token(net::HttpClient& http, const std::string& url, ByteView data);
