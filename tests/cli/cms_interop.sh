@@ -64,6 +64,21 @@ openssl cms -sign -binary -in doc.txt -signer ec.pem -inkey ec.key -md sha384 -c
 openssl cms -sign -binary -in doc.txt -signer rsa.pem -inkey rsa.key -signer ec.pem -inkey ec.key -certfile "$CHAIN" -outform DER -out o_two.p7s -nodetach
 openssl cms -sign -binary -cades -in doc.txt -signer ec.pem -inkey ec.key -certfile "$CHAIN" -outform DER -out o_cades.p7s -nodetach
 for s in o_att o_pss o_ec o_two o_cades; do verify_ok $s.p7s; done
+# Made by other software, in forms that are legal but not what we write: BER with indefinite
+# lengths (openssl -stream) verifies as its DER re-encoding does; zero padding after the
+# SignedData is a warning; other trailing bytes stay an error.
+openssl cms -sign -binary -stream -in doc.txt -signer ec.pem -inkey ec.key -certfile "$CHAIN" -outform DER -out o_ber.p7s -nodetach
+[ "$(head -c 2 o_ber.p7s | od -An -tx1 | tr -d ' ')" = 3080 ] || fail "openssl -stream did not write indefinite-length BER"; ok
+openssl cms -cmsout -inform DER -in o_ber.p7s -outform DER -out o_reder.p7s
+for s in o_ber o_reder; do
+  verify_ok $s.p7s
+  "$PY" -c 'import json; r=json.load(open("v.json")); assert r["signers"][0]["signer"]["iin"], r' || fail "$s: signer"; ok
+done
+{ cat o_att.p7s; head -c 7 /dev/zero; } > o_pad.p7s
+verify_ok o_pad.p7s
+codes v.json | grep -qw TRAILING_PADDING || fail "zero padding not reported"; ok
+{ cat o_att.p7s; printf 'x'; } > o_junk.p7s
+verify_rejects CMS_MALFORMED o_junk.p7s
 verify_ok o_det.p7s --content doc.txt
 "$TANBA" verify o_two.p7s --trust "$ROOT" --revocation off --json > two.json
 "$PY" -c 'import json; r=json.load(open("two.json")); assert len(r["signers"]) == 2 and r["indication"] == "VALID", r'; ok

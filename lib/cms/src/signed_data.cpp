@@ -2,6 +2,8 @@
 
 #include <openssl/pem.h>
 
+#include <algorithm>
+
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
@@ -55,6 +57,8 @@ Bytes pem_or_der(ByteView data) {
     return std::move(ossl::der_objects(data, {"CMS", "PKCS7"}, ErrorCode::CMS_DECODE_FAILED).front());
 }
 
+}  // namespace
+
 ossl::CmsContent parse_der(ByteView data) {
     const unsigned char* p = data.data();
     ossl::CmsContent cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(data.size())));
@@ -64,12 +68,11 @@ ossl::CmsContent parse_der(ByteView data) {
     return cms;
 }
 
-}  // namespace
+namespace {
 
-ParsedSignedData parse_without_certificates(ByteView data) {
-    ossl::clear_errors();
-    ParsedSignedData out;
-    out.der = pem_or_der(data);
+// The certificates taken out of a DER SignedData: false when the DER walk fails (BER input,
+// or not a SignedData at all).
+bool take_out_certificates(ParsedSignedData& out) {
     // ContentInfo { contentType, [0] { SignedData { version, digestAlgorithms, encapContentInfo,
     // [0] certificates?, [1] crls?, signerInfos } } }
     ByteView in = out.der;
@@ -81,10 +84,7 @@ ParsedSignedData parse_without_certificates(ByteView data) {
     auto explicit0 = read_tlv(ci_body);
     ByteView sd_outer = explicit0 ? explicit0->value : ByteView{};
     auto sd = read_tlv(sd_outer);
-    if (!ci || !type || !explicit0 || explicit0->tag != 0xA0 || !sd || sd->tag != 0x30 || !in.empty()) {
-        out.cms = parse_der(out.der);  // let OpenSSL say what is wrong
-        return out;
-    }
+    if (!ci || !type || !explicit0 || explicit0->tag != 0xA0 || !sd || sd->tag != 0x30 || !in.empty()) return false;
     Bytes body;
     ByteView fields = sd->value;
     while (!fields.empty()) {
@@ -117,6 +117,27 @@ ParsedSignedData parse_without_certificates(ByteView data) {
     ci_content.insert(ci_content.end(), wrapped.begin(), wrapped.end());
     put_tlv(content_info, 0x30, ci_content);
     out.cms = parse_der(content_info);
+    return true;
+}
+
+}  // namespace
+
+ParsedSignedData parse_without_certificates(ByteView data) {
+    ossl::clear_errors();
+    ParsedSignedData out;
+    out.der = pem_or_der(data);
+    // Zero bytes after the ContentInfo (some signers pad their files) are dropped and reported.
+    ByteView in = out.der;
+    if (read_tlv(in) && !in.empty() && std::all_of(in.begin(), in.end(), [](std::uint8_t b) { return b == 0; })) {
+        out.trailing_zeros = in.size();
+        out.der.resize(out.der.size() - in.size());
+    }
+    if (take_out_certificates(out)) return out;
+    // BER (indefinite lengths, constructed strings: legal and common) is verified exactly as its
+    // DER re-encoding; anything else, OpenSSL says what is wrong.
+    ossl::CmsContent cms = parse_der(out.der);
+    out.der = to_der(cms.get());
+    if (!take_out_certificates(out)) out.cms = std::move(cms);
     return out;
 }
 
@@ -131,6 +152,21 @@ std::optional<ByteView> attached_content(CMS_ContentInfo* cms) {
     ASN1_OCTET_STRING** content = CMS_get0_content(cms);
     if (!content || !*content) return std::nullopt;
     return ByteView((*content)->data, static_cast<std::size_t>((*content)->length));
+}
+
+std::optional<Bytes> first_signing_cert_only(ByteView value) {
+    auto outer = read_tlv(value);
+    if (!outer || outer->tag != 0x30) return std::nullopt;
+    ByteView body = outer->value;
+    auto certs = read_tlv(body);
+    if (!certs || certs->tag != 0x30) return std::nullopt;
+    ByteView list = certs->value;
+    const ByteView before = list;
+    if (!read_tlv(list)) return std::nullopt;
+    Bytes one, seq;
+    put_tlv(one, 0x30, whole(before, list));
+    put_tlv(seq, 0x30, one);
+    return seq;
 }
 
 std::vector<long> signer_info_versions(ByteView der) {

@@ -25,12 +25,21 @@ struct ParsedSignedData {
     Bytes der;                                  // the input as DER (PEM decoded)
     ossl::CmsContent cms;                       // without its certificates
     std::vector<ByteView> certificates;         // views into `der`
+    std::size_t trailing_zeros = 0;             // zero bytes that followed the ContentInfo (dropped)
 };
+/// BER input is re-encoded as DER first (`der` is then the DER).
 ParsedSignedData parse_without_certificates(ByteView data);
+/// A DER (or BER) ContentInfo of a SignedData, the whole input. Throws CMS_DECODE_FAILED.
+ossl::CmsContent parse_der(ByteView data);
 Bytes to_der(CMS_ContentInfo* cms);
 
 /// The encapsulated content, when attached.
 std::optional<ByteView> attached_content(CMS_ContentInfo* cms);
+
+/// A SigningCertificate(V2) value reduced to its first ESSCertID(v2), the one RFC 5035 binds to
+/// the signer (the others are hints about the path); nullopt when it is not a SEQUENCE whose
+/// first element is a non-empty SEQUENCE OF.
+std::optional<Bytes> first_signing_cert_only(ByteView value);
 
 /// SignerInfo versions in order, read from the DER (OpenSSL does not expose them).
 std::vector<long> signer_info_versions(ByteView der);

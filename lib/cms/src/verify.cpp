@@ -28,11 +28,16 @@ std::optional<TimePoint> signing_time(CMS_SignerInfo* si) {
 
 // signingCertificate(V2) must identify the signer's certificate (RFC 5035 / ETSI EN 319 122-1).
 void check_signing_certificate(CMS_SignerInfo* si, const x509::Certificate& cert, validation::ValidationReport& r) {
+    // Only the first ESSCertID binds the signer (RFC 5035 §5.4); the others name CA
+    // certificates as hints, which need not be at hand.
     auto decode = [&](int nid, auto d2i) -> decltype(d2i(nullptr, nullptr, 0)) {
         const ASN1_TYPE* t = detail::signed_attribute(si, nid);
         if (!t || t->type != V_ASN1_SEQUENCE) return nullptr;
-        const unsigned char* p = t->value.sequence->data;
-        return d2i(nullptr, &p, t->value.sequence->length);
+        const auto first = detail::first_signing_cert_only(
+            ByteView(t->value.sequence->data, static_cast<std::size_t>(t->value.sequence->length)));
+        if (!first) return nullptr;
+        const unsigned char* p = first->data();
+        return d2i(nullptr, &p, static_cast<long>(first->size()));
     };
     ossl::EssSigningCertV2 v2(decode(NID_id_smime_aa_signingCertificateV2, d2i_ESS_SIGNING_CERT_V2));
     ossl::EssSigningCert v1(decode(NID_id_smime_aa_signingCertificate, d2i_ESS_SIGNING_CERT));
@@ -163,6 +168,9 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
         return out;
     }
     CMS_ContentInfo* cms = parsed.cms.get();
+    if (parsed.trailing_zeros)
+        out.findings.push_back(validation::make_finding(FindingCode::TRAILING_PADDING, Severity::Warning,
+                                                        std::to_string(parsed.trailing_zeros) + " byte(s)"));
     if (auto attached = detail::attached_content(cms)) content = attached;
     const auto versions = detail::signer_info_versions(parsed.der);
 
