@@ -101,52 +101,40 @@ TEST_CASE("a contentType attribute that differs from the encapsulated type is re
     CHECK(has(codes, "not-valid"));
 }
 
-TEST_CASE("signingCertificateV2 naming another certificate is refused") {
-    Fixture f;
+namespace {
+// Alice's signature whose signingCertificateV2 names `first`, then `others` (OpenSSL builds the
+// attribute and the signature).
+Bytes signed_with_signing_certs(const Fixture& f, const x509::Certificate& first, std::vector<const x509::Certificate*> others) {
     ossl::CmsContent cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, CMS_PARTIAL | CMS_BINARY));
     CMS_SignerInfo* si = CMS_add1_signer(cms.get(), f.alice.cert->get(), f.alice.key.private_key(), EVP_sha256(), CMS_PARTIAL | CMS_BINARY);
     REQUIRE(si);
-    ossl::EssSigningCertV2 other(OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), f.bob.cert->get(), nullptr, 1));
+    ossl::CertStack rest(sk_X509_new_null());
+    for (const auto* c : others) sk_X509_push(rest.get(), ossl::up_ref(c->get()).release());
+    ossl::EssSigningCertV2 attr(OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), first.get(), rest.get(), 1));
+    REQUIRE(attr);
     unsigned char* der = nullptr;
-    const int len = i2d_ESS_SIGNING_CERT_V2(other.get(), &der);
+    const int len = i2d_ESS_SIGNING_CERT_V2(attr.get(), &der);
     REQUIRE(CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE, der, len) == 1);
     OPENSSL_free(der);
     ossl::Bio data(BIO_new_mem_buf(f.content.data(), static_cast<int>(f.content.size())));
     REQUIRE(CMS_final(cms.get(), data.get(), nullptr, CMS_BINARY) == 1);
-    auto codes = f.codes(encode(cms.get()));
+    return encode(cms.get());
+}
+}  // namespace
+
+TEST_CASE("signingCertificateV2 naming another certificate is refused") {
+    Fixture f;
+    auto codes = f.codes(signed_with_signing_certs(f, *f.bob.cert, {}));
     CHECK(has(codes, "SIGNING_CERTIFICATE_MISMATCH"));
     CHECK(has(codes, "not-valid"));
 }
 
 TEST_CASE("signingCertificateV2 listing the CA certificates after the signer's binds the first (RFC 5035)") {
     Fixture f;
-    ossl::CmsContent cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, CMS_PARTIAL | CMS_BINARY));
-    CMS_SignerInfo* si = CMS_add1_signer(cms.get(), f.alice.cert->get(), f.alice.key.private_key(), EVP_sha256(), CMS_PARTIAL | CMS_BINARY);
-    REQUIRE(si);
-    ossl::CertStack cas(sk_X509_new_null());
-    sk_X509_push(cas.get(), ossl::up_ref(f.root->certificate().get()).release());
-    ossl::EssSigningCertV2 listed(OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), f.alice.cert->get(), cas.get(), 1));
-    REQUIRE(listed);
-    unsigned char* der = nullptr;
-    const int len = i2d_ESS_SIGNING_CERT_V2(listed.get(), &der);
-    REQUIRE(CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE, der, len) == 1);
-    OPENSSL_free(der);
-    ossl::Bio data(BIO_new_mem_buf(f.content.data(), static_cast<int>(f.content.size())));
-    REQUIRE(CMS_final(cms.get(), data.get(), nullptr, CMS_BINARY) == 1);
-    CHECK(f.codes(encode(cms.get())) == std::vector<std::string>{"REVOCATION_NOT_CHECKED"});
+    CHECK(f.codes(signed_with_signing_certs(f, *f.alice.cert, {&f.root->certificate()})) ==
+          std::vector<std::string>{"REVOCATION_NOT_CHECKED"});
     // The same list with another certificate first is still refused.
-    ossl::CmsContent other(CMS_sign(nullptr, nullptr, nullptr, nullptr, CMS_PARTIAL | CMS_BINARY));
-    si = CMS_add1_signer(other.get(), f.alice.cert->get(), f.alice.key.private_key(), EVP_sha256(), CMS_PARTIAL | CMS_BINARY);
-    ossl::CertStack alice(sk_X509_new_null());
-    sk_X509_push(alice.get(), ossl::up_ref(f.alice.cert->get()).release());
-    ossl::EssSigningCertV2 bob_first(OSSL_ESS_signing_cert_v2_new_init(EVP_sha256(), f.bob.cert->get(), alice.get(), 1));
-    der = nullptr;
-    const int len2 = i2d_ESS_SIGNING_CERT_V2(bob_first.get(), &der);
-    REQUIRE(CMS_signed_add1_attr_by_NID(si, NID_id_smime_aa_signingCertificateV2, V_ASN1_SEQUENCE, der, len2) == 1);
-    OPENSSL_free(der);
-    ossl::Bio data2(BIO_new_mem_buf(f.content.data(), static_cast<int>(f.content.size())));
-    REQUIRE(CMS_final(other.get(), data2.get(), nullptr, CMS_BINARY) == 1);
-    CHECK(has(f.codes(encode(other.get())), "SIGNING_CERTIFICATE_MISMATCH"));
+    CHECK(has(f.codes(signed_with_signing_certs(f, *f.bob.cert, {&*f.alice.cert})), "SIGNING_CERTIFICATE_MISMATCH"));
 }
 
 TEST_CASE("a swapped signer certificate (same issuer and serial, another key) is refused") {

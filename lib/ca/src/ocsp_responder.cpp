@@ -21,6 +21,7 @@ struct Entry {
     std::size_t ca = 0;
     TimePoint this_update{}, next_update{};
     revocation::CertIdInfo id;   // what the response answers: re-signed from it
+    bool known = false;          // the CA issued the certificate (only those are cached)
 };
 
 std::string key_of(const revocation::CertIdInfo& id) { return std::string(id.der.begin(), id.der.end()); }
@@ -62,12 +63,11 @@ struct OcspResponder::Impl {
         return cas.size();
     }
 
-    // One signed answer about one certificate; `known` says whether the CA issued it.
-    Entry sign(std::size_t ca, revocation::CertIdInfo id, bool& known) const {
+    // One signed answer about one certificate.
+    Entry sign(std::size_t ca, revocation::CertIdInfo id) const {
         const TimePoint now = clock.now();
         const auto status = cas[ca].ca->status(id.serial);
-        known = status.state != revocation::CertState::Unknown;
-        Entry e{{}, ca, now, now + options.validity, std::move(id)};
+        Entry e{{}, ca, now, now + options.validity, std::move(id), status.state != revocation::CertState::Unknown};
         e.der = cas[ca].writer->write({now, {{e.id.der, status, e.this_update, e.next_update}}, std::nullopt});
         return e;
     }
@@ -98,8 +98,7 @@ struct OcspResponder::Impl {
                     std::shared_lock lock(mutex);
                     if (cache.count(key_of(id))) continue;
                 }
-                bool known = false;
-                keep(sign(i, std::move(id), known));
+                keep(sign(i, std::move(id)));
                 ++stats.signed_responses;
             }
         }
@@ -163,13 +162,12 @@ OcspAnswer OcspResponder::respond(ByteView request) {
             return a;
         }
     }
-    bool known = false;
-    Entry e = m.sign(ca, std::move(id), known);
+    Entry e = m.sign(ca, std::move(id));
     a.der = e.der;
     a.this_update = e.this_update;
     a.next_update = e.next_update;
     // Only certificates the CA issued are cached: made-up serials must not fill the memory.
-    if (known) m.keep(std::move(e));
+    if (e.known) m.keep(std::move(e));
     return a;
 }
 
@@ -202,8 +200,7 @@ RefreshStats OcspResponder::refresh() {
             if (auto it = m.cache.find(key); it != m.cache.end()) stale.push_back(it->second);
     }
     for (auto& e : stale) {
-        bool known = false;
-        m.keep(m.sign(e.ca, std::move(e.id), known));
+        m.keep(m.sign(e.ca, std::move(e.id)));
         ++stats.signed_responses;
     }
     if (m.options.presign && !m.presigned) {

@@ -16,11 +16,6 @@ namespace {
 
 constexpr unsigned kFlags = CMS_BINARY | CMS_NOSMIMECAP | CMS_PARTIAL;
 
-void require_matching_key(const keys::Signer& key, const x509::Certificate& cert) {
-    if (!keys::same_public_key(key.public_key(), cert.public_key()))
-        throw Error(ErrorCode::KEY_MISMATCH, key.describe() + " does not belong to " + cert.subject_text());
-}
-
 // The signed attributes as they are signed (RFC 5652 §5.4): a SET OF Attribute, its members
 // in DER order (X.690 §11.6), as OpenSSL encodes them in the SignerInfo.
 Bytes signed_attributes_der(CMS_SignerInfo* si) {
@@ -55,9 +50,9 @@ void sign_signer_info(CMS_SignerInfo* si, const keys::Signer& key, const keys::S
 CMS_SignerInfo* add_cades_signer(CMS_ContentInfo* cms, const keys::Signer& key, const x509::Certificate& cert,
                                  const SignOptions& o, unsigned extra_flags) {
     const EVP_MD* md = keys::digest_of(o.algorithm.hash);
-    // OpenSSL lays out the SignerInfo around the public key; no private operation is asked of it.
-    ossl::PKey pub = keys::public_part(key.public_key());
-    CMS_SignerInfo* si = CMS_add1_signer(cms, cert.get(), pub.get(), md, kFlags | extra_flags |
+    // OpenSSL lays out the SignerInfo around the public key (it takes its own reference); no
+    // private operation is asked of it.
+    CMS_SignerInfo* si = CMS_add1_signer(cms, cert.get(), const_cast<EVP_PKEY*>(key.public_key()), md, kFlags | extra_flags |
                                                                           (o.certificates == Certificates::None ? CMS_NOCERTS : 0));
     ossl::check(si != nullptr, ErrorCode::KEY_SIGN_FAILED, "adding the CMS signer");
     const ASN1_OBJECT* type = CMS_get0_eContentType(cms);
@@ -103,7 +98,7 @@ void add_timestamp(CMS_SignerInfo* si, const SignOptions& o) {
 
 Bytes sign(ByteView content, const keys::Signer& key, const x509::Certificate& cert, const SignOptions& o) {
     ossl::clear_errors();
-    require_matching_key(key, cert);
+    x509::require_key_of(key, cert);
     const unsigned detached = o.attachment == Attachment::Detached ? CMS_DETACHED : 0;
     ossl::CmsContent cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, kFlags | detached));
     ossl::Asn1Object type = ossl::oid_from_text(o.content_type);
@@ -126,7 +121,7 @@ Bytes sign(ByteView content, const keys::Signer& key, const x509::Certificate& c
 Bytes add_signer(ByteView existing, ByteView content, const keys::Signer& key, const x509::Certificate& cert,
                  const SignOptions& o) {
     ossl::clear_errors();
-    require_matching_key(key, cert);
+    x509::require_key_of(key, cert);
     ossl::CmsContent cms = detail::parse(existing);
     if (auto attached = detail::attached_content(cms.get());
         attached && !std::equal(attached->begin(), attached->end(), content.begin(), content.end()))

@@ -106,8 +106,7 @@ Bytes ocsp_status_only(OcspResponseStatus status) {
 
 OcspWriter::OcspWriter(const x509::Certificate& responder, const keys::Signer& signer)
     : responder_(responder), signer_(signer), options_(keys::default_sign_options(signer.spec().algorithm)) {
-    if (!keys::same_public_key(signer.public_key(), responder.public_key()))
-        throw Error(ErrorCode::KEY_MISMATCH, signer.describe() + " does not belong to " + responder.subject_text());
+    x509::require_key_of(signer, responder);
     algorithm_ = signer.algorithm_identifier(options_);
     responder_id_ = der::tlv(0xA1, ossl::encode(X509_get_subject_name(responder.get()), i2d_X509_NAME, "the responder name"));
     certs_ = der::tlv(0xA0, der::tlv(0x30, responder.der()));

@@ -69,8 +69,7 @@ Authority::Authority(x509::Certificate cert, const keys::Signer& key, const Cloc
     const bool ok = X509_check_purpose(cert_.get(), X509_PURPOSE_TIMESTAMP_SIGN, 0) == 1;
     ossl::clear_errors();
     if (!ok) throw Error(ErrorCode::INVALID_ARGUMENT, cert_.subject_text() + " is not a TSA certificate (critical timeStamping EKU)");
-    if (!keys::same_public_key(cert_.public_key(), key_.public_key()))
-        throw Error(ErrorCode::KEY_MISMATCH, key_.describe() + " does not belong to " + cert_.subject_text());
+    x509::require_key_of(key_, cert_);
     policy_der_ = ossl::encode(ossl::oid_from_text(options_.policy).get(), i2d_ASN1_OBJECT, "the TSA policy");
 }
 

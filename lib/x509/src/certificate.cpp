@@ -170,4 +170,9 @@ CertificateInfo describe(const Certificate& cert) {
     return info;
 }
 
+void require_key_of(const keys::Signer& key, const Certificate& cert) {
+    if (!keys::same_public_key(key.public_key(), cert.public_key()))
+        throw Error(ErrorCode::KEY_MISMATCH, key.describe() + " does not belong to " + cert.subject_text());
+}
+
 }  // namespace tanba::x509

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tanba/base/bytes.hpp"
+#include "tanba/keys/signer.hpp"
 #include "tanba/base/clock.hpp"
 #include "tanba/base/error.hpp"
 #include "tanba/ossl/handles.hpp"
@@ -102,5 +103,9 @@ struct CertificateInfo {
 
 /// Reads everything tanba reports about a certificate. Never throws for unusual content.
 CertificateInfo describe(const Certificate& cert);
+
+/// Throws KEY_MISMATCH unless the signer's key is the certificate's (a signer about to sign
+/// as the certificate's subject: CMS, OCSP, TSA).
+void require_key_of(const keys::Signer& key, const Certificate& cert);
 
 }  // namespace tanba::x509
