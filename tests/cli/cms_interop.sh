@@ -80,6 +80,14 @@ codes v.json | grep -qw TRAILING_PADDING || fail "zero padding not reported"; ok
 { cat o_att.p7s; printf 'x'; } > o_junk.p7s
 verify_rejects CMS_MALFORMED o_junk.p7s
 verify_ok o_det.p7s --content doc.txt
+# A signature that does not carry its signer's certificate (openssl -nocerts): the signer is
+# found among the certificates given with --untrusted, or with --trust.
+openssl cms -sign -binary -nocerts -in doc.txt -signer ec.pem -inkey ec.key -outform DER -out o_nocert.p7s -nodetach
+verify_rejects SIGNER_CERTIFICATE_MISSING o_nocert.p7s
+cat ec.pem "$CHAIN" > ec_chain.pem
+verify_ok o_nocert.p7s --untrusted ec_chain.pem
+"$PY" -c 'import json; r=json.load(open("v.json")); assert r["signers"][0]["signer"]["iin"], r' || fail "signer from --untrusted"; ok
+verify_ok o_nocert.p7s --untrusted "$CHAIN" --trust ec.pem
 "$TANBA" verify o_two.p7s --trust "$ROOT" --revocation off --json > two.json
 "$PY" -c 'import json; r=json.load(open("two.json")); assert len(r["signers"]) == 2 and r["indication"] == "VALID", r'; ok
 codes two.json | grep -qw SIGNING_CERTIFICATE_ABSENT || fail "plain openssl CMS not flagged as non-CAdES"; ok

@@ -31,6 +31,9 @@ std::vector<x509::Certificate> certs(const nlohmann::json& list) {
 
 nlohmann::json run(const nlohmann::json& c) {
     validation::ValidationOptions o;
+    // x509-limbo expects the root's certificate to bind the path (its validity, extensions,
+    // name constraints): tanba's RFC 5937 model, not the RFC 5280 default.
+    o.anchor = validation::AnchorConstraints::Constrained;
     o.at = c["validation_time"].is_null() ? SystemClock().now() : parse_rfc3339(c["validation_time"].get<std::string>());
     const bool server = c["validation_kind"] == "SERVER";
     if (!c["extended_key_usage"].empty()) o.eku = kEku.at(c["extended_key_usage"][0].get<std::string>());

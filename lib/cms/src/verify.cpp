@@ -175,6 +175,7 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
     const auto versions = detail::signer_info_versions(parsed.der);
 
     STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms);
+    std::optional<std::vector<x509::Certificate>> known;
     if (sk_CMS_SignerInfo_num(infos) <= 0) {
         out.findings.push_back(validation::make_finding(FindingCode::NO_SIGNERS, Severity::Error));
     }
@@ -185,6 +186,10 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
         s.time_source = o.time_source;
         s.signing_time = signing_time(si);
         s.certificate = find_signer(si, embedded);
+        if (!s.certificate) {  // not carried: maybe among the certificates given to the validator
+            if (!known) known = validator.known_certificates();
+            s.certificate = find_signer(si, *known);
+        }
         validation::ValidationReport sig;
         sig.validation_time = o.validation.at;
         if (!s.certificate) {

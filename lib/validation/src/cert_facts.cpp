@@ -32,6 +32,19 @@ T* ext(X509* x, int nid, std::vector<std::string>& malformed) {
     return v;
 }
 
+// A policy qualifier other than RFC 5280's CPS pointer and user notice (dotted OID).
+std::optional<std::string> unknown_policy_qualifier(const CERTIFICATEPOLICIES* policies) {
+    for (int i = 0; i < sk_POLICYINFO_num(policies); ++i) {
+        const POLICYINFO* pi = sk_POLICYINFO_value(policies, i);
+        for (int k = 0; k < sk_POLICYQUALINFO_num(pi->qualifiers); ++k) {
+            const POLICYQUALINFO* q = sk_POLICYQUALINFO_value(pi->qualifiers, k);
+            const int nid = OBJ_obj2nid(q->pqualid);
+            if (nid != NID_id_qt_cps && nid != NID_id_qt_unotice) return ossl::oid_text(q->pqualid);
+        }
+    }
+    return std::nullopt;
+}
+
 Bytes octets(const ASN1_OCTET_STRING* s) { return Bytes(s->data, s->data + s->length); }
 
 std::string_view ia5(const ASN1_IA5STRING* s) {
@@ -137,7 +150,7 @@ CertFacts::CertFacts(x509::Certificate c) : cert(std::move(c)), x(cert.get()) {
         const bool critical = X509_EXTENSION_get_critical(e);
         bool known = false;
         for (int k : kProcessed) known = known || k == nid;
-        if (critical && !known) unknown_critical = true;
+        if (critical && !known && !unknown_critical) unknown_critical = ossl::oid_text(X509_EXTENSION_get_object(e));
         for (int k : kMustBeCritical)
             if (k == nid && !critical) malformed.push_back(std::string(OBJ_nid2ln(nid)) + " is not critical");
         for (int k : kMustNotBeCritical)
@@ -166,7 +179,8 @@ CertFacts::CertFacts(x509::Certificate c) : cert(std::move(c)), x(cert.get()) {
     if (is_ca && !ski) malformed.push_back("CA certificate without subjectKeyIdentifier");
     // Required of end-entity certificates only: cross-certificates without one are common
     // (x509-limbo cve-2024-0567); see tests/data/limbo/deviations.json.
-    if (!self_issued && !is_ca && !aki) malformed.push_back("no authorityKeyIdentifier key identifier");
+    // RFC 5280 §4.2.1.1 obliges the issuer; paths are built by name without it.
+    if (!self_issued && !aki) issuer_lapses.push_back("no authorityKeyIdentifier key identifier");
 
     name_constraints.reset(ext<NAME_CONSTRAINTS>(x, NID_name_constraints, malformed));
     if (name_constraints) {
@@ -174,6 +188,10 @@ CertFacts::CertFacts(x509::Certificate c) : cert(std::move(c)), x(cert.get()) {
         check_constraint_syntax(name_constraints.get(), malformed);
     }
     policies.reset(ext<CERTIFICATEPOLICIES>(x, NID_certificate_policies, malformed));
+    // §4.2.1.4: a critical certificatePolicies must be understood whole, its qualifiers too.
+    if (const int loc = X509_get_ext_by_NID(x, NID_certificate_policies, -1);
+        policies && !unknown_critical && X509_EXTENSION_get_critical(X509_get_ext(x, loc)))
+        if (auto q = unknown_policy_qualifier(policies.get())) unknown_critical = "certificatePolicies qualifier " + *q;
     mappings.reset(ext<POLICY_MAPPINGS>(x, NID_policy_mappings, malformed));
     policy_constraints.reset(ext<POLICY_CONSTRAINTS>(x, NID_policy_constraints, malformed));
     ossl::Asn1Integer inhibit(ext<ASN1_INTEGER>(x, NID_inhibit_any_policy, malformed));

@@ -24,9 +24,13 @@ struct CertFacts {
     std::vector<std::string> malformed;   // RFC 5280 §4 violations, one reason each
     std::optional<std::string> bad_serial;  // zero, negative, longer than 20 octets
     std::optional<std::string> weak_key;  // why the public key is refused (size, curve)
-    bool key_unsupported = false;
-    int signature_digest = NID_undef;     // digest of the certificate's signature algorithm         // OpenSSL cannot load it (GOST until lib/gost)
-    bool unknown_critical = false;
+    bool key_unsupported = false;         // OpenSSL cannot load it (GOST until lib/gost)
+    int signature_digest = NID_undef;     // digest of the certificate's signature algorithm
+    /// A critical extension (or part of one) this validator cannot interpret: which.
+    std::optional<std::string> unknown_critical;
+    /// Rules RFC 5280 §4 puts on the issuer that path validation does not depend on
+    /// (reported as warnings), one reason each.
+    std::vector<std::string> issuer_lapses;
     bool is_ca = false;                   // basicConstraints cA
     std::optional<long> path_len;
     std::optional<std::uint32_t> key_usage;   // X509v3_KU_* bits when the extension is present

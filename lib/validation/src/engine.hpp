@@ -75,6 +75,8 @@ public:
     /// Untrusted certificates with that subject: the pool and the run's extra certificates.
     std::vector<const CertFacts*> untrusted_named(const X509_NAME* name, unsigned long hash, const Budget& run) const;
     bool is_anchor(const CertFacts& c) const;
+    /// The trust anchors, then the untrusted pool, as given.
+    std::vector<x509::Certificate> known_certificates() const;
 
 private:
     std::vector<std::unique_ptr<CertFacts>> anchors_, pool_;

@@ -83,10 +83,82 @@ void check_leaf(const CertFacts& leaf, const ValidationOptions& o, ValidationRep
     if (o.email && !email_matches(leaf, *o.email)) r.add(FindingCode::NAME_MISMATCH, Severity::Error, "email " + *o.email, 0);
 }
 
+/// §6.1 state variables carried from certificate to certificate.
+struct PathState {
+    int explicit_policy, inhibit_any, policy_mapping, max_path_length;
+    PolicyTree tree;
+    std::vector<const NAME_CONSTRAINTS*> constraints;
+};
+
+bool maps_any_policy(const CertFacts& c) {
+    for (int k = 0; k < sk_POLICY_MAPPING_num(c.mappings.get()); ++k) {
+        const POLICY_MAPPING* m = sk_POLICY_MAPPING_value(c.mappings.get(), k);
+        if (ossl::oid_text(m->issuerDomainPolicy) == kAnyPolicy || ossl::oid_text(m->subjectDomainPolicy) == kAnyPolicy)
+            return true;
+    }
+    return false;
+}
+
+/// §6.1.4 (g)-(n) after certificate i, a CA's constraints on what follows it (the anchor's too
+/// under RFC 5937). The counting down for certificate i itself ((h), (l)) and its
+/// policyMappings (b) are the caller's: the anchor is not counted.
+void constrain_following(const CertFacts& c, int idx, const ValidationOptions& o, PathState& st, ValidationReport& r) {
+    if (c.name_constraints) st.constraints.push_back(c.name_constraints.get());
+    if (const POLICY_CONSTRAINTS* pc = c.policy_constraints.get()) {
+        if (pc->requireExplicitPolicy)
+            st.explicit_policy = std::min<long>(st.explicit_policy, ASN1_INTEGER_get(pc->requireExplicitPolicy));
+        if (pc->inhibitPolicyMapping)
+            st.policy_mapping = std::min<long>(st.policy_mapping, ASN1_INTEGER_get(pc->inhibitPolicyMapping));
+    }
+    if (c.inhibit_any) st.inhibit_any = std::min<long>(st.inhibit_any, *c.inhibit_any);
+    if (!c.is_ca) r.add(FindingCode::NOT_A_CA, Severity::Error, {}, idx);
+    if (c.path_len && *c.path_len < st.max_path_length) st.max_path_length = static_cast<int>(*c.path_len);
+    if (c.key_usage && !(*c.key_usage & KU_KEY_CERT_SIGN)) r.add(FindingCode::ISSUER_KEY_USAGE, Severity::Error, {}, idx);
+    // A CA restricted by EKU cannot vouch for other purposes (EKU chaining, as browsers do).
+    if (o.eku && *o.eku != kAnyEku && c.eku && !allows(*c.eku, *o.eku))
+        r.add(FindingCode::EKU_MISMATCH, Severity::Error, "the issuing CA's EKU does not include " + *o.eku, idx);
+}
+
+void check_validity(const CertFacts& c, TimePoint at, int idx, ValidationReport& r) {
+    if (at < c.cert.not_before()) r.add(FindingCode::NOT_YET_VALID, Severity::Error, {}, idx);
+    if (at > c.cert.not_after()) r.add(FindingCode::EXPIRED, Severity::Error, {}, idx);
+}
+
+/// RFC 5937: the user's initial policy set seen through the anchor's policyMappings (unless
+/// mapping is inhibited), then restricted to the anchor's certificatePolicies.
+std::vector<std::string> anchor_policy_set(const CertFacts& anchor, std::vector<std::string> set, bool map) {
+    if (anchor.mappings && map) {
+        std::vector<std::string> mapped;
+        for (const auto& p : set) {
+            bool found = false;
+            for (int k = 0; k < sk_POLICY_MAPPING_num(anchor.mappings.get()); ++k) {
+                const POLICY_MAPPING* m = sk_POLICY_MAPPING_value(anchor.mappings.get(), k);
+                if (ossl::oid_text(m->issuerDomainPolicy) != p) continue;
+                mapped.push_back(ossl::oid_text(m->subjectDomainPolicy));
+                found = true;
+            }
+            if (!found) mapped.push_back(p);
+        }
+        set = std::move(mapped);
+    }
+    if (!anchor.policies) return set;  // RFC 5937: a constraint only when present
+    std::vector<std::string> own;
+    for (int k = 0; k < sk_POLICYINFO_num(anchor.policies.get()); ++k)
+        own.push_back(ossl::oid_text(sk_POLICYINFO_value(anchor.policies.get(), k)->policyid));
+    const auto has = [](const std::vector<std::string>& v, const std::string& p) { return std::find(v.begin(), v.end(), p) != v.end(); };
+    if (has(own, kAnyPolicy)) return set;
+    if (has(set, kAnyPolicy)) return own;
+    std::vector<std::string> both;
+    for (const auto& p : set)
+        if (has(own, p)) both.push_back(p);
+    return both;
+}
+
 }  // namespace
 
 void Engine::check_certificate(const CertFacts& c, Role role, const ValidationOptions& o, int idx, ValidationReport& r) const {
     for (const auto& why : c.malformed) r.add(FindingCode::MALFORMED_CERTIFICATE, Severity::Error, why, idx);
+    for (const auto& why : c.issuer_lapses) r.add(FindingCode::AUTHORITY_KEY_ID_MISSING, Severity::Warning, why, idx);
     if (role == Role::Issued) {  // an anchor's own serial and self-signature are not judged
         if (c.bad_serial) r.add(FindingCode::MALFORMED_CERTIFICATE, Severity::Error, *c.bad_serial, idx);
         if (auto weak = weak_digest(c.signature_digest, o.allow_sha1); !weak.empty())
@@ -98,34 +170,32 @@ void Engine::check_certificate(const CertFacts& c, Role role, const ValidationOp
 
 void Engine::check_trusted_leaf(const CertFacts& leaf, const ValidationOptions& o, ValidationReport& r) const {
     check_certificate(leaf, Role::Issued, o, 0, r);
-    if (o.at < leaf.cert.not_before()) r.add(FindingCode::NOT_YET_VALID, Severity::Error, {}, 0);
-    if (o.at > leaf.cert.not_after()) r.add(FindingCode::EXPIRED, Severity::Error, {}, 0);
-    if (leaf.unknown_critical) r.add(FindingCode::UNKNOWN_CRITICAL_EXTENSION, Severity::Error, {}, 0);
+    check_validity(leaf, o.at, 0, r);
+    if (leaf.unknown_critical) r.add(FindingCode::UNKNOWN_CRITICAL_EXTENSION, Severity::Error, *leaf.unknown_critical, 0);
     check_leaf(leaf, o, r);
 }
 
 void Engine::check_path(const Path& path, const ValidationOptions& o, ValidationReport& r) const {
     const int n = static_cast<int>(path.size()) - 1;  // certificates below the anchor
     const auto& in = o.policy;
-    int explicit_policy = in.explicit_policy ? 0 : n + 1;
-    int inhibit_any = in.inhibit_any_policy ? 0 : n + 1;
-    int policy_mapping = in.inhibit_policy_mapping ? 0 : n + 1;
-    int max_path_length = n;
-    PolicyTree tree;
-    std::vector<const NAME_CONSTRAINTS*> constraints;
+    PathState st{in.explicit_policy ? 0 : n + 1, in.inhibit_any_policy ? 0 : n + 1, in.inhibit_policy_mapping ? 0 : n + 1, n,
+                 PolicyTree{}, {}};
+    std::vector<std::string> initial_policy_set = in.initial_policy_set;
 
-    // The anchor is checked as a CA certificate too, and its own name constraints and path
-    // length bind the path (RFC 5937 style).
+    // RFC 5280: the anchor is its name and key. RFC 5937: its certificate constrains the path.
     const CertFacts& anchor = *path[0];
     const int anchor_idx = report_index(path, 0);
-    check_certificate(anchor, Role::Anchor, o, anchor_idx, r);
-    if (o.at < anchor.cert.not_before()) r.add(FindingCode::NOT_YET_VALID, Severity::Error, {}, anchor_idx);
-    if (o.at > anchor.cert.not_after()) r.add(FindingCode::EXPIRED, Severity::Error, {}, anchor_idx);
-    if (!anchor.is_ca) r.add(FindingCode::NOT_A_CA, Severity::Error, {}, anchor_idx);
-    if (anchor.key_usage && !(*anchor.key_usage & KU_KEY_CERT_SIGN)) r.add(FindingCode::ISSUER_KEY_USAGE, Severity::Error, {}, anchor_idx);
-    if (anchor.unknown_critical) r.add(FindingCode::UNKNOWN_CRITICAL_EXTENSION, Severity::Error, {}, anchor_idx);
-    if (anchor.name_constraints) constraints.push_back(anchor.name_constraints.get());
-    if (anchor.path_len) max_path_length = std::min<long>(max_path_length, *anchor.path_len);
+    if (anchor.weak_key) r.add(FindingCode::KEY_TOO_WEAK, Severity::Error, *anchor.weak_key, anchor_idx);
+    if (anchor.key_unsupported && !public_key(anchor)) r.add(FindingCode::ALGORITHM_UNSUPPORTED, Severity::Error, "public key", anchor_idx);
+    if (o.anchor == AnchorConstraints::Constrained) {
+        check_certificate(anchor, Role::Anchor, o, anchor_idx, r);
+        check_validity(anchor, o.at, anchor_idx, r);
+        if (anchor.unknown_critical) r.add(FindingCode::UNKNOWN_CRITICAL_EXTENSION, Severity::Error, *anchor.unknown_critical, anchor_idx);
+        if (anchor.mappings && maps_any_policy(anchor)) r.add(FindingCode::POLICY_MAPPING_INVALID, Severity::Error, {}, anchor_idx);
+        initial_policy_set = anchor_policy_set(anchor, std::move(initial_policy_set), st.policy_mapping > 0);
+        if (initial_policy_set.empty() && st.explicit_policy == 0) r.add(FindingCode::POLICY_REQUIRED, Severity::Error, "none of the anchor's policies", anchor_idx);
+        constrain_following(anchor, anchor_idx, o, st, r);
+    }
 
     for (int i = 1; i <= n; ++i) {
         const CertFacts& c = *path[i];
@@ -133,11 +203,10 @@ void Engine::check_path(const Path& path, const ValidationOptions& o, Validation
         const bool last = i == n;
         check_certificate(c, Role::Issued, o, idx, r);
         // (a): the signature is checked while building; validity and chaining here.
-        if (o.at < c.cert.not_before()) r.add(FindingCode::NOT_YET_VALID, Severity::Error, {}, idx);
-        if (o.at > c.cert.not_after()) r.add(FindingCode::EXPIRED, Severity::Error, {}, idx);
+        check_validity(c, o.at, idx, r);
         // (b)-(c)
         if (!(c.self_issued && !last)) {
-            for (const NAME_CONSTRAINTS* nc : constraints) {
+            for (const NAME_CONSTRAINTS* nc : st.constraints) {
                 const NameCheck k = check_name_constraints(nc, c);
                 if (k == NameCheck::Violated) r.add(FindingCode::NAME_CONSTRAINTS_VIOLATED, Severity::Error, {}, idx);
                 if (k == NameCheck::Unsupported) r.add(FindingCode::NAME_CONSTRAINTS_UNSUPPORTED, Severity::Error, {}, idx);
@@ -146,57 +215,36 @@ void Engine::check_path(const Path& path, const ValidationOptions& o, Validation
             }
         }
         // (d)-(f)
-        if (!tree.process(c, i, inhibit_any > 0 || (!last && c.self_issued)))
+        if (!st.tree.process(c, i, st.inhibit_any > 0 || (!last && c.self_issued)))
             r.add(FindingCode::PATH_LIMIT, Severity::Error, "policy tree too large", idx);
-        if (explicit_policy == 0 && tree.null())
+        if (st.explicit_policy == 0 && st.tree.null())
             r.add(FindingCode::POLICY_REQUIRED, Severity::Error, {}, idx);
-        if (c.unknown_critical) r.add(FindingCode::UNKNOWN_CRITICAL_EXTENSION, Severity::Error, {}, idx);
+        if (c.unknown_critical) r.add(FindingCode::UNKNOWN_CRITICAL_EXTENSION, Severity::Error, *c.unknown_critical, idx);
         if (last) break;
 
         // §6.1.4: preparation for certificate i+1.
         if (c.mappings) {
-            bool any = false;
-            for (int k = 0; k < sk_POLICY_MAPPING_num(c.mappings.get()); ++k) {
-                const POLICY_MAPPING* m = sk_POLICY_MAPPING_value(c.mappings.get(), k);
-                any = any || ossl::oid_text(m->issuerDomainPolicy) == kAnyPolicy ||
-                      ossl::oid_text(m->subjectDomainPolicy) == kAnyPolicy;
-            }
-            if (any) r.add(FindingCode::POLICY_MAPPING_INVALID, Severity::Error, {}, idx);
-            else tree.apply_mappings(c, i, policy_mapping > 0);
+            if (maps_any_policy(c)) r.add(FindingCode::POLICY_MAPPING_INVALID, Severity::Error, {}, idx);
+            else st.tree.apply_mappings(c, i, st.policy_mapping > 0);
         }
-        if (c.name_constraints) constraints.push_back(c.name_constraints.get());
         if (!c.self_issued) {
-            if (explicit_policy > 0) --explicit_policy;
-            if (policy_mapping > 0) --policy_mapping;
-            if (inhibit_any > 0) --inhibit_any;
+            if (st.explicit_policy > 0) --st.explicit_policy;
+            if (st.policy_mapping > 0) --st.policy_mapping;
+            if (st.inhibit_any > 0) --st.inhibit_any;
+            if (st.max_path_length <= 0) r.add(FindingCode::PATH_LENGTH_EXCEEDED, Severity::Error, {}, idx);
+            else --st.max_path_length;
         }
-        if (const POLICY_CONSTRAINTS* pc = c.policy_constraints.get()) {
-            if (pc->requireExplicitPolicy)
-                explicit_policy = std::min<long>(explicit_policy, ASN1_INTEGER_get(pc->requireExplicitPolicy));
-            if (pc->inhibitPolicyMapping)
-                policy_mapping = std::min<long>(policy_mapping, ASN1_INTEGER_get(pc->inhibitPolicyMapping));
-        }
-        if (c.inhibit_any) inhibit_any = std::min<long>(inhibit_any, *c.inhibit_any);
-        if (!c.is_ca) r.add(FindingCode::NOT_A_CA, Severity::Error, {}, idx);
-        if (!c.self_issued) {
-            if (max_path_length <= 0) r.add(FindingCode::PATH_LENGTH_EXCEEDED, Severity::Error, {}, idx);
-            else --max_path_length;
-        }
-        if (c.path_len && *c.path_len < max_path_length) max_path_length = static_cast<int>(*c.path_len);
-        if (c.key_usage && !(*c.key_usage & KU_KEY_CERT_SIGN)) r.add(FindingCode::ISSUER_KEY_USAGE, Severity::Error, {}, idx);
-        // A CA restricted by EKU cannot vouch for other purposes (EKU chaining, as browsers do).
-        if (o.eku && *o.eku != kAnyEku && c.eku && !allows(*c.eku, *o.eku))
-            r.add(FindingCode::EKU_MISMATCH, Severity::Error, "the issuing CA's EKU does not include " + *o.eku, idx);
+        constrain_following(c, idx, o, st, r);
     }
 
     // §6.1.5 wrap-up.
     const CertFacts& leaf = *path[n];
-    if (explicit_policy > 0) --explicit_policy;
+    if (st.explicit_policy > 0) --st.explicit_policy;
     if (leaf.policy_constraints && leaf.policy_constraints->requireExplicitPolicy &&
         ASN1_INTEGER_get(leaf.policy_constraints->requireExplicitPolicy) == 0)
-        explicit_policy = 0;
-    r.policies = tree.intersect(in.initial_policy_set, n);
-    if (explicit_policy == 0 && r.policies.empty() &&
+        st.explicit_policy = 0;
+    r.policies = st.tree.intersect(initial_policy_set, n);
+    if (st.explicit_policy == 0 && r.policies.empty() &&
         std::none_of(r.findings.begin(), r.findings.end(), [](const Finding& f) { return f.code == FindingCode::POLICY_REQUIRED; }))
         r.add(FindingCode::POLICY_REQUIRED, Severity::Error, {}, 0);
     check_leaf(leaf, o, r);

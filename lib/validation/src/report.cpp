@@ -147,6 +147,7 @@ nlohmann::json to_json(const ValidationReport& r) {
         {"chain", chain},
         {"policies", r.policies},
         {"revocationPolicy", {{"mode", r.revocation_policy.mode}, {"online", r.revocation_policy.online}}},
+        {"anchorConstraints", r.anchor_constraints},
     };
 }
 

@@ -72,6 +72,14 @@ bool Engine::is_anchor(const CertFacts& c) const {
     return false;
 }
 
+std::vector<x509::Certificate> Engine::known_certificates() const {
+    std::vector<x509::Certificate> out;
+    out.reserve(anchors_.size() + pool_.size());
+    for (const auto* list : {&anchors_, &pool_})
+        for (const auto& c : *list) out.push_back(c->cert);
+    return out;
+}
+
 std::vector<const CertFacts*> Engine::issuers_named(const X509_NAME* name, unsigned long hash, bool anchors) const {
     const auto& index = anchors ? anchors_by_subject_ : pool_by_subject_;
     std::vector<const CertFacts*> out;
@@ -138,6 +146,7 @@ ValidationReport Engine::validate(const x509::Certificate& leaf, const Validatio
     for (const auto& c : extra) budget.extra.push_back(facts(c));
     auto report = validate(*facts(leaf), o, budget, 0);
     report.revocation_policy = {std::string(to_string(o.revocation)), online_ != nullptr && o.revocation != RevocationMode::Off};
+    report.anchor_constraints = std::string(to_string(o.anchor));
     if (o.cross_check) second_opinion(leaf, o, extra, report);
     return report;
 }
@@ -283,6 +292,8 @@ std::string_view to_string(RevocationMode m) {
     return "?";
 }
 
+std::string_view to_string(AnchorConstraints a) { return a == AnchorConstraints::Constrained ? "rfc5937" : "rfc5280"; }
+
 struct Validator::Impl : detail::Engine {
     using Engine::Engine;
 };
@@ -296,6 +307,7 @@ Validator::Validator(Validator&&) noexcept = default;
 Validator& Validator::operator=(Validator&&) noexcept = default;
 
 x509::Certificate Validator::certificate(ByteView der) const { return impl_->intern(der); }
+std::vector<x509::Certificate> Validator::known_certificates() const { return impl_->known_certificates(); }
 
 ValidationReport Validator::validate(const x509::Certificate& leaf, const ValidationOptions& options,
                                      std::span<const x509::Certificate> extra_untrusted) const {

@@ -74,6 +74,8 @@ struct ValidationReport {
         bool online = false;
     };
     RevocationPolicy revocation_policy;
+    /// The trust-anchor model applied: "rfc5280" (name and key) or "rfc5937" (constrained).
+    std::string anchor_constraints;
 
     bool valid() const { return indication == Indication::Valid; }
     /// Sets indication and sub-indication from the error findings: the first INVALID one

@@ -29,6 +29,15 @@ enum class Purpose { Any, Sign, Auth };
 enum class RevocationMode { Off, Soft, Require };
 std::string_view to_string(RevocationMode m);
 
+/// What a trust anchor's certificate contributes to a path. NameAndKey (RFC 5280 §6.1.1 (d),
+/// the default): only its name and public key (a weak or unusable key is still refused);
+/// its validity and extensions do not apply. Constrained (RFC 5937): its certificate binds
+/// the path as the first CA of it does: validity, cA and keyCertSign, critical extensions,
+/// pathLenConstraint, nameConstraints, certificatePolicies (intersected with the initial
+/// policy set), policyMappings, policyConstraints, inhibitAnyPolicy and EKU.
+enum class AnchorConstraints { NameAndKey, Constrained };
+std::string_view to_string(AnchorConstraints a);  // "rfc5280" / "rfc5937"
+
 inline constexpr const char* kAnyPolicy = "2.5.29.32.0";
 
 /// RFC 5280 §6.1.1 inputs (c)-(f).
@@ -52,6 +61,7 @@ struct ValidationOptions {
     std::optional<std::string> eku;             // dotted OID the leaf's EKU must allow
     std::optional<std::string> host, ip, email; // the leaf must be issued for these
     PolicyInputs policy;
+    AnchorConstraints anchor = AnchorConstraints::NameAndKey;
     Limits limits;
     /// Fail closed by default: a certificate whose status cannot be had is INDETERMINATE.
     RevocationMode revocation = RevocationMode::Require;
@@ -87,6 +97,10 @@ public:
     /// Parses a certificate once: the same DER again (a signer's certificate in each of its
     /// signatures) comes from a bounded cache shared with validation. Throws CERT_DECODE_FAILED.
     x509::Certificate certificate(ByteView der) const;
+
+    /// The certificates it was given: trust anchors first, then the untrusted pool. A
+    /// signature's signer may be among them when the signature does not carry it.
+    std::vector<x509::Certificate> known_certificates() const;
 
 private:
     struct Impl;
