@@ -22,6 +22,7 @@ struct SignCliOptions {
 struct VerifyCliOptions {
     std::string signature, content;
     bool allow_plain = false;
+    std::string level = "B";
     VerifyInputs in;
 };
 
@@ -86,12 +87,15 @@ void register_sign(CLI::App& app, Context& ctx) {
     verify->add_option("signature", v->signature, "the signature (DER or PEM)")->required();
     verify->add_option("--content", v->content, "the signed document, for a detached signature");
     verify->add_flag("--allow-plain-cms", v->allow_plain, "accept signers without signed attributes");
+    verify->add_option("--level", v->level, "least signature level: B (a bad or missing time-stamp is a warning; the signature is judged alone) or T (a valid signature-time-stamp is required)")
+        ->check(CLI::IsMember({"B", "T"}))->capture_default_str();
     add_verify_options(*verify, v->in, "sign");
     verify->callback([v, &ctx] {
         cms::VerifyOptions o;
         o.validation = make_options(v->in, ctx.clock);
         o.time_source = v->in.at.empty() ? cms::TimeSource::Current : cms::TimeSource::Requested;
         o.allow_plain_cms = v->allow_plain;
+        o.level = v->level == "T" ? cms::SignatureLevel::T : cms::SignatureLevel::B;
         auto material = load_trust(v->in);
         const Bytes sig = read_file(v->signature, kMaxDocument);
         if (cms::is_timestamp_token(sig))

@@ -188,11 +188,29 @@ $TS_TOOL transplant t.p7s t2.p7s mixed.p7s
 expect_fail 3 FETCH_FAILED "$TANBA" sign contract.txt --key signer.key --cert signer.pem --tsa "http://127.0.0.1:1/tsa" --out lost.p7s
 expect_fail 3 FETCH_FAILED "$TANBA" sign contract.txt --key signer.key --cert signer.pem --tsa "$BASE/healthz" --out lost.p7s
 [ ! -e lost.p7s ] || fail "a signature was written although time-stamping failed"; ok
-tverify mixed.p7s --revocation off
-[ "$rc" -eq 1 ] && grep -q TIMESTAMP_IMPRINT_MISMATCH v.json || fail "another signature's time-stamp accepted: $(cat v.json)"; ok
+# A time-stamp that is not this signature's, tampered with, or unreadable proves nothing: at
+# level B (the default) the signature stands on its own with a warning; --level T refuses it.
 $TS_TOOL tamper t.p7s tampered.p7s
-tverify tampered.p7s --revocation off
-[ "$rc" -eq 1 ] && grep -q TIMESTAMP_INVALID v.json || fail "tampered time-stamp accepted: $(cat v.json)"; ok
+$TS_TOOL garble t.p7s garbled.p7s
+for case in "mixed TIMESTAMP_IMPRINT_MISMATCH" "tampered TIMESTAMP_INVALID" "garbled TIMESTAMP_MALFORMED"; do
+  set -- $case
+  tverify $1.p7s --revocation off
+  [ "$rc" -eq 0 ] || fail "$1: a bad time-stamp made the signature fail at level B: $(cat v.json)"; ok
+  "$PY" - "$2" <<'PY' || fail "$1 at level B: $(cat v.json)"
+import json, sys
+s = json.load(open("v.json"))["signers"][0]
+assert s["indication"] == "VALID" and s["validationTimeSource"] == "current", s
+assert [f for f in s["findings"] if f["code"] == sys.argv[1] and f["severity"] == "warning"], s["findings"]
+assert s["timestamp"]["indication"] != "VALID", s["timestamp"]
+PY
+  ok
+  tverify $1.p7s --revocation off --level T
+  [ "$rc" -eq 1 ] && grep -q "$2" v.json || fail "$1 accepted at level T: $(cat v.json)"; ok
+done
+"$PY" -c 'import json; t=json.load(open("v.json"))["signers"][0]["timestamp"]; assert t["indication"] == "INDETERMINATE", t' \
+  || fail "an unreadable time-stamp is not INDETERMINATE"; ok
+tverify b.p7s --revocation off --level T
+[ "$rc" -eq 1 ] && grep -q TIMESTAMP_REQUIRED v.json || fail "level T without a time-stamp: $(cat v.json)"; ok
 # Revoked after the time-stamp: still valid at the proven time; without one, revoked.
 sleep 1.2
 "$TANBA" ca revoke --dir iss "$(serial signer.pem)" --reason superseded 2> /dev/null
@@ -334,14 +352,16 @@ openssl ocsp -respin tls.der -resp_text -noverify 2>/dev/null | grep -q "Respond
   || fail "response not signed by the delegated responder"; ok
 stop_server
 
-# A time-stamp from a TSA outside the trusted PKI: the signature is not valid.
+# A time-stamp from a TSA outside the trusted PKI proves no time: level B stands, T does not.
 issue tsa2 tsa other --cn "Foreign TSA"
 start_server "$BASE" --listen "127.0.0.1:$PORT" --ca iss --tsa-cert tsa2.pem --tsa-key tsa2.key
 issue signer2 citizen-sign iss --iin "$IIN" --surname "ӘЛИЕВА" --given "ЖАНАР"
 "$TANBA" sign contract.txt --key signer2.key --cert signer2.pem --chain iss/chain.pem --tsa "$BASE/tsa" --out f.p7s 2> /dev/null
 tverify f.p7s --revocation off
-[ "$rc" -eq 1 ] && grep -q TIMESTAMP_UNTRUSTED v.json && grep -q '"validationTimeSource": "current"' v.json \
-  || fail "untrusted TSA accepted: $(cat v.json)"; ok
+[ "$rc" -eq 0 ] && grep -q TIMESTAMP_UNTRUSTED v.json && grep -q '"validationTimeSource": "current"' v.json \
+  || fail "untrusted TSA: not a level-B signature with a warning: $(cat v.json)"; ok
+tverify f.p7s --revocation off --level T
+[ "$rc" -eq 1 ] && grep -q TIMESTAMP_UNTRUSTED v.json || fail "untrusted TSA accepted at level T: $(cat v.json)"; ok
 stop_server
 
 # Fail closed by default: with no flag beyond --trust, tanba fetches what the certificates name

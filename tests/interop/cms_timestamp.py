@@ -5,6 +5,7 @@ independent DER walker (no tanba code), for the CAdES-T tests.
   cms_timestamp.py extract SIG TOKEN_OUT VALUE_OUT   the token and the signature value it covers
   cms_timestamp.py transplant SIG DONOR OUT          SIG with DONOR's token
   cms_timestamp.py tamper SIG OUT                    the token's own signature altered (last byte)
+  cms_timestamp.py garble SIG OUT                    the token replaced by a SEQUENCE that is no token
 """
 import sys
 
@@ -74,6 +75,9 @@ elif cmd == "tamper":
     raw = bytearray(encode(token))
     raw[-1] ^= 0x01
     token[:] = parse(bytes(raw))
+    open(sys.argv[3], "wb").write(encode(tree))
+elif cmd == "garble":
+    token_node(signer)[:] = [[0x30, [[0x02, b"\x01"]]]]
     open(sys.argv[3], "wb").write(encode(tree))
 else:
     sys.exit(__doc__)

@@ -25,8 +25,8 @@ TimestampReport verify_token(ByteView token, const TimestampSubject& subject, co
     TimestampReport ts;
     ts.report.validation_time = o.validation.at;
     imprint_ok = false;
-    auto invalid = [&](const std::string& why) {
-        ts.report.add(FindingCode::TIMESTAMP_INVALID, Severity::Error, why, 0);
+    auto invalid = [&](const std::string& why, FindingCode code = FindingCode::TIMESTAMP_INVALID) {
+        ts.report.add(code, Severity::Error, why, 0);
         ts.report.conclude();
         ossl::clear_errors();
         return ts;
@@ -35,11 +35,11 @@ TimestampReport verify_token(ByteView token, const TimestampSubject& subject, co
     const unsigned char* p = token.data();
     ossl::Pkcs7 p7(d2i_PKCS7(nullptr, &p, static_cast<long>(token.size())));
     ossl::TsTstInfo info(p7 ? PKCS7_to_TS_TST_INFO(p7.get()) : nullptr);
-    if (!info) return invalid("not an RFC 3161 token (SignedData of a TSTInfo)");
+    if (!info) return invalid("not an RFC 3161 token (SignedData of a TSTInfo)", FindingCode::TIMESTAMP_MALFORMED);
     try {
         ts.time = ossl::to_time_point(TS_TST_INFO_get_time(info.get()));
     } catch (const Error&) {
-        return invalid("unreadable genTime");
+        return invalid("unreadable genTime", FindingCode::TIMESTAMP_MALFORMED);
     }
     ts.policy = ossl::oid_text(TS_TST_INFO_get_policy_id(info.get()));
     TS_MSG_IMPRINT* imprint = TS_TST_INFO_get_msg_imprint(info.get());
@@ -90,8 +90,12 @@ TimestampReport verify_token(ByteView token, const TimestampSubject& subject, co
 
 std::optional<TimestampReport> check_timestamp(CMS_SignerInfo* si, const validation::Validator& validator,
                                                const VerifyOptions& o, validation::ValidationReport& signer) {
+    if (o.nesting > 0) return std::nullopt;
     const int index = CMS_unsigned_get_attr_by_NID(si, NID_id_smime_aa_timeStampToken, -1);
-    if (index < 0 || o.nesting > 0) return std::nullopt;
+    if (index < 0) {
+        if (o.level == SignatureLevel::T) signer.add(FindingCode::TIMESTAMP_REQUIRED, Severity::Error, {}, 0);
+        return std::nullopt;
+    }
     const ASN1_TYPE* value = X509_ATTRIBUTE_get0_type(CMS_unsigned_get_attr(si, index), 0);
     ByteView token;
     if (value && value->type == V_ASN1_SEQUENCE)
@@ -102,12 +106,15 @@ std::optional<TimestampReport> check_timestamp(CMS_SignerInfo* si, const validat
     subject.data = ByteView(signature->data, static_cast<std::size_t>(signature->length));
     bool imprint_ok = false;
     TimestampReport ts = verify_token(token, subject, validator, o, imprint_ok);
-    if (!imprint_ok && ts.time) signer.add(FindingCode::TIMESTAMP_IMPRINT_MISMATCH, Severity::Error, {}, 0);
-    if (!ts.time) signer.add(FindingCode::TIMESTAMP_INVALID, Severity::Error, ts.report.findings.back().message, 0);
-    else if (ts.report.indication == validation::Indication::Invalid && imprint_ok)
-        signer.add(FindingCode::TIMESTAMP_INVALID, Severity::Error, std::string(validation::to_string(ts.report.sub_indication)), 0);
-    else if (ts.report.indication == validation::Indication::Indeterminate)
-        signer.add(FindingCode::TIMESTAMP_UNTRUSTED, Severity::Error, std::string(validation::to_string(ts.report.sub_indication)), 0);
+    if (ts.valid) return ts;
+    // Unsigned attributes are not protected: a bad time-stamp proves nothing either way. At
+    // level B the signature stands on its own (a warning says why); at T it cannot.
+    const Severity severity = o.level == SignatureLevel::T ? Severity::Error : Severity::Warning;
+    if (!ts.time) signer.add(FindingCode::TIMESTAMP_MALFORMED, severity, ts.report.findings.back().message, 0);
+    else if (!imprint_ok) signer.add(FindingCode::TIMESTAMP_IMPRINT_MISMATCH, severity, {}, 0);
+    else if (ts.report.indication == validation::Indication::Invalid)
+        signer.add(FindingCode::TIMESTAMP_INVALID, severity, std::string(validation::to_string(ts.report.sub_indication)), 0);
+    else signer.add(FindingCode::TIMESTAMP_UNTRUSTED, severity, std::string(validation::to_string(ts.report.sub_indication)), 0);
     return ts;
 }
 

@@ -15,9 +15,15 @@ namespace tanba::cms {
 /// signature-time-stamp (CAdES-T: the signer's certificate is checked at the time-stamp's time).
 enum class TimeSource { Current, Requested, Timestamp };
 
+/// The least a signature must prove. B: a signature-time-stamp that is missing, unreadable
+/// or does not validate is reported as a warning and the signature is judged on its own
+/// (at the current or requested time). T: a valid signature-time-stamp is required.
+enum class SignatureLevel { B, T };
+
 struct VerifyOptions {
     validation::ValidationOptions validation;   // purpose defaults to Sign for documents
     TimeSource time_source = TimeSource::Current;
+    SignatureLevel level = SignatureLevel::B;
     bool allow_plain_cms = false;               // accept signers without signed attributes
     /// Signature-time-stamps are followed only at the top (a token's own are not): set by the
     /// verifier when it verifies a token; leave it at 0.
