@@ -146,4 +146,12 @@ rm issuing/profiles/citizen-sign-30d.toml
 # Every issued certificate is in the store, with its IIN indexed.
 "$TANBA" ca list --dir issuing --iin "$IIN" --json > list.json
 "$PY" -c "import json; j = json.load(open('list.json')); assert len(j['certificates']) == 8, len(j['certificates'])"; ok
+# A certificate made elsewhere with a negative serial (openssl -set_serial -1): shown signed,
+# as openssl shows it.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout neg.key -subj "/CN=Negative Serial" \
+  -set_serial -1 -days 2 -out neg.pem 2> /dev/null
+[ "$(openssl x509 -in neg.pem -noout -serial)" = "serial=-01" ] || fail "openssl did not write serial -1"; ok
+"$TANBA" cert show neg.pem > neg.txt
+grep -Eq "serial: +-01" neg.txt || fail "negative serial shown as: $(grep -i serial neg.txt)"; ok
+"$TANBA" cert show --json neg.pem | "$PY" -c 'import json,sys; assert json.load(sys.stdin)["serial"] == "-01"' || fail "JSON serial"; ok
 done_checks e2e_interop

@@ -54,7 +54,10 @@ const EVP_PKEY* Certificate::public_key() const {
 }
 
 Bytes Certificate::serial() const { return ossl::integer_bytes(X509_get0_serialNumber(get())); }
-std::string Certificate::serial_hex() const { return to_hex(serial()); }
+std::string Certificate::serial_hex() const {
+    const bool negative = ASN1_STRING_type(X509_get0_serialNumber(get())) == V_ASN1_NEG_INTEGER;
+    return (negative ? "-" : "") + to_hex(serial());
+}
 TimePoint Certificate::not_before() const { return ossl::to_time_point(X509_get0_notBefore(get())); }
 TimePoint Certificate::not_after() const { return ossl::to_time_point(X509_get0_notAfter(get())); }
 bool Certificate::is_ca() const { return X509_check_ca(get()) > 0; }

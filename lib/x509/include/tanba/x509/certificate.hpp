@@ -36,7 +36,7 @@ public:
     /// The subject's public key, or nullptr when OpenSSL cannot load it (GOST keys).
     const EVP_PKEY* public_key() const;
     Bytes serial() const;             // big-endian magnitude
-    std::string serial_hex() const;   // lower-case hex, no leading zero bytes
+    std::string serial_hex() const;   // lower-case hex, no leading zero bytes; "-" first when negative
     TimePoint not_before() const;
     TimePoint not_after() const;
     bool is_ca() const;
