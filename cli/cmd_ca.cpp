@@ -12,27 +12,35 @@
 namespace tanba::cli {
 namespace {
 
-struct CaOptions {
-    std::string dir;
-    std::string name;
-    std::string parent;
+// One options struct per command: no command's defaults can leak into another's.
+struct InitOptions {
+    std::string dir, name, parent, key, org, profile;
     std::string algo = "ecdsa-p256";
-    std::string key;
-    std::string org;
     std::string country = "KZ";
     std::string base_url = "http://localhost:8080";
-    std::string profile;
-    std::string csr;
-    std::string out;
-    std::string iin;
-    std::string bin;
-    bool json = false;
-    std::string serial, reason = "unspecified", invalidity;
+    PassphraseOptions pass, parent_pass;
+};
+struct IssueOptions {
+    std::string dir, profile, csr, out;
+    PassphraseOptions pass;
+};
+struct RevokeOptions {
+    std::string dir, serial, reason, invalidity;
+};
+struct CrlCliOptions {
+    std::string dir, out;
     bool delta = false;
     int next_update_hours = 24;
-    std::string request, responder_cert, responder_key;
     PassphraseOptions pass;
-    PassphraseOptions parent_pass;
+};
+struct OcspCliOptions {
+    std::string dir, request, out, responder_cert, responder_key;
+    int next_update_hours = 1;
+    PassphraseOptions pass;
+};
+struct ListOptions {
+    std::string dir, iin, bin;
+    bool json = false;
 };
 
 revocation::Reason reason_of(const std::string& name) {
@@ -46,23 +54,18 @@ ca::KeyLoader loader_for(const PassphraseOptions& pass) {
     };
 }
 
-}  // namespace
-
-void register_ca(CLI::App& app, Context& ctx) {
-    auto o = std::make_shared<CaOptions>();
-    auto* ca = app.add_subcommand("ca", "run a certification authority kept in a directory");
-    ca->require_subcommand(1);
-
-    auto* init = ca->add_subcommand("init", "create a root CA, or a CA issued by --parent");
+void add_init(CLI::App& ca, Context& ctx) {
+    auto o = std::make_shared<InitOptions>();
+    auto* init = ca.add_subcommand("init", "create a root CA, or a CA issued by --parent");
     init->add_option("--dir", o->dir, "directory for the new CA")->required();
     init->add_option("--name", o->name, "the CA's common name")->required();
     init->add_option("--parent", o->parent, "directory of the issuing (parent) CA");
-    init->add_option("--algo", o->algo, "key type (default ecdsa-p256)");
+    init->add_option("--algo", o->algo, "key type");
     init->add_option("--key", o->key, "use this existing key: a pkcs11: URI (the key stays on the token)");
     init->add_option("--org", o->org, "organisation (O)");
-    init->add_option("--country", o->country, "country code (default KZ)");
-    init->add_option("--base-url", o->base_url, "where CRL/OCSP/CA certificate are served (default http://localhost:8080)");
-    init->add_option("--profile", o->profile, "profile of the CA certificate (default root-ca / issuing-ca)");
+    init->add_option("--country", o->country, "country code");
+    init->add_option("--base-url", o->base_url, "where CRL/OCSP/CA certificate are served");
+    init->add_option("--profile", o->profile, "profile of the CA certificate (empty: root-ca, or issuing-ca with --parent)");
     add_passphrase_options(*init, o->pass);
     add_passphrase_options(*init, o->parent_pass, "parent-");
     init->callback([o, &ctx] {
@@ -92,11 +95,14 @@ void register_ca(CLI::App& app, Context& ctx) {
             where = keys::to_string(spec) + ", key " + (pass ? "encrypted" : "UNENCRYPTED");
         }
         auto created = ca::CertificateAuthority::create(co, std::move(key), pem, parent ? &*parent : nullptr, ctx.clock);
-        std::cerr << "created " << (parent ? "CA" : "root CA") << " '" << o->name << "' in " << o->dir << " (" << where << ")\n";
+        ctx.info() << "created " << (parent ? "CA" : "root CA") << " '" << o->name << "' in " << o->dir << " (" << where << ")\n";
         std::cout << created.certificate().pem();
     });
+}
 
-    auto* issue = ca->add_subcommand("issue", "issue a certificate from a request with a profile");
+void add_issue(CLI::App& ca, Context& ctx) {
+    auto o = std::make_shared<IssueOptions>();
+    auto* issue = ca.add_subcommand("issue", "issue a certificate from a request with a profile");
     issue->add_option("--dir", o->dir, "CA directory")->required();
     issue->add_option("--profile", o->profile, "profile name (see the CA's profiles/ folder)")->required();
     issue->add_option("--csr", o->csr, "request file (PEM or DER)")->required();
@@ -109,10 +115,13 @@ void register_ca(CLI::App& app, Context& ctx) {
         authority.unlock(loader_for(o->pass));
         auto cert = authority.issue(o->profile, csr);
         write_file(o->out, as_bytes(cert.pem()));
-        std::cerr << "issued " << cert.serial_hex() << " (" << o->profile << ") for " << cert.subject_text() << "\n";
+        ctx.info() << "issued " << cert.serial_hex() << " (" << o->profile << ") for " << cert.subject_text() << "\n";
     });
+}
 
-    auto* revoke = ca->add_subcommand("revoke", "revoke a certificate (certificateHold puts it on hold)");
+void add_revoke(CLI::App& ca, Context& ctx) {
+    auto o = std::make_shared<RevokeOptions>();
+    auto* revoke = ca.add_subcommand("revoke", "revoke a certificate (certificateHold puts it on hold)");
     revoke->add_option("--dir", o->dir, "CA directory")->required();
     revoke->add_option("serial", o->serial, "serial number (hex)")->required();
     revoke->add_option("--reason", o->reason, "unspecified, keyCompromise, cACompromise, affiliationChanged, superseded, "
@@ -124,24 +133,30 @@ void register_ca(CLI::App& app, Context& ctx) {
         std::optional<TimePoint> invalidity;
         if (!o->invalidity.empty()) invalidity = parse_rfc3339(o->invalidity);
         authority.revoke(o->serial, reason, invalidity);
-        std::cerr << (reason == revocation::Reason::CertificateHold ? "put on hold " : "revoked ") << o->serial << " ("
+        ctx.info() << (reason == revocation::Reason::CertificateHold ? "put on hold " : "revoked ") << o->serial << " ("
                   << revocation::to_string(reason) << ")\n";
     });
+}
 
-    auto* unhold = ca->add_subcommand("unhold", "release a certificate from hold");
+void add_unhold(CLI::App& ca, Context& ctx) {
+    auto o = std::make_shared<RevokeOptions>();
+    auto* unhold = ca.add_subcommand("unhold", "release a certificate from hold");
     unhold->add_option("--dir", o->dir, "CA directory")->required();
     unhold->add_option("serial", o->serial, "serial number (hex)")->required();
     unhold->callback([o, &ctx] {
         auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
         authority.unhold(o->serial);
-        std::cerr << "released " << o->serial << " from hold\n";
+        ctx.info() << "released " << o->serial << " from hold\n";
     });
+}
 
-    auto* crl = ca->add_subcommand("crl", "sign the next CRL (full, or --delta since the newest full one)");
+void add_crl(CLI::App& ca, Context& ctx) {
+    auto o = std::make_shared<CrlCliOptions>();
+    auto* crl = ca.add_subcommand("crl", "sign the next CRL (full, or --delta since the newest full one)");
     crl->add_option("--dir", o->dir, "CA directory")->required();
     crl->add_option("--out", o->out, "CRL file to write (DER)")->required();
     crl->add_flag("--delta", o->delta, "a delta CRL");
-    crl->add_option("--next-update-hours", o->next_update_hours, "hours until nextUpdate (default 24)")->check(CLI::Range(1, 24 * 366));
+    crl->add_option("--next-update-hours", o->next_update_hours, "hours until nextUpdate")->check(CLI::Range(1, 24 * 366));
     add_passphrase_options(*crl, o->pass);
     crl->callback([o, &ctx] {
         auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
@@ -149,21 +164,24 @@ void register_ca(CLI::App& app, Context& ctx) {
         ca::CrlOptions co;
         co.kind = o->delta ? ca::CrlKind::Delta : ca::CrlKind::Full;
         co.validity = std::chrono::hours(o->next_update_hours);
-        const bool tty = isatty(STDERR_FILENO);
-        if (tty) co.progress = [](std::size_t n) { std::cerr << "\rCRL entries: " << n << std::flush; };
+        const bool tty = ctx.show_progress();
+        if (tty) co.progress = [&ctx](std::size_t n) { ctx.info() << "\rCRL entries: " << n << std::flush; };
         auto der = authority.crl(co);
-        if (tty) std::cerr << "\n";
+        if (tty) ctx.info() << "\n";
         write_file(o->out, der);
-        std::cerr << "wrote " << (o->delta ? "delta " : "") << "CRL to " << o->out << "\n";
+        ctx.info() << "wrote " << (o->delta ? "delta " : "") << "CRL to " << o->out << "\n";
     });
+}
 
-    auto* ocsp = ca->add_subcommand("ocsp", "answer an OCSP request (DER) from the CA's store");
+void add_ocsp(CLI::App& ca, Context& ctx) {
+    auto o = std::make_shared<OcspCliOptions>();
+    auto* ocsp = ca.add_subcommand("ocsp", "answer an OCSP request (DER) from the CA's store");
     ocsp->add_option("--dir", o->dir, "CA directory")->required();
     ocsp->add_option("--request", o->request, "OCSP request (DER)")->required();
     ocsp->add_option("--out", o->out, "OCSP response to write (DER)")->required();
     ocsp->add_option("--responder-cert", o->responder_cert, "delegated responder certificate (ocsp-signer profile)");
     ocsp->add_option("--responder-key", o->responder_key, "its key (file or pkcs11: URI)");
-    ocsp->add_option("--next-update-hours", o->next_update_hours, "hours until nextUpdate (default 1)")->default_val(1);
+    ocsp->add_option("--next-update-hours", o->next_update_hours, "hours until nextUpdate")->check(CLI::Range(1, 24 * 31));
     add_passphrase_options(*ocsp, o->pass);
     ocsp->callback([o, &ctx] {
         auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
@@ -182,8 +200,11 @@ void register_ca(CLI::App& app, Context& ctx) {
         }
         write_file(o->out, authority.ocsp_response(read_file(o->request), oo));
     });
+}
 
-    auto* list = ca->add_subcommand("list", "list the certificates a CA issued");
+void add_list(CLI::App& ca, Context& ctx) {
+    auto o = std::make_shared<ListOptions>();
+    auto* list = ca.add_subcommand("list", "list the certificates a CA issued");
     list->add_option("--dir", o->dir, "CA directory")->required();
     list->add_option("--iin", o->iin, "only this subject IIN");
     list->add_option("--bin", o->bin, "only this subject BIN");
@@ -203,6 +224,20 @@ void register_ca(CLI::App& app, Context& ctx) {
             std::cout << r.serial << "  " << store::to_string(r.status) << "  " << r.profile << "  "
                       << format_rfc3339(r.not_after) << "  " << r.subject << "\n";
     });
+}
+
+}  // namespace
+
+void register_ca(CLI::App& app, Context& ctx) {
+    auto* ca = app.add_subcommand("ca", "run a certification authority kept in a directory");
+    ca->require_subcommand(1);
+    add_init(*ca, ctx);
+    add_issue(*ca, ctx);
+    add_revoke(*ca, ctx);
+    add_unhold(*ca, ctx);
+    add_crl(*ca, ctx);
+    add_ocsp(*ca, ctx);
+    add_list(*ca, ctx);
 }
 
 }  // namespace tanba::cli

@@ -16,7 +16,7 @@ struct CsrOptions {
 };
 }  // namespace
 
-void register_csr(CLI::App& app, Context&) {
+void register_csr(CLI::App& app, Context& ctx) {
     auto o = std::make_shared<CsrOptions>();
     auto* csr = app.add_subcommand("csr", "certificate requests (PKCS#10)");
     csr->require_subcommand(1);
@@ -29,13 +29,13 @@ void register_csr(CLI::App& app, Context&) {
     gen->add_option("--bin", o->id.bin, "BIN of the legal entity (12 digits)");
     gen->add_option("--org", o->id.organization, "organisation name (O)");
     gen->add_option("--email", o->id.email, "e-mail address");
-    gen->add_option("--country", o->id.country, "country code (default KZ)");
+    gen->add_option("--country", o->id.country, "country code");
     gen->add_option("--locality", o->id.locality, "city (L)");
     gen->add_option("--state", o->id.state, "region (ST)");
     gen->add_option("--cn", o->id.common_name, "explicit common name (services; default \"SURNAME GIVEN\")");
     gen->add_option("--out", o->out, "request file to write (PEM)")->required();
     add_passphrase_options(*gen, o->pass);
-    gen->callback([o] {
+    gen->callback([o, &ctx] {
         if (!o->id.iin.empty()) ident::parse_iin(o->id.iin);  // refuses a bad IIN with its own code
         if (!o->id.bin.empty()) ident::parse_bin(o->id.bin);
         if (!o->id.bin.empty() && o->id.organization.empty())
@@ -46,7 +46,7 @@ void register_csr(CLI::App& app, Context&) {
         auto key = load_key(o->key, o->pass);
         auto req = x509::make_request(*key.key, o->id);
         write_file(o->out, as_bytes(req.pem()));
-        std::cerr << "wrote request for " << x509::to_text(req.subject()) << " to " << o->out << "\n";
+        ctx.info() << "wrote request for " << x509::to_text(req.subject()) << " to " << o->out << "\n";
     });
 }
 

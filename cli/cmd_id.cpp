@@ -76,7 +76,7 @@ void register_id(CLI::App& app, Context& ctx) {
 
     auto* check = id->add_subcommand("check", "validate identifiers: exit 0 if all are valid, 1 if any is not");
     check->add_option("ids", opts->ids, "identifiers")->required();
-    check->add_option("--type", opts->type, "iin, bin, pinfl or auto (default)")->check(CLI::IsMember(types));
+    check->add_option("--type", opts->type, "iin, bin, pinfl or auto")->check(CLI::IsMember(types));
     check->add_flag("--json", opts->json, "one JSON document");
     check->callback([opts, &ctx] {
         nlohmann::json results = nlohmann::json::array();
@@ -100,7 +100,7 @@ void register_id(CLI::App& app, Context& ctx) {
 
     auto* show = id->add_subcommand("show", "decode an identifier's fields");
     show->add_option("id", opts->ids, "identifier")->required()->expected(1);
-    show->add_option("--type", opts->type, "iin, bin, pinfl or auto (default)")->check(CLI::IsMember(types));
+    show->add_option("--type", opts->type, "iin, bin, pinfl or auto")->check(CLI::IsMember(types));
     show->add_flag("--json", opts->json, "JSON output");
     show->callback([opts] {
         const auto& v = opts->ids.front();

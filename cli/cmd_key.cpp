@@ -21,21 +21,21 @@ struct KeyOptions {
 };
 }  // namespace
 
-void register_key(CLI::App& app, Context&) {
+void register_key(CLI::App& app, Context& ctx) {
     auto o = std::make_shared<KeyOptions>();
     auto* key = app.add_subcommand("key", "software keys (PKCS#8, encrypted at rest)");
     key->require_subcommand(1);
 
     auto* gen = key->add_subcommand("new", "generate a key");
-    gen->add_option("--algo", o->algo, "rsa-2048, rsa-3072, rsa-4096, ecdsa-p256 (default), ecdsa-p384, ed25519");
+    gen->add_option("--algo", o->algo, "rsa-2048, rsa-3072, rsa-4096, ecdsa-p256, ecdsa-p384, ed25519");
     gen->add_option("--out", o->out, "key file to create (mode 0600; not overwritten)")->required();
     add_passphrase_options(*gen, o->pass);
-    gen->callback([o] {
+    gen->callback([o, &ctx] {
         auto spec = keys::parse_key_spec(o->algo);
         auto pass = resolve_passphrase(o->pass, PassphrasePurpose::Create, o->out);
         auto k = keys::SoftwareKey::generate(spec);
         write_file(o->out, as_bytes(k.to_pem(pass ? &*pass : nullptr)), FileMode::Private, Overwrite::Refuse);
-        std::cerr << "wrote " << keys::to_string(spec) << " key to " << o->out
+        ctx.info() << "wrote " << keys::to_string(spec) << " key to " << o->out
                   << (pass ? " (encrypted)" : " (UNENCRYPTED)") << "\n";
     });
 
@@ -47,7 +47,7 @@ void register_key(CLI::App& app, Context&) {
     p12->add_option("--out", o->out, "PKCS#12 file to create (mode 0600)")->required();
     add_passphrase_options(*p12, o->pass);
     p12->add_option("--out-pass-file", o->out_pass.pass_file, "passphrase for the PKCS#12 file")->required();
-    p12->callback([o] {
+    p12->callback([o, &ctx] {
         auto loaded = load_key(o->file, o->pass);
         auto cert = x509::Certificate::load(read_file(o->cert));
         if (!keys::same_public_key(loaded.key->public_key(), cert.public_key()))
@@ -59,7 +59,7 @@ void register_key(CLI::App& app, Context&) {
         if (!loaded.software) throw Error(ErrorCode::KEY_UNSUPPORTED, "a token key cannot be exported");
         auto der = keys::make_pkcs12(*loaded.software, cert.get(), chain, *pass, o->name);
         write_file(o->out, der, FileMode::Private, Overwrite::Refuse);
-        std::cerr << "wrote " << o->out << " (AES-256-CBC, PBKDF2-SHA256, SHA-256 MAC)\n";
+        ctx.info() << "wrote " << o->out << " (AES-256-CBC, PBKDF2-SHA256, SHA-256 MAC)\n";
     });
 
     auto* show = key->add_subcommand("show", "describe a key (type, size, public key id)");

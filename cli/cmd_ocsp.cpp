@@ -24,7 +24,7 @@ void register_ocsp(CLI::App& app, Context& ctx) {
     check->add_option("--issuer", o->issuer, "its issuer's certificate")->required();
     check->add_option("--url", o->url, "responder URL (default: the certificate's AIA)");
     check->add_option("--save", o->save, "write the response (DER) here");
-    check->add_option("--timeout-ms", o->timeout_ms, "whole exchange (default 5000)")->check(CLI::Range(100, 120000));
+    check->add_option("--timeout-ms", o->timeout_ms, "whole exchange, milliseconds")->check(CLI::Range(100, 120000));
     check->add_flag("--json", o->json, "JSON output");
     check->callback([o, &ctx] {
         const auto cert = x509::Certificate::load(read_file(o->cert));

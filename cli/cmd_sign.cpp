@@ -59,7 +59,7 @@ void run_sign(const SignCliOptions& o, Context& ctx) {
     const Bytes out = o.add_to.empty() ? cms::sign(content, *loaded.key, *cert, so)
                                        : cms::add_signer(read_file(o.add_to, kMaxDocument), content, *loaded.key, *cert, so);
     write_file(o.out, out);
-    std::cerr << "signed " << o.file << " as " << cert->subject_text() << (o.add_to.empty() ? "" : " (co-signature)") << (o.tsa.empty() ? "" : ", time-stamped")
+    ctx.info() << "signed " << o.file << " as " << cert->subject_text() << (o.add_to.empty() ? "" : " (co-signature)") << (o.tsa.empty() ? "" : ", time-stamped")
               << " -> " << o.out << "\n";
 }
 
@@ -88,7 +88,7 @@ void register_sign(CLI::App& app, Context& ctx) {
     verify->add_option("--content", v->content, "the signed document, for a detached signature");
     verify->add_flag("--allow-plain-cms", v->allow_plain, "accept signers without signed attributes");
     verify->add_option("--level", v->level, "least signature level: B (a bad or missing time-stamp is a warning; the signature is judged alone) or T (a valid signature-time-stamp is required)")
-        ->check(CLI::IsMember({"B", "T"}))->capture_default_str();
+        ->check(CLI::IsMember({"B", "T"}));
     add_verify_options(*verify, v->in, "sign");
     verify->callback([v, &ctx] {
         cms::VerifyOptions o;

@@ -26,7 +26,7 @@ std::string_view type_name(hsm::ObjectType t) {
 
 }  // namespace
 
-void register_token(CLI::App& app, Context&) {
+void register_token(CLI::App& app, Context& ctx) {
     auto o = std::make_shared<TokenOptions>();
     auto* token = app.add_subcommand("token", "PKCS#11 tokens: HSMs and smart cards");
     token->require_subcommand(1);
@@ -75,9 +75,9 @@ void register_token(CLI::App& app, Context&) {
     keygen->add_option("--uri", o->uri, "pkcs11: URI with token= and object= (id= optional)")->required();
     keygen->add_option("--algo", o->algo, "rsa-2048, rsa-3072, rsa-4096, ecdsa-p256, ecdsa-p384");
     add_pin_option(*keygen, o->pass);
-    keygen->callback([o] {
+    keygen->callback([o, &ctx] {
         auto uri = hsm::generate_key(hsm::Pkcs11Uri::parse(o->uri), keys::parse_key_spec(o->algo), pin_prompt(o->pass));
-        std::cerr << "generated " << o->algo << " on the token\n";
+        ctx.info() << "generated " << o->algo << " on the token\n";
         std::cout << uri << "\n";
     });
 
@@ -85,10 +85,10 @@ void register_token(CLI::App& app, Context&) {
     import->add_option("--uri", o->uri, "pkcs11: URI with token=, object= and id=")->required();
     import->add_option("file", o->file, "certificate (PEM or DER)")->required();
     add_pin_option(*import, o->pass);
-    import->callback([o] {
+    import->callback([o, &ctx] {
         auto cert = x509::Certificate::load(read_file(o->file));
         hsm::import_certificate(hsm::Pkcs11Uri::parse(o->uri), cert, pin_prompt(o->pass));
-        std::cerr << "stored " << cert.subject_text() << " on the token\n";
+        ctx.info() << "stored " << cert.subject_text() << " on the token\n";
     });
 }
 

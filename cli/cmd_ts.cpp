@@ -38,7 +38,7 @@ void register_ts(CLI::App& app, Context& ctx) {
     respond->add_option("--cert", o->cert, "TSA certificate (tsa profile: critical timeStamping EKU)")->required();
     respond->add_option("--key", o->key, "its key (file or pkcs11: URI)")->required();
     respond->add_option("--chain", o->chain, "CA certificates to include");
-    respond->add_option("--policy", o->policy, "TSA policy OID (default NCA's 1.2.398.3.3.2.6.1)");
+    respond->add_option("--policy", o->policy, "TSA policy OID (NCA's by default)");
     respond->add_option("--request", o->request, "time-stamp request (DER)")->required();
     respond->add_option("--out", o->out, "time-stamp response to write (DER)")->required();
     add_passphrase_options(*respond, o->pass);
@@ -57,7 +57,7 @@ void register_ts(CLI::App& app, Context& ctx) {
     stamp->add_option("--out", o->out, "token to write (DER ContentInfo)")->required();
     stamp->callback([o, &ctx] {
         write_file(o->out, tsp::request_token(ctx.http, o->url, read_file(o->file, 256u << 20)));
-        std::cerr << "time-stamp token written to " << o->out << "\n";
+        ctx.info() << "time-stamp token written to " << o->out << "\n";
     });
 
     auto v = std::make_shared<TsVerifyOptions>();

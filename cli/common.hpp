@@ -22,6 +22,11 @@ struct Context {
     const Clock& clock;
     net::HttpClient& http;  // for --fetch, --tsa, ocsp check, ts stamp
     int exit_code = 0;  // set by commands that report a verdict (1 = something invalid)
+    bool quiet = false, verbose = false, show_options = false;  // global -q, -v, --show-options
+    /// Where what-was-done lines and progress go: standard error, or nowhere with -q.
+    std::ostream& info() const;
+    /// Progress is drawn only for a terminal, and not with -q.
+    bool show_progress() const;
 };
 
 using frontend::LoadedKey;
@@ -48,5 +53,6 @@ void register_sign(CLI::App& app, Context& ctx);  // sign and verify
 void register_token(CLI::App& app, Context& ctx);
 void register_ocsp(CLI::App& app, Context& ctx);
 void register_ts(CLI::App& app, Context& ctx);
+void register_completion(CLI::App& app, Context& ctx);  // completion scripts, man pages
 
 }  // namespace tanba::cli

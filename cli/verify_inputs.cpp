@@ -44,8 +44,8 @@ void add_verify_options(CLI::App& cmd, VerifyInputs& in, const std::string& defa
     cmd.add_flag("--inhibit-any-policy", in.inhibit_any, "anyPolicy does not match other policies");
     cmd.add_option("--max-depth", in.max_depth, "most intermediate CAs between the certificate and the trust anchor (self-issued ones not counted)")->check(CLI::Range(0, 64));
     cmd.add_option("--anchor-constraints", in.anchor_constraints, "rfc5280: a trust anchor is its name and key; rfc5937: its certificate's validity and extensions constrain the path")
-        ->check(CLI::IsMember({"rfc5280", "rfc5937"}))->capture_default_str();
-    cmd.add_option("--revocation", in.revocation, "require (default: an unknown status is INDETERMINATE), soft (a warning), off (not checked)")
+        ->check(CLI::IsMember({"rfc5280", "rfc5937"}));
+    cmd.add_option("--revocation", in.revocation, "require (an unknown status is INDETERMINATE), soft (a warning), off (not checked)")
         ->check(CLI::IsMember({"require", "soft", "off"}));
     cmd.add_flag("--allow-sha1", in.allow_sha1, "accept SHA-1 signatures (old archives); MD5 never");
     auto* fetch = cmd.add_flag("--fetch", in.fetch, "fetch CRLs and OCSP responses named in the certificates (the default; HTTP, 5 s timeout)");

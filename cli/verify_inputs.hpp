@@ -20,7 +20,7 @@ struct VerifyInputs {
     bool explicit_policy = false, inhibit_mapping = false, inhibit_any = false;
     int max_depth = 10;
     std::string anchor_constraints = "rfc5280";  // or rfc5937
-    std::string revocation;               // require|soft|off; empty = require when sources are given
+    std::string revocation = "require";   // require|soft|off
     bool allow_sha1 = false;
     bool cross_check = false;
     bool fetch = false;                   // the default; kept for scripts that say it
