@@ -21,25 +21,28 @@ struct InitOptions {
     PassphraseOptions pass, parent_pass;
 };
 struct IssueOptions {
-    std::string dir, profile, csr, out;
+    std::string dir, profile, csr;
+    OutputFile out;
     PassphraseOptions pass;
 };
 struct RevokeOptions {
     std::string dir, serial, reason, invalidity;
 };
 struct CrlCliOptions {
-    std::string dir, out;
+    std::string dir;
+    OutputFile out;
     bool delta = false;
     int next_update_hours = 24;
     PassphraseOptions pass;
 };
 struct OcspCliOptions {
-    std::string dir, request, out, responder_cert, responder_key;
+    std::string dir, request, responder_cert, responder_key;
+    OutputFile out;
     int next_update_hours = 1;
     PassphraseOptions pass;
 };
 struct ListOptions {
-    std::string dir, iin, bin;
+    std::string dir, iin, bin, status;
     bool json = false;
 };
 
@@ -106,15 +109,16 @@ void add_issue(CLI::App& ca, Context& ctx) {
     issue->add_option("--dir", o->dir, "CA directory")->required();
     issue->add_option("--profile", o->profile, "profile name (see the CA's profiles/ folder)")->required();
     issue->add_option("--csr", o->csr, "request file (PEM or DER)")->required();
-    issue->add_option("--out", o->out, "certificate file to write (PEM)")->required();
+    add_output_option(*issue, o->out, "certificate file to write (PEM)");
     add_passphrase_options(*issue, o->pass);
     issue->callback([o, &ctx] {
+        o->out.check();  // before a certificate is issued that could not be written
         auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
         authority.profiles().get(o->profile);  // an unknown profile fails before any passphrase prompt
         auto csr = x509::CertificateRequest::load(read_file(o->csr));
         authority.unlock(loader_for(o->pass));
         auto cert = authority.issue(o->profile, csr);
-        write_file(o->out, as_bytes(cert.pem()));
+        o->out.write(as_bytes(cert.pem()));
         ctx.info() << "issued " << cert.serial_hex() << " (" << o->profile << ") for " << cert.subject_text() << "\n";
     });
 }
@@ -124,17 +128,19 @@ void add_revoke(CLI::App& ca, Context& ctx) {
     auto* revoke = ca.add_subcommand("revoke", "revoke a certificate (certificateHold puts it on hold)");
     revoke->add_option("--dir", o->dir, "CA directory")->required();
     revoke->add_option("serial", o->serial, "serial number (hex)")->required();
-    revoke->add_option("--reason", o->reason, "unspecified, keyCompromise, cACompromise, affiliationChanged, superseded, "
-                                              "cessationOfOperation, certificateHold, privilegeWithdrawn, aACompromise");
+    revoke->add_option("--reason", o->reason, "required (say unspecified if it is): unspecified, keyCompromise, cACompromise, affiliationChanged, superseded, "
+                                              "cessationOfOperation, certificateHold, privilegeWithdrawn, aACompromise")->required();
     revoke->add_option("--invalidity-date", o->invalidity, "when the key is known or suspected to have been compromised (RFC 3339)");
     revoke->callback([o, &ctx] {
         const auto reason = reason_of(o->reason);
         auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
         std::optional<TimePoint> invalidity;
         if (!o->invalidity.empty()) invalidity = parse_rfc3339(o->invalidity);
-        authority.revoke(o->serial, reason, invalidity);
-        ctx.info() << (reason == revocation::Reason::CertificateHold ? "put on hold " : "revoked ") << o->serial << " ("
-                  << revocation::to_string(reason) << ")\n";
+        const auto revoked = authority.revoke(o->serial, reason, invalidity);
+        const auto& r = revoked.record;
+        std::cout << (reason == revocation::Reason::CertificateHold ? "put on hold " : "revoked ") << r.serial << " ("
+                   << revocation::to_string(reason) << "): " << r.subject << (r.subject_iin.empty() ? "" : ", IIN " + r.subject_iin)
+                   << (r.subject_bin.empty() ? "" : ", BIN " + r.subject_bin) << "\n";
     });
 }
 
@@ -154,11 +160,12 @@ void add_crl(CLI::App& ca, Context& ctx) {
     auto o = std::make_shared<CrlCliOptions>();
     auto* crl = ca.add_subcommand("crl", "sign the next CRL (full, or --delta since the newest full one)");
     crl->add_option("--dir", o->dir, "CA directory")->required();
-    crl->add_option("--out", o->out, "CRL file to write (DER)")->required();
+    add_output_option(*crl, o->out, "CRL file to write (DER)");
     crl->add_flag("--delta", o->delta, "a delta CRL");
     crl->add_option("--next-update-hours", o->next_update_hours, "hours until nextUpdate")->check(CLI::Range(1, 24 * 366));
     add_passphrase_options(*crl, o->pass);
     crl->callback([o, &ctx] {
+        o->out.check();  // before a CRL number is spent
         auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
         authority.unlock(loader_for(o->pass));
         ca::CrlOptions co;
@@ -168,8 +175,8 @@ void add_crl(CLI::App& ca, Context& ctx) {
         if (tty) co.progress = [&ctx](std::size_t n) { ctx.info() << "\rCRL entries: " << n << std::flush; };
         auto der = authority.crl(co);
         if (tty) ctx.info() << "\n";
-        write_file(o->out, der);
-        ctx.info() << "wrote " << (o->delta ? "delta " : "") << "CRL to " << o->out << "\n";
+        o->out.write(der);
+        ctx.info() << "wrote " << (o->delta ? "delta " : "") << "CRL to " << o->out.path << "\n";
     });
 }
 
@@ -178,7 +185,7 @@ void add_ocsp(CLI::App& ca, Context& ctx) {
     auto* ocsp = ca.add_subcommand("ocsp", "answer an OCSP request (DER) from the CA's store");
     ocsp->add_option("--dir", o->dir, "CA directory")->required();
     ocsp->add_option("--request", o->request, "OCSP request (DER)")->required();
-    ocsp->add_option("--out", o->out, "OCSP response to write (DER)")->required();
+    add_output_option(*ocsp, o->out, "OCSP response to write (DER)");
     ocsp->add_option("--responder-cert", o->responder_cert, "delegated responder certificate (ocsp-signer profile)");
     ocsp->add_option("--responder-key", o->responder_key, "its key (file or pkcs11: URI)");
     ocsp->add_option("--next-update-hours", o->next_update_hours, "hours until nextUpdate")->check(CLI::Range(1, 24 * 31));
@@ -198,7 +205,7 @@ void add_ocsp(CLI::App& ca, Context& ctx) {
             oo.responder_cert = &*cert;
             oo.responder_key = key.key.get();
         }
-        write_file(o->out, authority.ocsp_response(read_file(o->request), oo));
+        o->out.write(authority.ocsp_response(read_file(o->request), oo));
     });
 }
 
@@ -208,21 +215,30 @@ void add_list(CLI::App& ca, Context& ctx) {
     list->add_option("--dir", o->dir, "CA directory")->required();
     list->add_option("--iin", o->iin, "only this subject IIN");
     list->add_option("--bin", o->bin, "only this subject BIN");
+    list->add_option("--status", o->status, "only certificates in this state now")
+        ->check(CLI::IsMember({"valid", "revoked", "hold", "expired", "pending"}));
     list->add_flag("--json", o->json, "JSON output");
     list->callback([o, &ctx] {
         auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
         store::CertificateQuery q;
         if (!o->iin.empty()) q.subject_iin = o->iin;
         if (!o->bin.empty()) q.subject_bin = o->bin;
-        auto rows = authority.list(q);
+        std::optional<ca::CertificateState> only;
+        if (!o->status.empty()) only = ca::certificate_state_from_string(o->status);
+        auto rows = authority.list(q, only);
         if (o->json) {
             nlohmann::json arr = nlohmann::json::array();
             for (const auto& r : rows) arr.push_back(record_json(r));
             return print_json({{"ca", authority.config().id}, {"certificates", arr}});
         }
-        for (const auto& r : rows)
-            std::cout << r.serial << "  " << store::to_string(r.status) << "  " << r.profile << "  "
-                      << format_rfc3339(r.not_after) << "  " << r.subject << "\n";
+        for (const auto& [r, state] : rows) {
+            std::cout << r.serial << "  " << ca::to_string(state) << "  " << r.profile << "  " << format_rfc3339(r.not_after) << "  "
+                      << r.subject;
+            if (r.revoked_at)
+                std::cout << "  (" << revocation::to_string(static_cast<revocation::Reason>(r.revocation_reason)) << " "
+                          << format_rfc3339(*r.revoked_at) << ")";
+            std::cout << "\n";
+        }
     });
 }
 

@@ -10,7 +10,7 @@ namespace tanba::cli {
 namespace {
 struct CsrOptions {
     std::string key;
-    std::string out;
+    OutputFile out;
     x509::SubjectIdentity id;
     PassphraseOptions pass;
 };
@@ -33,9 +33,10 @@ void register_csr(CLI::App& app, Context& ctx) {
     gen->add_option("--locality", o->id.locality, "city (L)");
     gen->add_option("--state", o->id.state, "region (ST)");
     gen->add_option("--cn", o->id.common_name, "explicit common name (services; default \"SURNAME GIVEN\")");
-    gen->add_option("--out", o->out, "request file to write (PEM)")->required();
+    add_output_option(*gen, o->out, "request file to write (PEM)");
     add_passphrase_options(*gen, o->pass);
     gen->callback([o, &ctx] {
+        o->out.check();
         if (!o->id.iin.empty()) ident::parse_iin(o->id.iin);  // refuses a bad IIN with its own code
         if (!o->id.bin.empty()) ident::parse_bin(o->id.bin);
         if (!o->id.bin.empty() && o->id.organization.empty())
@@ -45,8 +46,8 @@ void register_csr(CLI::App& app, Context& ctx) {
         if (!o->id.iin.empty() && o->id.surname.empty()) throw Error(ErrorCode::USAGE, "--iin needs --surname");
         auto key = load_key(o->key, o->pass);
         auto req = x509::make_request(*key.key, o->id);
-        write_file(o->out, as_bytes(req.pem()));
-        ctx.info() << "wrote request for " << x509::to_text(req.subject()) << " to " << o->out << "\n";
+        o->out.write(as_bytes(req.pem()));
+        ctx.info() << "wrote request for " << x509::to_text(req.subject()) << " to " << o->out.path << "\n";
     });
 }
 

@@ -10,7 +10,7 @@ namespace tanba::cli {
 namespace {
 struct KeyOptions {
     std::string algo = "ecdsa-p256";
-    std::string out;
+    OutputFile out;
     std::string file;
     std::string cert;
     std::string chain;
@@ -28,14 +28,15 @@ void register_key(CLI::App& app, Context& ctx) {
 
     auto* gen = key->add_subcommand("new", "generate a key");
     gen->add_option("--algo", o->algo, "rsa-2048, rsa-3072, rsa-4096, ecdsa-p256, ecdsa-p384, ed25519");
-    gen->add_option("--out", o->out, "key file to create (mode 0600; not overwritten)")->required();
+    add_output_option(*gen, o->out, "key file to create (mode 0600)");
     add_passphrase_options(*gen, o->pass);
     gen->callback([o, &ctx] {
         auto spec = keys::parse_key_spec(o->algo);
-        auto pass = resolve_passphrase(o->pass, PassphrasePurpose::Create, o->out);
+        o->out.check();  // before a passphrase is asked for
+        auto pass = resolve_passphrase(o->pass, PassphrasePurpose::Create, o->out.path);
         auto k = keys::SoftwareKey::generate(spec);
-        write_file(o->out, as_bytes(k.to_pem(pass ? &*pass : nullptr)), FileMode::Private, Overwrite::Refuse);
-        ctx.info() << "wrote " << keys::to_string(spec) << " key to " << o->out
+        o->out.write(as_bytes(k.to_pem(pass ? &*pass : nullptr)), FileMode::Private);
+        ctx.info() << "wrote " << keys::to_string(spec) << " key to " << o->out.path
                   << (pass ? " (encrypted)" : " (UNENCRYPTED)") << "\n";
     });
 
@@ -44,7 +45,7 @@ void register_key(CLI::App& app, Context& ctx) {
     p12->add_option("--cert", o->cert, "its certificate")->required();
     p12->add_option("--chain", o->chain, "issuer certificates to include (PEM)");
     p12->add_option("--name", o->name, "friendly name");
-    p12->add_option("--out", o->out, "PKCS#12 file to create (mode 0600)")->required();
+    add_output_option(*p12, o->out, "PKCS#12 file to create (mode 0600)");
     add_passphrase_options(*p12, o->pass);
     p12->add_option("--out-pass-file", o->out_pass.pass_file, "passphrase for the PKCS#12 file")->required();
     p12->callback([o, &ctx] {
@@ -55,11 +56,11 @@ void register_key(CLI::App& app, Context& ctx) {
         std::vector<ossl::Cert> chain;
         if (!o->chain.empty())
             for (auto& c : x509::Certificate::load_all(read_file(o->chain))) chain.push_back(ossl::up_ref(c.get()));
-        auto pass = resolve_passphrase(o->out_pass, PassphrasePurpose::Read, o->out);
+        auto pass = resolve_passphrase(o->out_pass, PassphrasePurpose::Read, o->out.path);
         if (!loaded.software) throw Error(ErrorCode::KEY_UNSUPPORTED, "a token key cannot be exported");
         auto der = keys::make_pkcs12(*loaded.software, cert.get(), chain, *pass, o->name);
-        write_file(o->out, der, FileMode::Private, Overwrite::Refuse);
-        ctx.info() << "wrote " << o->out << " (AES-256-CBC, PBKDF2-SHA256, SHA-256 MAC)\n";
+        o->out.write(der, FileMode::Private);
+        ctx.info() << "wrote " << o->out.path << " (AES-256-CBC, PBKDF2-SHA256, SHA-256 MAC)\n";
     });
 
     auto* show = key->add_subcommand("show", "describe a key (type, size, public key id)");

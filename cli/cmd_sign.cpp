@@ -14,7 +14,8 @@ namespace {
 constexpr std::size_t kMaxDocument = 256u << 20;
 
 struct SignCliOptions {
-    std::string file, key, cert, chain, add_to, out, tsa, hash = "sha256";
+    std::string file, key, cert, chain, add_to, tsa, hash = "sha256";
+    OutputFile out;
     bool detached = false, pss = false, allow_invalid_cert = false;
     PassphraseOptions pass;
 };
@@ -33,6 +34,7 @@ keys::HashAlg hash_of(const std::string& name) {
 }
 
 void run_sign(const SignCliOptions& o, Context& ctx) {
+    o.out.check();
     const Clock& clock = ctx.clock;
     auto loaded = load_key(o.key, o.pass);
     std::optional<x509::Certificate> cert;
@@ -58,9 +60,9 @@ void run_sign(const SignCliOptions& o, Context& ctx) {
     const Bytes content = read_file(o.file, kMaxDocument);
     const Bytes out = o.add_to.empty() ? cms::sign(content, *loaded.key, *cert, so)
                                        : cms::add_signer(read_file(o.add_to, kMaxDocument), content, *loaded.key, *cert, so);
-    write_file(o.out, out);
+    o.out.write(out);
     ctx.info() << "signed " << o.file << " as " << cert->subject_text() << (o.add_to.empty() ? "" : " (co-signature)") << (o.tsa.empty() ? "" : ", time-stamped")
-              << " -> " << o.out << "\n";
+              << " -> " << o.out.path << "\n";
 }
 
 }  // namespace
@@ -78,7 +80,7 @@ void register_sign(CLI::App& app, Context& ctx) {
     sign->add_option("--add-to", o->add_to, "add this signer to an existing signature of the same document");
     sign->add_flag("--allow-invalid-cert", o->allow_invalid_cert, "sign even when the certificate is expired or not yet valid");
     sign->add_option("--tsa", o->tsa, "time-stamp the signature at this RFC 3161 TSA URL (CAdES-B-T)");
-    sign->add_option("--out", o->out, "signature file to write (DER)")->required();
+    add_output_option(*sign, o->out, "signature file to write (DER)");
     add_passphrase_options(*sign, o->pass);
     sign->callback([o, &ctx] { run_sign(*o, ctx); });
 

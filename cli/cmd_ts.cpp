@@ -10,7 +10,8 @@
 namespace tanba::cli {
 namespace {
 struct TsOptions {
-    std::string cert, key, chain, request, out, file, url, policy = "1.2.398.3.3.2.6.1";
+    OutputFile out;
+    std::string cert, key, chain, request, file, url, policy = "1.2.398.3.3.2.6.1";
     PassphraseOptions pass;
 };
 
@@ -40,7 +41,7 @@ void register_ts(CLI::App& app, Context& ctx) {
     respond->add_option("--chain", o->chain, "CA certificates to include");
     respond->add_option("--policy", o->policy, "TSA policy OID (NCA's by default)");
     respond->add_option("--request", o->request, "time-stamp request (DER)")->required();
-    respond->add_option("--out", o->out, "time-stamp response to write (DER)")->required();
+    add_output_option(*respond, o->out, "time-stamp response to write (DER)");
     add_passphrase_options(*respond, o->pass);
     respond->callback([o, &ctx] {
         auto key = load_key(o->key, o->pass);
@@ -48,16 +49,16 @@ void register_ts(CLI::App& app, Context& ctx) {
         ao.policy = o->policy;
         if (!o->chain.empty()) ao.chain = x509::Certificate::load_all(read_file(o->chain));
         tsp::Authority tsa(x509::Certificate::load(read_file(o->cert)), *key.key, ctx.clock, ao);
-        write_file(o->out, tsa.respond(read_file(o->request, 64 * 1024)).der);
+        o->out.write(tsa.respond(read_file(o->request, 64 * 1024)).der);
     });
 
     auto* stamp = ts->add_subcommand("stamp", "get a time-stamp token for a file from a TSA over HTTP");
     stamp->add_option("file", o->file, "the data")->required();
     stamp->add_option("--url", o->url, "TSA URL")->required();
-    stamp->add_option("--out", o->out, "token to write (DER ContentInfo)")->required();
+    add_output_option(*stamp, o->out, "token to write (DER ContentInfo)");
     stamp->callback([o, &ctx] {
-        write_file(o->out, tsp::request_token(ctx.http, o->url, read_file(o->file, 256u << 20)));
-        ctx.info() << "time-stamp token written to " << o->out << "\n";
+        o->out.write(tsp::request_token(ctx.http, o->url, read_file(o->file, 256u << 20)));
+        ctx.info() << "time-stamp token written to " << o->out.path << "\n";
     });
 
     auto v = std::make_shared<TsVerifyOptions>();

@@ -12,6 +12,7 @@
 #include "tanba/base/bytes.hpp"
 #include "tanba/base/clock.hpp"
 #include "tanba/base/error.hpp"
+#include "tanba/base/file_io.hpp"
 #include "tanba/frontend/key_loading.hpp"
 #include "tanba/net/http_client.hpp"
 
@@ -38,6 +39,17 @@ using frontend::resolve_passphrase;
 void add_passphrase_options(CLI::App& cmd, PassphraseOptions& opts, const std::string& prefix = "");
 /// Only --pin-file (token commands).
 void add_pin_option(CLI::App& cmd, PassphraseOptions& opts);
+
+/// A file a command writes (--out): an existing one is refused before any work is done (so
+/// that nothing is issued or signed for a result that cannot be written) unless --force.
+struct OutputFile {
+    std::string path;
+    bool force = false;
+    void check() const;  // throws FILE_EXISTS (with a pointer to --force)
+    void write(ByteView data, FileMode mode = FileMode::Public) const;
+};
+/// --out (required) and --force.
+void add_output_option(CLI::App& cmd, OutputFile& out, const std::string& description);
 
 /// Prints a JSON document to standard output.
 void print_json(const nlohmann::json& j);

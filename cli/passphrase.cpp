@@ -1,4 +1,4 @@
-// CLI options for passphrases and PINs, and JSON output.
+// CLI options for passphrases, PINs and output files, and JSON output.
 #include <iostream>
 
 #include "common.hpp"
@@ -19,6 +19,21 @@ void add_passphrase_options(CLI::App& cmd, PassphraseOptions& opts, const std::s
 
 void add_pin_option(CLI::App& cmd, PassphraseOptions& opts) {
     cmd.add_option("--pin-file", opts.pin_file, "read a token's PIN from the first line of this file (pkcs11: keys)");
+}
+
+void OutputFile::check() const {
+    if (!force && path != "-" && std::filesystem::exists(path))
+        throw Error(ErrorCode::FILE_EXISTS, path + " (give --force to replace it)");
+}
+
+void OutputFile::write(ByteView data, FileMode mode) const {
+    check();
+    write_file(path, data, mode, force ? Overwrite::Replace : Overwrite::Refuse);
+}
+
+void add_output_option(CLI::App& cmd, OutputFile& out, const std::string& description) {
+    cmd.add_option("--out", out.path, description)->required();
+    cmd.add_flag("--force", out.force, "replace the --out file if it exists");
 }
 
 void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }

@@ -94,12 +94,18 @@ std::string info_text(const x509::CertificateInfo& i) {
     return o.str();
 }
 
-nlohmann::json record_json(const store::CertificateRecord& r) {
-    return {{"serial", r.serial},         {"status", store::to_string(r.status)},
-            {"profile", r.profile},       {"subject", r.subject},
-            {"iin", r.subject_iin},       {"bin", r.subject_bin},
-            {"notBefore", format_rfc3339(r.not_before)}, {"notAfter", format_rfc3339(r.not_after)},
-            {"createdAt", format_rfc3339(r.created_at)}};
+nlohmann::json record_json(const ca::ListedCertificate& c) {
+    const auto& r = c.record;
+    nlohmann::json j{{"serial", r.serial},         {"status", ca::to_string(c.state)},
+                     {"profile", r.profile},       {"subject", r.subject},
+                     {"iin", r.subject_iin},       {"bin", r.subject_bin},
+                     {"notBefore", format_rfc3339(r.not_before)}, {"notAfter", format_rfc3339(r.not_after)},
+                     {"createdAt", format_rfc3339(r.created_at)}, {"revokedAt", nullptr}, {"revocationReason", nullptr}};
+    if (r.revoked_at) {
+        j["revokedAt"] = format_rfc3339(*r.revoked_at);
+        j["revocationReason"] = std::string(revocation::to_string(static_cast<revocation::Reason>(r.revocation_reason)));
+    }
+    return j;
 }
 
 }  // namespace tanba::cli

@@ -4,11 +4,13 @@
 
 #include <string>
 
-#include "tanba/store/repository.hpp"
+#include "tanba/ca/authority.hpp"
 #include "tanba/x509/certificate.hpp"
 
 namespace tanba::cli {
 nlohmann::json info_json(const x509::CertificateInfo& info);
 std::string info_text(const x509::CertificateInfo& info);
-nlohmann::json record_json(const store::CertificateRecord& r);
+/// A listed certificate: serial, status (its state now), profile, subject, iin, bin, times,
+/// revokedAt and revocationReason (null unless revoked or on hold).
+nlohmann::json record_json(const ca::ListedCertificate& c);
 }  // namespace tanba::cli

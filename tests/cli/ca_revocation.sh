@@ -12,6 +12,43 @@ serial() { openssl x509 -in "$1" -noout -serial | cut -d= -f2; }
 "$TANBA" ca revoke --dir $ISS "$(serial revoked.pem)" --reason keyCompromise --invalidity-date 2026-01-01T00:00:00Z 2> /dev/null
 "$TANBA" ca revoke --dir $ISS "$(serial held.pem | tr 'A-F' 'a-f')" --reason certificateHold 2> /dev/null
 "$TANBA" ca crl --dir $ISS --out full.crl --no-passphrase 2> /dev/null
+# ca list shows each certificate's state now, filters by it, and gives revocation time and reason.
+"$TANBA" ca list --dir $ISS --json > list.json
+"$PY" - "$(serial good.pem)" "$(serial revoked.pem)" "$(serial held.pem)" <<'PYEOF' || fail "ca list: $(cat list.json)"
+import json, sys
+good, revoked, held = (s.lower().lstrip("0") for s in sys.argv[1:])
+rows = {r["serial"].lstrip("0"): r for r in json.load(open("list.json"))["certificates"]}
+assert rows[good]["status"] == "valid" and rows[good]["revokedAt"] is None, rows[good]
+assert rows[revoked]["status"] == "revoked" and rows[revoked]["revocationReason"] == "keyCompromise" and rows[revoked]["revokedAt"], rows[revoked]
+assert rows[held]["status"] == "hold" and rows[held]["revocationReason"] == "certificateHold", rows[held]
+PYEOF
+ok
+"$TANBA" ca list --dir $ISS --status revoked > revoked.txt
+[ "$(wc -l < revoked.txt)" -eq 1 ] && grep -q "revoked .*keyCompromise" revoked.txt || fail "--status revoked: $(cat revoked.txt)"; ok
+[ "$("$TANBA" ca list --dir $ISS --status hold | wc -l)" -eq 1 ] || fail "--status hold"; ok
+"$TANBA" ca list --dir $ISS --status valid | grep -qi "$(serial good.pem)" || fail "--status valid lacks the good one"; ok
+[ "$("$TANBA" ca list --dir $ISS --status expired | wc -l)" -eq 0 ] || fail "--status expired"; ok
+# ca revoke needs a reason, said out loud, and says what it revoked.
+"$TANBA" ca issue --dir $ISS --profile citizen-sign --csr p.csr --out spare.pem --no-passphrase 2> /dev/null
+expect_fail 2 "tanba: error USAGE: --reason is required" "$TANBA" ca revoke --dir $ISS "$(serial spare.pem)"
+"$TANBA" ca revoke --dir $ISS "$(serial spare.pem)" --reason unspecified > spare.txt
+grep -qi "revoked $(serial spare.pem) (unspecified): .*ИСАЕВ.*, IIN $IIN" spare.txt || fail "ca revoke output: $(cat spare.txt)"; ok
+# No file is replaced without --force, and nothing is issued or spent when it would be.
+before=$("$TANBA" ca list --dir $ISS --json | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["certificates"]))')
+expect_fail 2 FILE_EXISTS "$TANBA" ca issue --dir $ISS --profile citizen-sign --csr p.csr --out good.pem --no-passphrase
+after=$("$TANBA" ca list --dir $ISS --json | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["certificates"]))')
+[ "$before" = "$after" ] || fail "a certificate was issued although its file could not be written"; ok
+cp good.pem good.keep
+"$TANBA" ca issue --dir $ISS --profile citizen-sign --csr p.csr --out good.pem --force --no-passphrase 2> /dev/null
+cmp -s good.pem good.keep && fail "--force did not replace the file"; ok
+cp good.keep good.pem
+printf 'x' > taken.crl
+expect_fail 2 FILE_EXISTS "$TANBA" ca crl --dir $ISS --out taken.crl --no-passphrase
+[ "$(cat taken.crl)" = x ] || fail "ca crl replaced a file"; ok
+expect_fail 2 FILE_EXISTS "$TANBA" csr new --key p.key --iin "$IIN" --surname "ИСАЕВ" --given "МАРАТ" --out p.csr
+expect_fail 2 FILE_EXISTS "$TANBA" sign p.csr --key p.key --cert good.pem --out taken.crl
+expect_fail 2 FILE_EXISTS "$TANBA" key new --algo ecdsa-p256 --out p.key --no-passphrase
+"$TANBA" csr new --key p.key --iin "$IIN" --surname "ИСАЕВ" --given "МАРАТ" --out p.csr --force 2> /dev/null || fail "csr new --force"; ok
 "$TANBA" ca crl --dir pki/root --out root.crl --no-passphrase 2> /dev/null
 
 openssl crl -in full.crl -inform DER -CAfile $ISS/ca.pem -noout 2>&1 | grep -q "verify OK" || fail "openssl does not verify our CRL"; ok

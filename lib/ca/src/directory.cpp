@@ -137,4 +137,41 @@ std::vector<store::CertificateRecord> CertificateAuthority::list(const store::Ce
     return s_->repo->list(query);
 }
 
+namespace {
+constexpr std::pair<CertificateState, std::string_view> kStates[] = {
+    {CertificateState::Pending, "pending"}, {CertificateState::Valid, "valid"}, {CertificateState::Expired, "expired"},
+    {CertificateState::Revoked, "revoked"}, {CertificateState::Hold, "hold"},
+};
+}  // namespace
+
+std::string_view to_string(CertificateState s) {
+    for (const auto& [state, name] : kStates)
+        if (state == s) return name;
+    return "?";
+}
+
+std::optional<CertificateState> certificate_state_from_string(std::string_view s) {
+    for (const auto& [state, name] : kStates)
+        if (name == s) return state;
+    return std::nullopt;
+}
+
+CertificateState state_of(const store::CertificateRecord& r, TimePoint now) {
+    if (r.status != store::CertStatus::Issued) return CertificateState::Pending;
+    if (r.revoked_at)
+        return r.revocation_reason == static_cast<int>(revocation::Reason::CertificateHold) ? CertificateState::Hold
+                                                                                            : CertificateState::Revoked;
+    return now > r.not_after ? CertificateState::Expired : CertificateState::Valid;
+}
+
+std::vector<ListedCertificate> CertificateAuthority::list(const store::CertificateQuery& query, std::optional<CertificateState> only) {
+    const TimePoint now = s_->clock.now();
+    std::vector<ListedCertificate> out;
+    for (auto& r : list(query)) {
+        const CertificateState state = state_of(r, now);
+        if (!only || state == *only) out.push_back({std::move(r), state});
+    }
+    return out;
+}
+
 }  // namespace tanba::ca

@@ -52,7 +52,15 @@ void change(store::CaRepository& repo, const std::string& issuer, const std::str
 
 // A certificate not revoked may be revoked for any reason, or put on hold; one on hold may be
 // revoked for good (any reason but hold again) or released (unhold); a revoked one stays so.
-void CertificateAuthority::revoke(const std::string& serial, revocation::Reason reason, std::optional<TimePoint> invalidity) {
+ListedCertificate CertificateAuthority::find(const std::string& serial) {
+    const std::string s = normal_serial(serial);
+    auto rec = s_->repo->find(s_->issuer_id, s);
+    if (!rec) throw Error(ErrorCode::STORE_NOT_FOUND, "no certificate " + s + " issued by this CA");
+    const CertificateState state = state_of(*rec, s_->clock.now());
+    return {std::move(*rec), state};
+}
+
+ListedCertificate CertificateAuthority::revoke(const std::string& serial, revocation::Reason reason, std::optional<TimePoint> invalidity) {
     if (reason == Reason::RemoveFromCrl)
         throw Error(ErrorCode::INVALID_ARGUMENT, "removeFromCRL is not a revocation reason: use unhold");
     const std::string s = normal_serial(serial);
@@ -63,6 +71,7 @@ void CertificateAuthority::revoke(const std::string& serial, revocation::Reason 
                          store::AuditNote{reason == Reason::CertificateHold ? "hold" : "revoked", s,
                                           "reason " + std::string(revocation::to_string(reason))}};
     });
+    return find(s);
 }
 
 void CertificateAuthority::unhold(const std::string& serial) {

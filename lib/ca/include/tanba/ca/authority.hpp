@@ -83,6 +83,18 @@ struct IssueResult {
 using KeyLoader = std::function<std::unique_ptr<keys::Signer>(const std::filesystem::path& dir, const std::string& key_ref)>;
 
 /// Issues certificates. Safe to call issue() from several threads at once.
+/// Where an issued certificate stands at a time: Pending (serial reserved, never completed),
+/// Valid, Expired (past notAfter, never revoked), Revoked, Hold (certificateHold).
+enum class CertificateState { Pending, Valid, Expired, Revoked, Hold };
+std::string_view to_string(CertificateState s);  // "pending", "valid", "expired", "revoked", "hold"
+std::optional<CertificateState> certificate_state_from_string(std::string_view s);
+CertificateState state_of(const store::CertificateRecord& r, TimePoint now);
+
+struct ListedCertificate {
+    store::CertificateRecord record;
+    CertificateState state;
+};
+
 class CertificateAuthority {
 public:
     /// Opens an existing CA directory (key not loaded). Throws CA_NOT_FOUND, CONFIG_INVALID,
@@ -123,10 +135,15 @@ public:
     std::vector<IssueResult> issue_batch(const std::string& profile, std::span<const x509::CertificateRequest> csrs);
 
     std::vector<store::CertificateRecord> list(const store::CertificateQuery& query);
+    /// The same, each with its state now, optionally only those in `only`.
+    std::vector<ListedCertificate> list(const store::CertificateQuery& query, std::optional<CertificateState> only);
+    /// One certificate this CA issued (hex serial, any case). Throws STORE_NOT_FOUND.
+    ListedCertificate find(const std::string& serial);
 
     /// Revokes a certificate this CA issued (hex serial, any case). certificateHold puts it on
-    /// hold. Throws STORE_NOT_FOUND, CA_ALREADY_REVOKED, INVALID_ARGUMENT (removeFromCRL).
-    void revoke(const std::string& serial, revocation::Reason reason, std::optional<TimePoint> invalidity_date = {});
+    /// hold; returns it as it now stands. Throws STORE_NOT_FOUND, CA_ALREADY_REVOKED,
+    /// INVALID_ARGUMENT (removeFromCRL).
+    ListedCertificate revoke(const std::string& serial, revocation::Reason reason, std::optional<TimePoint> invalidity_date = {});
     /// Releases a certificate from hold (a removeFromCRL entry in the next delta CRL).
     void unhold(const std::string& serial);
     /// Signs and records the next CRL (requires unlock()): a full CRL of every revoked
