@@ -3,6 +3,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -50,20 +51,28 @@ std::optional<Secret> prompt(const std::string& text) {
 std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, PassphrasePurpose purpose,
                                          const std::string& what) {
     if (purpose == PassphrasePurpose::Create && opts.no_passphrase) return std::nullopt;
+    // A new key's passphrase: long enough to be one (characters, not bytes).
+    const auto checked = [purpose](Secret s) {
+        if (s.empty()) throw Error(ErrorCode::KEY_NO_PASSPHRASE, "empty passphrase");
+        const std::string_view text = s.reveal();
+        const auto characters = std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+        if (purpose == PassphrasePurpose::Create && characters < kMinPassphraseLength)
+            throw Error(ErrorCode::KEY_PASSPHRASE_TOO_SHORT, std::to_string(characters) + " character(s)");
+        return std::optional<Secret>(std::move(s));
+    };
     if (!opts.pass_file.empty()) {
         auto s = first_line(read_file(opts.pass_file, 64 * 1024));
         if (s.empty()) throw Error(ErrorCode::KEY_NO_PASSPHRASE, opts.pass_file + " holds an empty passphrase");
-        return s;
+        return checked(std::move(s));
     }
-    if (const char* env = std::getenv(kEnv); env && *env) return Secret(env);
+    if (const char* env = std::getenv(kEnv); env && *env) return checked(Secret(env));
     if (auto first = prompt("Passphrase for " + what + ": ")) {
+        auto result = checked(std::move(*first));
         if (purpose == PassphrasePurpose::Create) {
             auto again = prompt("Repeat the passphrase: ");
-            if (!again || again->reveal() != first->reveal())
-                throw Error(ErrorCode::KEY_NO_PASSPHRASE, "the passphrases differ");
+            if (!again || again->reveal() != result->reveal()) throw Error(ErrorCode::KEY_PASSPHRASE_MISMATCH, what);
         }
-        if (first->empty()) throw Error(ErrorCode::KEY_NO_PASSPHRASE, "empty passphrase");
-        return first;
+        return result;
     }
     throw Error(ErrorCode::KEY_NO_PASSPHRASE, what);
 }

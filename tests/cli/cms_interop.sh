@@ -94,6 +94,19 @@ codes two.json | grep -qw SIGNING_CERTIFICATE_ABSENT || fail "plain openssl CMS 
 "$TANBA" verify o_cades.p7s --trust "$ROOT" --revocation off --json > cades.json
 codes cades.json | grep -qw SIGNING_CERTIFICATE_ABSENT && fail "CAdES signingCertificateV2 not recognised"; ok
 
+# An empty document signs and verifies, attached and detached, both ways with openssl.
+: > empty.txt
+"$TANBA" sign empty.txt --key ec.key --cert ec.pem --chain "$CHAIN" --out empty.p7s 2> /dev/null
+"$TANBA" sign empty.txt --key ec.key --cert ec.pem --chain "$CHAIN" --detached --out empty_d.p7s 2> /dev/null
+verify_ok empty.p7s
+verify_ok empty_d.p7s --content empty.txt
+verify_rejects MESSAGE_DIGEST_MISMATCH empty_d.p7s --content doc.txt
+openssl cms -verify -binary -inform DER -in empty.p7s -CAfile "$ROOT" -purpose any -out empty.out 2> /dev/null || fail "openssl rejects empty.p7s"; ok
+[ ! -s empty.out ] || fail "openssl extracted content from an empty signature"; ok
+openssl cms -verify -binary -inform DER -in empty_d.p7s -content empty.txt -CAfile "$ROOT" -purpose any -out /dev/null 2> /dev/null || fail "openssl rejects empty_d.p7s"; ok
+openssl cms -sign -binary -in empty.txt -signer ec.pem -inkey ec.key -certfile "$CHAIN" -outform DER -out o_empty.p7s -nodetach
+verify_ok o_empty.p7s
+
 # Purposes: documents default to sign (digitalSignature or nonRepudiation); EKU on request.
 "$TANBA" sign doc.txt --key auth.key --cert auth.pem --chain "$CHAIN" --out auth.p7s 2> /dev/null
 verify_ok auth.p7s --purpose auth

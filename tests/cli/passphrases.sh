@@ -44,4 +44,25 @@ contains ca2/ca.key "BEGIN ENCRYPTED PRIVATE KEY"
 "$TANBA" ca list --dir ca2 > out4.txt
 if grep -rqF "$SECRET" out*.txt err*.txt ca2/ca.toml ca2/ca.pem; then fail "passphrase leaked into output"; fi; ok
 if sqlite3 ca2/ca.db .dump | grep -qF "$SECRET"; then fail "passphrase leaked into the database"; fi; ok
+# A new key's passphrase has at least 8 characters (counted as characters: Cyrillic ones are
+# two bytes each), and a prompted one repeated differently has its own code.
+printf 'x' > one.txt; printf 'Құпия7c' > seven.txt; printf 'Құпиясөз' > eight.txt
+expect_fail 2 KEY_PASSPHRASE_TOO_SHORT "$TANBA" key new --algo ecdsa-p256 --out short.key --pass-file one.txt
+expect_fail 2 KEY_PASSPHRASE_TOO_SHORT "$TANBA" key new --algo ecdsa-p256 --out short.key --pass-file seven.txt
+expect_fail 2 KEY_PASSPHRASE_TOO_SHORT env TANBA_PASSPHRASE=abc "$TANBA" key new --algo ecdsa-p256 --out short.key
+expect_fail 2 KEY_PASSPHRASE_TOO_SHORT "$TANBA" ca init --dir shortca --name "Short CA" --pass-file one.txt
+[ ! -e short.key ] && [ ! -e shortca ] || fail "something was written with a short passphrase"; ok
+"$TANBA" key new --algo ecdsa-p256 --out eight.key --pass-file eight.txt 2> /dev/null
+openssl pkey -in eight.key -passin file:eight.txt -noout || fail "openssl cannot open the key with the Cyrillic passphrase"; ok
+expect_fail 2 KEY_BAD_PASSPHRASE "$TANBA" key show eight.key --pass-file one.txt  # reading is never refused for length
+on_tty() {  # on_tty INPUT1 INPUT2 cmd...: the command on a terminal, answering its two prompts
+  local a=$1 b=$2; shift 2
+  (sleep 0.5; printf '%s\n' "$a"; sleep 0.3; printf '%s\n' "$b") | script -qec "$*" /dev/null > tty.txt 2>&1 || true
+}
+on_tty "long-enough-1" "long-enough-2" "$TANBA" key new --algo ecdsa-p256 --out tty.key
+contains tty.txt KEY_PASSPHRASE_MISMATCH
+[ ! -e tty.key ] || fail "key written although the passphrases differ"; ok
+on_tty "long-enough-1" "long-enough-1" "$TANBA" key new --algo ecdsa-p256 --out tty.key
+[ -e tty.key ] || fail "matching prompted passphrases refused: $(cat tty.txt)"; ok
+openssl pkey -in tty.key -passin pass:long-enough-1 -noout || fail "prompted passphrase not the key's"; ok
 done_checks passphrases

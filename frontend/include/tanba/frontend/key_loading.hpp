@@ -21,9 +21,12 @@ struct PassphraseOptions {
 };
 
 enum class PassphrasePurpose { Read, Create };
-/// For Create: nullopt means "write unencrypted" (only with no_passphrase). For Read: the
-/// passphrase of an encrypted input. Throws KEY_NO_PASSPHRASE when there is no source and no
-/// terminal to ask on (never hangs). what names the key in the prompt.
+inline constexpr long kMinPassphraseLength = 8;  // characters, for a new key
+/// For Create: nullopt means "write unencrypted" (only with no_passphrase); a passphrase
+/// shorter than kMinPassphraseLength is KEY_PASSPHRASE_TOO_SHORT, a prompted one is asked
+/// twice (KEY_PASSPHRASE_MISMATCH when they differ). For Read: the passphrase of an
+/// encrypted input. Throws KEY_NO_PASSPHRASE when there is no source and no terminal to ask on
+/// (never hangs). what names the key in the prompt.
 std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, PassphrasePurpose purpose,
                                          const std::string& what);
 
