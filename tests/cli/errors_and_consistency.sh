@@ -40,7 +40,7 @@ expect_fail 2 FILE_NOT_FOUND "$TANBA" ca issue --dir $CA --profile citizen-sign 
 [ ! -e x.pem ] || fail "a certificate file was written for a refused request"; ok
 
 # Keys and passphrases
-echo "right" > right.txt; echo "wrong" > wrong.txt
+echo "right-passphrase" > right.txt; echo "wrong-passphrase" > wrong.txt
 "$TANBA" ca init --dir enc --name "Encrypted CA" --pass-file right.txt > /dev/null 2>&1
 expect_fail 2 KEY_BAD_PASSPHRASE "$TANBA" ca issue --dir enc --profile citizen-sign --csr good.csr --out x.pem --pass-file wrong.txt
 expect_fail 2 KEY_NO_PASSPHRASE env -u TANBA_PASSPHRASE "$TANBA" ca issue --dir enc --profile citizen-sign --csr good.csr --out x.pem
