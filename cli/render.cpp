@@ -34,6 +34,9 @@ nlohmann::json info_json(const x509::CertificateInfo& i) {
     for (const auto& r : i.roles) roles.push_back({{"oid", r.oid}, {"name", r.name}});
     nlohmann::json attrs = nlohmann::json::array();
     for (const auto& a : i.subject_attributes) attrs.push_back({{"oid", a.oid}, {"name", a.short_name}, {"value", a.value}});
+    nlohmann::json findings = nlohmann::json::array();
+    for (const auto& f : i.subject_text_findings)
+        findings.push_back({{"attribute", f.attribute}, {"code", to_string(f.problem.code)}, {"detail", f.problem.detail}});
     nlohmann::json j{
         {"subject", i.subject},
         {"issuer", i.issuer},
@@ -49,6 +52,7 @@ nlohmann::json info_json(const x509::CertificateInfo& i) {
         {"iin", identifier_json(i.iin)},
         {"bin", identifier_json(i.bin)},
         {"subjectAttributes", attrs},
+        {"nameFindings", findings},
         {"keyUsage", i.key_usage},
         {"extendedKeyUsage", i.extended_key_usage},
         {"roles", roles},
@@ -91,6 +95,8 @@ std::string info_text(const x509::CertificateInfo& i) {
     if (i.public_key_bits) o << " " << i.public_key_bits << " bits";
     else o << " (not supported by OpenSSL here)";
     o << "\nSHA-256:        " << i.sha256 << "\n";
+    for (const auto& f : i.subject_text_findings)
+        o << "name finding:   " << to_string(f.problem.code) << " in " << f.attribute << ": " << f.problem.detail << "\n";
     return o.str();
 }
 

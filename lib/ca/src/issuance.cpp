@@ -51,6 +51,7 @@ void check_request(const IssuerContext& ctx, const x509::CertificateRequest& csr
 
 // Steps "subject" and "lint": the fields of this certificate, checked as they are set.
 x509::TemplateFields subject_fields(const IssuerContext& ctx, const x509::CertificateRequest& csr, const x509::SubjectIdentity& id) {
+    x509::require_name_text(csr.subject());  // a name made elsewhere: no TAB, padding, decomposed or mixed-script text
     const auto now = ctx.clock.now();
     auto [nb, na] = x509::validity_for(ctx.profile, now, &ctx.issuer);
     auto fields = x509::fields_from(csr.subject(), csr.public_key_info(), x509::allowed_request_extensions(ctx.prepared, csr));

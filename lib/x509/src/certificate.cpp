@@ -152,6 +152,7 @@ CertificateInfo describe(const Certificate& cert) {
     info.serial_hex = cert.serial_hex();
     info.sha256 = cert.sha256_fingerprint();
     info.subject_attributes = attributes(X509_get_subject_name(x));
+    info.subject_text_findings = name_text_findings(X509_get_subject_name(x));
     info.identity = identity_from_name(X509_get_subject_name(x));
     info.iin = identifier(info.identity.iin, ident::IdType::Iin);
     info.bin = identifier(info.identity.bin, ident::IdType::Bin);

@@ -16,6 +16,7 @@ bool twelve_digits(const std::string& s) {
 
 void add(X509_NAME* name, int nid, const std::string& value) {
     if (value.empty()) return;
+    text::require_name_text(OBJ_nid2sn(nid), value);
     if (X509_NAME_add_entry_by_NID(name, nid, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value.data()),
                                    static_cast<int>(value.size()), -1, 0) != 1)
         throw ossl::error(ErrorCode::NAME_INVALID, std::string(OBJ_nid2sn(nid)) + " value '" + value + "'");
@@ -29,6 +30,11 @@ std::string strip_prefix(const std::string& v, std::string_view prefix) {
 
 ossl::Name build_name(const SubjectIdentity& id) {
     ossl::clear_errors();
+    // Each part as given, so that the error names it (the CN is composed of some of them).
+    for (const auto& [field, value] : {std::pair<const char*, const std::string&>{"surname", id.surname}, {"given name", id.given_name},
+                                       {"patronymic", id.patronymic}, {"common name", id.common_name}, {"organisation", id.organization},
+                                       {"locality", id.locality}, {"state", id.state}, {"email", id.email}})
+        if (!value.empty()) text::require_name_text(field, value);
     if (!id.iin.empty() && !twelve_digits(id.iin))
         throw Error(ErrorCode::NAME_INVALID, "IIN must be 12 digits, got '" + id.iin + "'");
     if (!id.bin.empty() && !twelve_digits(id.bin))
@@ -57,6 +63,18 @@ ossl::Name build_name(const SubjectIdentity& id) {
     add(name.get(), NID_givenName, id.patronymic);
     add(name.get(), NID_pkcs9_emailAddress, id.email);
     return name;
+}
+
+std::vector<NameTextFinding> name_text_findings(const X509_NAME* name) {
+    std::vector<NameTextFinding> out;
+    for (const auto& a : attributes(name))
+        for (auto& p : text::check_name_text(a.value)) out.push_back({a.short_name, std::move(p)});
+    return out;
+}
+
+void require_name_text(const X509_NAME* name) {
+    const auto findings = name_text_findings(name);
+    if (!findings.empty()) throw Error(findings.front().problem.code, findings.front().attribute + ": " + findings.front().problem.detail);
 }
 
 std::vector<NameAttribute> attributes(const X509_NAME* name) {

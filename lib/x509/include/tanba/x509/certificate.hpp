@@ -87,6 +87,7 @@ struct CertificateInfo {
     IdentifierField iin;
     IdentifierField bin;
     std::vector<NameAttribute> subject_attributes;
+    std::vector<NameTextFinding> subject_text_findings;  // names a CA should have refused
     std::vector<std::string> key_usage;           // "digitalSignature", ...
     std::vector<std::string> extended_key_usage;  // names where known, else dotted OIDs
     std::vector<Role> roles;                      // NCA role OIDs found in the EKU

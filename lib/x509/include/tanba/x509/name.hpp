@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tanba/ossl/handles.hpp"
+#include "tanba/text/name_text.hpp"
 
 namespace tanba::x509 {
 
@@ -40,6 +41,17 @@ std::vector<NameAttribute> attributes(const X509_NAME* name);
 std::string first_value(const X509_NAME* name, int nid);
 /// RFC 2253-style one-line text, UTF-8.
 std::string to_text(const X509_NAME* name);
+
+/// The name-text problems (tanba::text) of every attribute of a name: control characters,
+/// padding, non-NFC text, mixed-script words.
+struct NameTextFinding {
+    std::string attribute;  // short name, "CN"
+    text::NameTextProblem problem;
+};
+std::vector<NameTextFinding> name_text_findings(const X509_NAME* name);
+/// Throws the first one's code (NAME_CONTROL_CHARACTER, NAME_PADDING, NAME_NOT_NFC,
+/// NAME_MIXED_SCRIPT, NAME_NOT_UTF8), naming the attribute.
+void require_name_text(const X509_NAME* name);
 
 /// Reads the identity back from a name (prefixes stripped; unknown text left as is).
 SubjectIdentity identity_from_name(const X509_NAME* name);
