@@ -11,10 +11,12 @@
 namespace tanba::cli {
 namespace {
 
-constexpr std::size_t kMaxDocument = 256u << 20;
+constexpr std::size_t kMiB = 1u << 20;
+constexpr std::uint64_t kProgressFrom = 50u * 1000 * 1000;  // a terminal shows progress on larger documents
 
 struct SignCliOptions {
     std::string file, key, cert, chain, add_to, tsa, hash = "sha256";
+    std::size_t max_attached_mib = 256;  // attached content (and co-signatures) are held in memory
     OutputFile out;
     bool detached = false, pss = false, allow_invalid_cert = false;
     PassphraseOptions pass;
@@ -22,6 +24,7 @@ struct SignCliOptions {
 
 struct VerifyCliOptions {
     std::string signature, content;
+    std::size_t max_attached_mib = 256;
     bool allow_plain = false;
     std::string level = "B";
     VerifyInputs in;
@@ -31,6 +34,24 @@ keys::HashAlg hash_of(const std::string& name) {
     if (name == "sha384") return keys::HashAlg::Sha384;
     if (name == "sha512") return keys::HashAlg::Sha512;
     return keys::HashAlg::Sha256;
+}
+
+/// A detached document's digests, read once in constant memory (progress on a terminal).
+cms::DocumentDigests digest_file(const std::string& path, const std::vector<std::string>& algorithms, const Context& ctx) {
+    cms::DocumentDigests::Builder builder(algorithms);
+    std::error_code ec;
+    const std::uint64_t total = path == "-" ? 0 : std::filesystem::file_size(path, ec);
+    const bool progress = !ec && total > kProgressFrom && ctx.show_progress();
+    std::uint64_t shown = 0;
+    read_chunks(path, [&](ByteView chunk) {
+        builder.update(chunk);
+        if (progress && builder.size() - shown >= 64 * kMiB) {
+            shown = builder.size();
+            ctx.info() << "\r" << path << ": " << shown / kMiB << " / " << total / kMiB << " MiB" << std::flush;
+        }
+    });
+    if (progress) ctx.info() << "\r" << path << ": " << builder.size() / kMiB << " MiB digested\n";
+    return builder.finish();
 }
 
 void run_sign(const SignCliOptions& o, Context& ctx) {
@@ -57,9 +78,15 @@ void run_sign(const SignCliOptions& o, Context& ctx) {
     if (!o.chain.empty()) so.chain = x509::Certificate::load_all(read_file(o.chain));
     if (!o.tsa.empty())  // CAdES-B-T: a time-stamp over the signature value from the TSA
         so.timestamp = [&o, &ctx](ByteView signature_value) { return tsp::request_token(ctx.http, o.tsa, signature_value); };
-    const Bytes content = read_file(o.file, kMaxDocument);
-    const Bytes out = o.add_to.empty() ? cms::sign(content, *loaded.key, *cert, so)
-                                       : cms::add_signer(read_file(o.add_to, kMaxDocument), content, *loaded.key, *cert, so);
+    Bytes out;
+    if (o.detached && o.add_to.empty() && so.algorithm.hash != keys::HashAlg::None) {  // streamed: any size
+        out = cms::sign(digest_file(o.file, {cms::digest_algorithm(so.algorithm.hash)}, ctx), *loaded.key, *cert, so);
+    } else {
+        const std::size_t cap = o.max_attached_mib * kMiB;
+        const Bytes content = read_file(o.file, cap);
+        out = o.add_to.empty() ? cms::sign(content, *loaded.key, *cert, so)
+                               : cms::add_signer(read_file(o.add_to, cap), content, *loaded.key, *cert, so);
+    }
     o.out.write(out);
     ctx.info() << "signed " << o.file << " as " << cert->subject_text() << (o.add_to.empty() ? "" : " (co-signature)") << (o.tsa.empty() ? "" : ", time-stamped")
               << " -> " << o.out.path << "\n";
@@ -79,6 +106,8 @@ void register_sign(CLI::App& app, Context& ctx) {
     sign->add_flag("--detached", o->detached, "do not include the document in the signature");
     sign->add_option("--add-to", o->add_to, "add this signer to an existing signature of the same document");
     sign->add_flag("--allow-invalid-cert", o->allow_invalid_cert, "sign even when the certificate is expired or not yet valid");
+    sign->add_option("--max-attached-mib", o->max_attached_mib, "largest document signed attached (or co-signed), MiB; --detached streams any size")
+        ->check(CLI::Range(1, 4096));
     sign->add_option("--tsa", o->tsa, "time-stamp the signature at this RFC 3161 TSA URL (CAdES-B-T)");
     add_output_option(*sign, o->out, "signature file to write (DER)");
     add_passphrase_options(*sign, o->pass);
@@ -89,6 +118,8 @@ void register_sign(CLI::App& app, Context& ctx) {
     verify->add_option("signature", v->signature, "the signature (DER or PEM)")->required();
     verify->add_option("--content", v->content, "the signed document, for a detached signature");
     verify->add_flag("--allow-plain-cms", v->allow_plain, "accept signers without signed attributes");
+    verify->add_option("--max-attached-mib", v->max_attached_mib, "largest signature (with attached content) read, MiB; detached documents are streamed, any size")
+        ->check(CLI::Range(1, 4096));
     verify->add_option("--level", v->level, "least signature level: B (a bad or missing time-stamp is a warning; the signature is judged alone) or T (a valid signature-time-stamp is required)")
         ->check(CLI::IsMember({"B", "T"}));
     add_verify_options(*verify, v->in, "sign");
@@ -99,15 +130,18 @@ void register_sign(CLI::App& app, Context& ctx) {
         o.allow_plain_cms = v->allow_plain;
         o.level = v->level == "T" ? cms::SignatureLevel::T : cms::SignatureLevel::B;
         auto material = load_trust(v->in);
-        const Bytes sig = read_file(v->signature, kMaxDocument);
+        const Bytes sig = read_file(v->signature, v->max_attached_mib * kMiB);
         if (cms::is_timestamp_token(sig))
             throw Error(ErrorCode::USAGE, v->signature + " is an RFC 3161 time-stamp token, not a signature: check it against its data "
                                           "with `tanba ts verify " + v->signature + " --data FILE --trust …`");
-        std::optional<Bytes> content;
-        if (!v->content.empty()) content = read_file(v->content, kMaxDocument);
-        const auto content_view = content ? std::optional<ByteView>(*content) : std::nullopt;
         revocation::OnlineRevocation online(ctx.http, ctx.clock);
-        const auto report = cms::verify(sig, content_view, make_validator(std::move(material), v->in.offline ? nullptr : &online), o);
+        const auto validator = make_validator(std::move(material), v->in.offline ? nullptr : &online);
+        // A detached document is streamed (any size); plain CMS signers sign the bytes themselves.
+        std::optional<Bytes> content;
+        if (!v->content.empty() && v->allow_plain) content = read_file(v->content, v->max_attached_mib * kMiB);
+        const auto report = v->content.empty() || content
+                                ? cms::verify(sig, content ? std::optional<ByteView>(*content) : std::nullopt, validator, o)
+                                : cms::verify(sig, digest_file(v->content, cms::digest_algorithms(sig), ctx), validator, o);
         if (v->in.json) print_json(cms::to_json(report));
         else std::cout << cms::to_text(report);
         if (!report.valid()) ctx.exit_code = 1;

@@ -114,4 +114,35 @@ set +e; "$TANBA" cert verify leaf.pem --trust root.pem --untrusted pool.pem --of
 [ "$rc" -eq 1 ] || fail "hostile pool: exit $rc"; ok
 "$PY" -c 'import json; r=json.load(open("pool.json")); assert [f["code"] for f in r["findings"]] == ["PATH_LIMIT"], r'; ok
 [ $(( $(date +%s) - start )) -lt 120 ] || fail "hostile pool took more than two minutes"; ok
+# Documents of any size: a 2 GiB detached document signs and verifies in constant memory
+# (peak RSS measured here, limit 64 MiB), and openssl cms -verify accepts the signature.
+# Attached content has a cap (--max-attached-mib, default 256).
+truncate -s 2G big.bin
+printf 'Өтініш — басы' | dd of=big.bin conv=notrunc status=none
+printf 'соңы' | dd of=big.bin bs=1 seek=$((2 * 1024 * 1024 * 1024 - 16)) conv=notrunc status=none
+peak() {  # peak CMD...: runs it, fails on a non-zero exit, prints its peak RSS in KiB
+  "$PY" -c 'import os, subprocess, sys
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(p.pid, 0)
+sys.exit(f"{sys.argv[1:]} failed") if os.waitstatus_to_exitcode(status) else print(usage.ru_maxrss)' "$@"
+}
+rss=$(peak "$TANBA" sign big.bin --key p.key --cert p.pem --chain "$ISS/chain.pem" --detached --out big.p7s)
+[ "$rss" -lt $((64 * 1024)) ] || fail "signing 2 GiB detached peaked at $rss KiB"; ok
+rss=$(peak "$TANBA" verify big.p7s --content big.bin --trust "$ROOT" --revocation off)
+[ "$rss" -lt $((64 * 1024)) ] || fail "verifying 2 GiB detached peaked at $rss KiB"; ok
+echo "2 GiB detached: sign and verify under 64 MiB peak RSS (verify: $rss KiB)"
+openssl cms -verify -binary -inform DER -in big.p7s -content big.bin -CAfile "$ROOT" -purpose any -out /dev/null 2> /dev/null \
+  || fail "openssl rejects the 2 GiB detached signature"; ok
+printf 'X' | dd of=big.bin bs=1 seek=$((1024 * 1024 * 1024)) conv=notrunc status=none
+set +e; "$TANBA" verify big.p7s --content big.bin --trust "$ROOT" --revocation off --json > big.json; rc=$?; set -e
+[ "$rc" -eq 1 ] && grep -q MESSAGE_DIGEST_MISMATCH big.json || fail "a changed byte in 2 GiB went unnoticed"; ok
+expect_fail 2 INPUT_TOO_LARGE "$TANBA" sign big.bin --key p.key --cert p.pem --out big_att.p7s
+rm -f big.bin
+# On a terminal a document over ~50 MB shows progress (not in a pipe, not with -q).
+truncate -s 100M mid.bin
+script -qec "$TANBA sign mid.bin --key p.key --cert p.pem --detached --out mid.p7s" /dev/null > tty.txt 2>&1
+grep -q "mid.bin: 100 MiB digested" tty.txt || fail "no progress on a terminal: $(cat tty.txt)"; ok
+"$TANBA" sign mid.bin --key p.key --cert p.pem --detached --out mid2.p7s 2> pipe.txt
+grep -q "MiB" pipe.txt && fail "progress written to a pipe"; ok
+rm -f mid.bin
 done_checks revocation_and_limits

@@ -74,6 +74,30 @@ Bytes read_file(const fs::path& path, std::size_t max_size) {
     return out;
 }
 
+void read_chunks(const fs::path& path, const std::function<void(ByteView)>& each) {
+    const bool stdin_ = path == "-";
+    int fd = stdin_ ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) throw Error(ErrorCode::FILE_NOT_FOUND, path.string());
+        throw Error(ErrorCode::IO_ERROR, "opening " + path.string() + ": " + errno_text());
+    }
+    struct Closer {
+        int fd;
+        bool own;
+        ~Closer() { if (own) ::close(fd); }
+    } closer{fd, !stdin_};
+    std::vector<std::uint8_t> buf(1u << 20);
+    for (;;) {
+        const ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw Error(ErrorCode::IO_ERROR, "reading " + path.string() + ": " + errno_text());
+        }
+        if (n == 0) return;
+        each(ByteView(buf.data(), static_cast<std::size_t>(n)));
+    }
+}
+
 void write_file(const fs::path& path, ByteView data, FileMode mode, Overwrite overwrite) {
     if (path == "-") {
         std::cout.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));

@@ -77,7 +77,7 @@ CMS_SignerInfo* add_cades_signer(CMS_ContentInfo* cms, const keys::Signer& key, 
 }
 
 // messageDigest over the content with the SignerInfo's digest algorithm.
-void add_message_digest(CMS_SignerInfo* si, ByteView content) {
+void add_message_digest(CMS_SignerInfo* si, const detail::Content& content) {
     const auto digest = detail::content_digest(si, content);
     ossl::check(digest && CMS_signed_add1_attr_by_NID(si, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest->data(),
                                                       static_cast<int>(digest->size())) == 1,
@@ -96,7 +96,9 @@ void add_timestamp(CMS_SignerInfo* si, const SignOptions& o) {
 
 }  // namespace
 
-Bytes sign(ByteView content, const keys::Signer& key, const x509::Certificate& cert, const SignOptions& o) {
+namespace {
+
+Bytes sign_content(const detail::Content& content, const keys::Signer& key, const x509::Certificate& cert, const SignOptions& o) {
     ossl::clear_errors();
     x509::require_key_of(key, cert);
     const unsigned detached = o.attachment == Attachment::Detached ? CMS_DETACHED : 0;
@@ -107,7 +109,7 @@ Bytes sign(ByteView content, const keys::Signer& key, const x509::Certificate& c
     if (o.attachment == Attachment::Attached) {
         ASN1_OCTET_STRING** econtent = CMS_get0_content(cms.get());
         ossl::check(econtent && (*econtent || (*econtent = ASN1_OCTET_STRING_new())) &&
-                        ASN1_OCTET_STRING_set(*econtent, content.data(), static_cast<int>(content.size())) == 1,
+                        ASN1_OCTET_STRING_set(*econtent, content.bytes->data(), static_cast<int>(content.bytes->size())) == 1,
                     ErrorCode::CRYPTO_FAILURE, "the encapsulated content");
         (*econtent)->flags &= ~ASN1_STRING_FLAG_CONT;  // set here, not streamed in later
     }
@@ -116,6 +118,18 @@ Bytes sign(ByteView content, const keys::Signer& key, const x509::Certificate& c
     sign_signer_info(si, key, o.algorithm);
     add_timestamp(si, o);
     return detail::to_der(cms.get());
+}
+
+}  // namespace
+
+Bytes sign(ByteView content, const keys::Signer& key, const x509::Certificate& cert, const SignOptions& o) {
+    return sign_content(detail::Content{content}, key, cert, o);
+}
+
+Bytes sign(const DocumentDigests& document, const keys::Signer& key, const x509::Certificate& cert, const SignOptions& o) {
+    if (o.attachment != Attachment::Detached) throw Error(ErrorCode::USAGE, "a document known by its digests is signed detached");
+    if (!document.digest(digest_algorithm(o.algorithm.hash))) throw Error(ErrorCode::USAGE, "the document was not digested with the signing hash");
+    return sign_content(detail::Content{std::nullopt, &document}, key, cert, o);
 }
 
 Bytes add_signer(ByteView existing, ByteView content, const keys::Signer& key, const x509::Certificate& cert,
@@ -131,7 +145,7 @@ Bytes add_signer(ByteView existing, ByteView content, const keys::Signer& key, c
     for (int i = 0; i < sk_CMS_SignerInfo_num(infos); ++i) {
         CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, i);
         const ASN1_TYPE* md = detail::signed_attribute(si, NID_pkcs9_messageDigest);
-        auto digest = detail::content_digest(si, content);
+        auto digest = detail::content_digest(si, detail::Content{content});
         if (!md || md->type != V_ASN1_OCTET_STRING || !digest ||
             !std::equal(digest->begin(), digest->end(), md->value.octet_string->data,
                         md->value.octet_string->data + md->value.octet_string->length))

@@ -203,7 +203,21 @@ const ASN1_TYPE* signed_attribute(CMS_SignerInfo* si, int nid) {
     return X509_ATTRIBUTE_get0_type(attr, 0);
 }
 
-std::optional<Bytes> content_digest(CMS_SignerInfo* si, ByteView content) {
+std::string digest_algorithm_of(CMS_SignerInfo* si) {
+    X509_ALGOR* dig = nullptr;
+    CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &dig, nullptr);
+    const ASN1_OBJECT* oid = nullptr;
+    X509_ALGOR_get0(&oid, nullptr, nullptr, dig);
+    return ossl::oid_text(oid);
+}
+
+std::optional<Bytes> content_digest(CMS_SignerInfo* si, const Content& content) {
+    if (content.digests) {
+        const auto d = content.digests->digest(digest_algorithm_of(si));
+        if (!d) return std::nullopt;
+        return Bytes(d->begin(), d->end());
+    }
+    if (!content.bytes) return std::nullopt;
     X509_ALGOR* dig = nullptr;
     CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &dig, nullptr);
     const ASN1_OBJECT* oid = nullptr;
@@ -212,7 +226,7 @@ std::optional<Bytes> content_digest(CMS_SignerInfo* si, ByteView content) {
     if (!md) return std::nullopt;
     Bytes out(EVP_MAX_MD_SIZE);
     unsigned int n = 0;
-    if (EVP_Digest(content.data(), content.size(), out.data(), &n, md, nullptr) != 1) {
+    if (EVP_Digest(content.bytes->data(), content.bytes->size(), out.data(), &n, md, nullptr) != 1) {
         ossl::clear_errors();
         return std::nullopt;
     }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "tanba/base/bytes.hpp"
+#include "tanba/cms/document.hpp"
 #include "tanba/base/clock.hpp"
 #include "tanba/ossl/handles.hpp"
 #include "tanba/x509/certificate.hpp"
@@ -47,7 +48,18 @@ std::vector<long> signer_info_versions(ByteView der);
 /// The signed attribute's single value, or nullptr.
 const ASN1_TYPE* signed_attribute(CMS_SignerInfo* si, int nid);
 
-/// Digest of the content with the SignerInfo's digest algorithm; nullopt when unsupported.
-std::optional<Bytes> content_digest(CMS_SignerInfo* si, ByteView content);
+/// What a signature is over: the document's bytes, or (a large detached document) its
+/// digests; neither when it is not at hand.
+struct Content {
+    std::optional<ByteView> bytes;
+    const DocumentDigests* digests = nullptr;
+    bool present() const { return bytes || digests; }
+};
+
+/// The SignerInfo's digest algorithm (dotted OID).
+std::string digest_algorithm_of(CMS_SignerInfo* si);
+/// Digest of the content with the SignerInfo's digest algorithm; nullopt when unsupported
+/// (or not among the digests given).
+std::optional<Bytes> content_digest(CMS_SignerInfo* si, const Content& content);
 
 }  // namespace tanba::cms::detail

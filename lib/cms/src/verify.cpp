@@ -59,7 +59,7 @@ bool octets_equal(const ASN1_OCTET_STRING* s, const Bytes& b) {
 }
 
 /// The signature-level checks of one SignerInfo; the certificate's path is validated after.
-void check_signer(CMS_ContentInfo* cms, CMS_SignerInfo* si, long version, std::optional<ByteView> content,
+void check_signer(CMS_ContentInfo* cms, CMS_SignerInfo* si, long version, const detail::Content& content,
                   const x509::Certificate& cert, const VerifyOptions& o, validation::ValidationReport& r) {
     ASN1_OCTET_STRING* keyid = nullptr;
     X509_NAME* issuer = nullptr;
@@ -73,14 +73,16 @@ void check_signer(CMS_ContentInfo* cms, CMS_SignerInfo* si, long version, std::o
         return;
     }
     const bool has_attributes = CMS_signed_get_attr_count(si) > 0;
-    if (!content) {
+    if (!content.present()) {
         r.add(FindingCode::CONTENT_MISSING, Severity::Error, {}, 0);
     }
     if (!has_attributes) {
         if (!o.allow_plain_cms) r.add(FindingCode::SIGNED_ATTRIBUTES_MISSING, Severity::Error, {}, 0);
-        if (content) {  // the signature is over the content itself
+        if (content.digests && !content.bytes)
+            r.add(FindingCode::CONTENT_MISSING, Severity::Error, "a signer without signed attributes signs the content itself: give it in memory", 0);
+        if (content.bytes) {  // the signature is over the content itself
             CMS_SignerInfo_set1_signer_cert(si, cert.get());
-            ossl::Bio data(BIO_new_mem_buf(content->data(), static_cast<int>(content->size())));
+            ossl::Bio data(BIO_new_mem_buf(content.bytes->data(), static_cast<int>(content.bytes->size())));
             BIO* chain = CMS_dataInit(cms, data.get());
             bool ok = false;
             if (chain) {
@@ -115,9 +117,9 @@ void check_signer(CMS_ContentInfo* cms, CMS_SignerInfo* si, long version, std::o
     if (!ct || ct->type != V_ASN1_OBJECT || OBJ_cmp(ct->value.object, CMS_get0_eContentType(cms)) != 0)
         r.add(FindingCode::CONTENT_TYPE_MISMATCH, Severity::Error, {}, 0);
     // messageDigest over the content.
-    if (content) {
+    if (content.present()) {
         const ASN1_TYPE* md = detail::signed_attribute(si, NID_pkcs9_messageDigest);
-        auto digest = detail::content_digest(si, *content);
+        auto digest = detail::content_digest(si, content);
         if (!digest) r.add(FindingCode::ALGORITHM_UNSUPPORTED, Severity::Error, "content digest", 0);
         else if (!md || md->type != V_ASN1_OCTET_STRING || !octets_equal(md->value.octet_string, *digest))
             r.add(FindingCode::MESSAGE_DIGEST_MISMATCH, Severity::Error, {}, 0);
@@ -151,8 +153,10 @@ void conclude(SignatureReport& out) {
 
 }  // namespace
 
-SignatureReport verify(ByteView der, std::optional<ByteView> content, const validation::Validator& validator,
-                       const VerifyOptions& o) {
+namespace {
+
+SignatureReport verify_content(ByteView der, detail::Content content, const validation::Validator& validator,
+                               const VerifyOptions& o) {
     SignatureReport out;
     out.validation_time = o.validation.at;
     out.time_source = o.time_source;
@@ -171,7 +175,7 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
     if (parsed.trailing_zeros)
         out.findings.push_back(validation::make_finding(FindingCode::TRAILING_PADDING, Severity::Warning,
                                                         std::to_string(parsed.trailing_zeros) + " byte(s)"));
-    if (auto attached = detail::attached_content(cms)) content = attached;
+    if (auto attached = detail::attached_content(cms)) content = detail::Content{attached};
     const auto versions = detail::signer_info_versions(parsed.der);
 
     STACK_OF(CMS_SignerInfo)* infos = CMS_get0_SignerInfos(cms);
@@ -219,6 +223,18 @@ SignatureReport verify(ByteView der, std::optional<ByteView> content, const vali
     }
     conclude(out);
     return out;
+}
+
+}  // namespace
+
+SignatureReport verify(ByteView der, std::optional<ByteView> content, const validation::Validator& validator,
+                       const VerifyOptions& o) {
+    return verify_content(der, detail::Content{content}, validator, o);
+}
+
+SignatureReport verify(ByteView der, const DocumentDigests& detached, const validation::Validator& validator,
+                       const VerifyOptions& o) {
+    return verify_content(der, detail::Content{std::nullopt, &detached}, validator, o);
 }
 
 namespace {

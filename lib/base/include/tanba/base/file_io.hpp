@@ -2,6 +2,7 @@
 // File I/O with size limits and safe writes.
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 
 #include "tanba/base/bytes.hpp"
 
@@ -13,6 +14,10 @@ inline constexpr std::size_t kDefaultMaxInput = 4u << 20;
 /// Reads a whole file, or "-" for standard input. Throws FILE_NOT_FOUND, IO_ERROR,
 /// INPUT_TOO_LARGE (when larger than max_size).
 Bytes read_file(const std::filesystem::path& path, std::size_t max_size = kDefaultMaxInput);
+
+/// Calls `each` with consecutive chunks of a file (or "-" for standard input), in constant
+/// memory whatever its size. Throws FILE_NOT_FOUND, IO_ERROR.
+void read_chunks(const std::filesystem::path& path, const std::function<void(ByteView)>& each);
 
 enum class FileMode { Public, Private };   // 0644 or 0600
 enum class Overwrite { Refuse, Replace };

@@ -9,6 +9,7 @@
 
 #include "tanba/base/bytes.hpp"
 #include "tanba/base/clock.hpp"
+#include "tanba/cms/document.hpp"
 #include "tanba/keys/signer.hpp"
 #include "tanba/x509/certificate.hpp"
 
@@ -37,6 +38,11 @@ struct SignOptions {
 /// The signed attributes are encoded here and signed with one Signer::sign call. Throws
 /// KEY_SIGN_FAILED / TOKEN_OPERATION_FAILED / CRYPTO_FAILURE.
 Bytes sign(ByteView content, const keys::Signer& key, const x509::Certificate& cert, const SignOptions& options);
+
+/// A detached signature over a document known by its digests (DocumentDigests over
+/// digest_algorithm(options.algorithm.hash)): constant memory for any size. USAGE unless
+/// options.attachment is Detached.
+Bytes sign(const DocumentDigests& document, const keys::Signer& key, const x509::Certificate& cert, const SignOptions& options);
 
 /// Adds a signer to an existing SignedData over the same content (co-signature). The content
 /// must match the existing signers' messageDigest (CMS_CONTENT_MISMATCH otherwise); the

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tanba/base/bytes.hpp"
+#include "tanba/cms/document.hpp"
 #include "tanba/validation/validator.hpp"
 
 namespace tanba::cms {
@@ -65,6 +66,11 @@ struct SignatureReport {
 /// requested, its time is the signer's validation time. Never throws for anything about the
 /// signature (problems are findings); throws only INPUT_TOO_LARGE.
 SignatureReport verify(ByteView cms, std::optional<ByteView> content, const validation::Validator& validator,
+                       const VerifyOptions& options);
+/// The same for a detached signature over a document known by its digests (computed over
+/// digest_algorithms(cms) in one streaming pass): constant memory for any size. A signer
+/// without signed attributes signs the content itself and is CONTENT_MISSING here.
+SignatureReport verify(ByteView cms, const DocumentDigests& detached, const validation::Validator& validator,
                        const VerifyOptions& options);
 
 /// What a time-stamp token must be over: the data (hashed with the token's imprint algorithm)
