@@ -163,12 +163,21 @@ ServerConfig load_config(const fs::path& file) {
                 r.problem(where, "must be a table");
                 continue;
             }
-            r.only(*t, where, {"dir", "pass_file", "pin_file", "ocsp_cert", "ocsp_key"});
+            r.only(*t, where, {"dir", "pass_file", "pin_file", "offline", "ocsp_cert", "ocsp_key", "ocsp_pass_file", "ocsp_pin_file"});
             CaSettings ca;
             ca.dir = r.path(*t, where, "dir", true).value_or("");
             ca.secrets = r.secrets(*t, where);
+            bool offline = false;
+            r.boolean(*t, where, "offline", offline);
+            ca.key = offline ? CaKey::Offline : CaKey::Online;
             ca.ocsp_cert = r.path(*t, where, "ocsp_cert").value_or("");
-            if (auto key = r.path(*t, where, "ocsp_key")) ca.ocsp_key = KeySource{*key, ca.secrets};
+            if (auto key = r.path(*t, where, "ocsp_key")) {
+                // The responder key's own passphrase/PIN, else the CA's.
+                frontend::PassphraseOptions own = ca.secrets;
+                if (auto s = r.path(*t, where, "ocsp_pass_file")) own.pass_file = *s;
+                if (auto s = r.path(*t, where, "ocsp_pin_file")) own.pin_file = *s;
+                ca.ocsp_key = KeySource{*key, own};
+            }
             c.cas.push_back(ca);
         }
     }
@@ -220,15 +229,20 @@ void validate(const ServerConfig& c) {
         need_file(where + ".ocsp_cert", ca.ocsp_cert);
         if (ca.ocsp_key) need_file(where + ".ocsp_key", ca.ocsp_key->ref);
         need_file(where + ".pass_file", ca.secrets.pass_file);
+        if (ca.ocsp_key) need_file(where + ".ocsp_pass_file", ca.ocsp_key->secrets.pass_file);
+        if (ca.key == CaKey::Offline && !ca.secrets.pass_file.empty())
+            problems.push_back(where + ": an offline CA has no key to unlock (pass_file given)");
     }
     if (c.tsa) {
         need_file("tsa.cert", c.tsa->cert);
         need_file("tsa.key", c.tsa->key.ref);
+        need_file("tsa.pass_file", c.tsa->key.secrets.pass_file);
         need_file("tsa.chain", c.tsa->chain);
     }
     if (c.tls) {
         need_file("tls.cert", c.tls->cert_chain);
         need_file("tls.key", c.tls->key.ref);
+        need_file("tls.pass_file", c.tls->key.secrets.pass_file);
     }
     if (problems.empty()) return;
     std::string msg = "the configuration has " + std::to_string(problems.size()) + " problem(s):";

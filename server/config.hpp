@@ -19,9 +19,16 @@ struct KeySource {
     frontend::PassphraseOptions secrets;
 };
 
+/// Online: the CA's key is loaded (it signs CRLs and OCSP). Offline (a root kept off the
+/// network): no key; its certificate and the latest CRL made with `tanba ca crl` are served,
+/// OCSP only by a delegated responder.
+enum class CaKey { Online, Offline };
+
 struct CaSettings {
     std::filesystem::path dir;                 // a `tanba ca init` directory
-    frontend::PassphraseOptions secrets;       // for the CA key named in its ca.toml
+    frontend::PassphraseOptions secrets;       // for the CA key: its own pass file, if any
+    std::string default_pass_file;             // when it has none and its ca.toml names none (--pass-file)
+    CaKey key = CaKey::Online;
     std::string ocsp_cert;                     // delegated OCSP signer (ocsp-signer profile), optional
     std::optional<KeySource> ocsp_key;
 };

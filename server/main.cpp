@@ -21,8 +21,9 @@ using namespace tanba::server;
 
 struct Flags {
     std::string config, listen, tsa_cert, tsa_key, tsa_chain, ocsp_cert, ocsp_key, tls_cert, tls_key, log_level;
-    std::vector<std::string> cas;
-    frontend::PassphraseOptions secrets;
+    std::vector<std::string> cas, offline_cas, ca_pass_files;
+    std::string ocsp_pass_file, tsa_pass_file, tls_pass_file;
+    frontend::PassphraseOptions secrets;  // --pass-file / --pin-file: for every key without its own
     unsigned threads = 0;
     bool check = false;
 };
@@ -31,24 +32,46 @@ struct Flags {
 ServerConfig configure(const Flags& f) {
     ServerConfig c = f.config.empty() ? ServerConfig{} : load_config(f.config);
     if (!f.listen.empty()) set_listen(c, f.listen);
-    for (const auto& dir : f.cas) c.cas.push_back(CaSettings{dir, f.secrets, {}, std::nullopt});
+    // A key's own pass file, else the common one.
+    auto secrets_with = [&f](const std::string& own) {
+        frontend::PassphraseOptions s = f.secrets;
+        if (!own.empty()) s.pass_file = own;
+        return s;
+    };
+    if (f.ca_pass_files.size() > f.cas.size())
+        throw Error(ErrorCode::USAGE, "--ca-pass-file: more than the --ca directories given (the i-th is for the i-th --ca)");
+    const std::size_t first = c.cas.size();
+    for (std::size_t i = 0; i < f.cas.size(); ++i) {
+        CaSettings ca;
+        ca.dir = f.cas[i];
+        ca.secrets = f.secrets;
+        ca.secrets.pass_file = i < f.ca_pass_files.size() ? f.ca_pass_files[i] : "";
+        ca.default_pass_file = f.secrets.pass_file;
+        c.cas.push_back(ca);
+    }
+    for (const auto& dir : f.offline_cas) {
+        CaSettings ca;
+        ca.dir = dir;
+        ca.key = CaKey::Offline;
+        c.cas.push_back(ca);
+    }
     if (!f.ocsp_cert.empty() || !f.ocsp_key.empty()) {
-        if (f.cas.empty()) throw Error(ErrorCode::USAGE, "--ocsp-cert/--ocsp-key sign for the first --ca: give one");
-        auto& ca = c.cas[c.cas.size() - f.cas.size()];
+        if (c.cas.size() == first) throw Error(ErrorCode::USAGE, "--ocsp-cert/--ocsp-key sign for the first --ca (or --offline-ca): give one");
+        auto& ca = c.cas[first];
         ca.ocsp_cert = f.ocsp_cert;
-        if (!f.ocsp_key.empty()) ca.ocsp_key = KeySource{f.ocsp_key, f.secrets};
+        if (!f.ocsp_key.empty()) ca.ocsp_key = KeySource{f.ocsp_key, secrets_with(f.ocsp_pass_file)};
     }
     if (!f.tsa_cert.empty() || !f.tsa_key.empty()) {
         if (f.tsa_cert.empty() || f.tsa_key.empty()) throw Error(ErrorCode::USAGE, "--tsa-cert and --tsa-key go together");
         TsaSettings tsa;
         tsa.cert = f.tsa_cert;
-        tsa.key = KeySource{f.tsa_key, f.secrets};
+        tsa.key = KeySource{f.tsa_key, secrets_with(f.tsa_pass_file)};
         tsa.chain = f.tsa_chain;
         c.tsa = tsa;
     }
     if (!f.tls_cert.empty() || !f.tls_key.empty()) {
         if (f.tls_cert.empty() || f.tls_key.empty()) throw Error(ErrorCode::USAGE, "--tls-cert and --tls-key go together");
-        c.tls = TlsConfig{f.tls_cert, KeySource{f.tls_key, f.secrets}};
+        c.tls = TlsConfig{f.tls_cert, KeySource{f.tls_key, secrets_with(f.tls_pass_file)}};
     }
     if (f.threads) c.threads = f.threads;
     if (!f.log_level.empty()) c.log_level = f.log_level;
@@ -114,7 +137,12 @@ int main(int argc, char** argv) {
     app.add_option("--tsa-chain", f.tsa_chain, "CA certificates to include in tokens");
     app.add_option("--tls-cert", f.tls_cert, "serve HTTPS with this certificate chain (PEM)");
     app.add_option("--tls-key", f.tls_key, "the TLS key (file or pkcs11: URI)");
-    app.add_option("--pass-file", f.secrets.pass_file, "passphrase of the keys given by flags (first line)");
+    app.add_option("--offline-ca", f.offline_cas, "a CA served without its key (an offline root): its certificate and latest CRL; OCSP only with --ocsp-cert/--ocsp-key");
+    app.add_option("--pass-file", f.secrets.pass_file, "passphrase of the keys given by flags that have no pass file of their own (first line)");
+    app.add_option("--ca-pass-file", f.ca_pass_files, "passphrase file of the i-th --ca's key (else pass_file in its ca.toml, else --pass-file)");
+    app.add_option("--ocsp-pass-file", f.ocsp_pass_file, "passphrase file of --ocsp-key");
+    app.add_option("--tsa-pass-file", f.tsa_pass_file, "passphrase file of --tsa-key");
+    app.add_option("--tls-pass-file", f.tls_pass_file, "passphrase file of --tls-key");
     app.add_option("--pin-file", f.secrets.pin_file, "PIN of the token keys given by flags (first line)");
     app.add_option("--threads", f.threads, "worker threads (default: one per core)");
     app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error or off")

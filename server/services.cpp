@@ -13,9 +13,19 @@ Services::Services(const ServerConfig& config, const Clock& clock) : config_(con
     for (const auto& settings : config.cas) {
         auto c = std::make_unique<Ca>();
         c->authority = std::make_unique<ca::CertificateAuthority>(ca::CertificateAuthority::open(settings.dir, clock));
-        c->authority->unlock([&settings](const std::filesystem::path& dir, const std::string& ref) {
-            return frontend::load_key(hsm::is_pkcs11_uri(ref) ? ref : (dir / ref).string(), settings.secrets).key;
-        });
+        c->key = settings.key;
+        if (settings.key == CaKey::Online) {
+            // The key's passphrase: its own pass file, else the one its ca.toml names, else --pass-file.
+            frontend::PassphraseOptions secrets = settings.secrets;
+            const std::string& named = c->authority->config().pass_file;
+            if (secrets.pass_file.empty()) secrets.pass_file = named.empty() ? settings.default_pass_file : (settings.dir / named).string();
+            c->authority->unlock([&secrets](const std::filesystem::path& dir, const std::string& ref) {
+                return frontend::load_key(hsm::is_pkcs11_uri(ref) ? ref : (dir / ref).string(), secrets).key;
+            });
+        } else if (!settings.ocsp_key) {
+            spdlog::warn("CA {} is offline: no OCSP for the certificates it issued (give it a delegated responder)",
+                         c->authority->config().id);
+        }
         c->certificate_der = c->authority->certificate().der();
         ca::OcspOptions signer;
         if (settings.ocsp_key) {
@@ -24,9 +34,9 @@ Services::Services(const ServerConfig& config, const Clock& clock) : config_(con
             signer.responder_cert = &*c->ocsp_cert;
             signer.responder_key = c->ocsp_key.key.get();
         }
-        served.push_back({c->authority.get(), signer});
-        spdlog::info("serving CA {} ({}) from {}", c->authority->config().id, c->authority->certificate().subject_text(),
-                     settings.dir.string());
+        if (settings.key == CaKey::Online || settings.ocsp_key) served.push_back({c->authority.get(), signer});
+        spdlog::info("serving {}CA {} ({}) from {}", settings.key == CaKey::Offline ? "offline " : "", c->authority->config().id,
+                     c->authority->certificate().subject_text(), settings.dir.string());
         cas_.push_back(std::move(c));
     }
     ca::ResponderOptions ro;
@@ -93,7 +103,7 @@ void Services::refresh_crls(Ca& c) {
     auto& repo = authority.repository();
     const std::string& issuer = authority.issuer_id();
     auto header = [&](store::CrlSelect which) { return repo.latest_crl(issuer, which, store::CrlFields::WithoutDer); };
-    if (config_.crl_auto_issue)
+    if (config_.crl_auto_issue && c.key == CaKey::Online)  // an offline CA's CRLs are made with `tanba ca crl`
         for (const auto kind : authority.issue_due_crls(config_.crl_validity)) {
             ++counters_.crls_issued;
             spdlog::info("issued a {} CRL for {}", kind == ca::CrlKind::Full ? "full" : "delta", authority.config().id);
@@ -110,6 +120,26 @@ void Services::refresh_crls(Ca& c) {
     };
     load(c.full, full, store::CrlSelect::NewestFull);
     if (full && newest && newest->base_number == full->number) load(c.delta, newest, store::CrlSelect::Newest);
+    if (c.key == CaKey::Offline) warn_before_next_update(c);
+}
+
+void Services::warn_before_next_update(Ca& c) {
+    // Nobody here can sign the next CRL: say so while there is time (a quarter of its validity,
+    // at least a day), once every 10 minutes at most.
+    const TimePoint now = clock_.now();
+    const std::string& id = c.authority->config().id;
+    if (!c.full.der) {
+        if (now - c.last_warning >= std::chrono::minutes(10)) {
+            spdlog::warn("offline CA {} has no CRL: make one with `tanba ca crl` where its key is", id);
+            c.last_warning = now;
+        }
+        return;
+    }
+    const auto margin = std::max<std::chrono::seconds>(std::chrono::hours(24), std::chrono::duration_cast<std::chrono::seconds>(c.full.next_update - c.full.this_update) / 4);
+    if (now + margin < c.full.next_update || now - c.last_warning < std::chrono::minutes(10)) return;
+    c.last_warning = now;
+    spdlog::warn("the CRL of offline CA {} {} at {}: sign the next one with `tanba ca crl` where its key is", id,
+                 now >= c.full.next_update ? "expired" : "expires", format_rfc3339(c.full.next_update));
 }
 
 std::optional<ServedCrl> Services::crl(const std::string& name) const {

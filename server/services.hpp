@@ -62,6 +62,8 @@ public:
 private:
     struct Ca {
         std::unique_ptr<ca::CertificateAuthority> authority;
+        CaKey key = CaKey::Online;
+        TimePoint last_warning{};
         std::optional<x509::Certificate> ocsp_cert;
         frontend::LoadedKey ocsp_key;
         Bytes certificate_der;
@@ -70,6 +72,7 @@ private:
 
     void refresh_once();
     void refresh_crls(Ca& ca);
+    void warn_before_next_update(Ca& ca);
 
     const ServerConfig& config_;
     const Clock& clock_;

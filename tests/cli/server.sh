@@ -388,4 +388,36 @@ tverify b.p7s --revocation off
 [ "$rc" -eq 0 ] && verdict v.json VALID None REVOCATION_NOT_CHECKED off offline || fail "verify --revocation off: $(cat v.json)"; ok
 cverify signer.pem --revocation off
 [ "$crc" -eq 0 ] && verdict c.json VALID None REVOCATION_NOT_CHECKED off offline || fail "cert verify --revocation off: $(cat c.json)"; ok
+
+# Keys with their own passphrases, and a root whose key is offline: the server starts with a
+# pass file per key and serves the root's certificate and the CRL made with `tanba ca crl`.
+printf 'offline-root-passphrase' > r2.pass; printf 'issuing-ca-passphrase' > i2.pass; printf 'tsa-key-passphrase' > t2.pass
+"$TANBA" ca init --dir root2 --name "Offline Root" --base-url "$BASE" --pass-file r2.pass > /dev/null 2>&1
+"$TANBA" ca init --dir iss2 --name "Online Issuing" --parent root2 --base-url "$BASE" --pass-file i2.pass --parent-pass-file r2.pass > /dev/null 2>&1
+"$TANBA" ca crl --dir root2 --out root2.crl --pass-file r2.pass --next-update-hours 12 2> /dev/null
+"$TANBA" key new --algo ecdsa-p256 --out tsa3.key --pass-file t2.pass 2> /dev/null
+"$TANBA" csr new --key tsa3.key --pass-file t2.pass --cn "Per-key TSA" --out tsa3.csr 2> /dev/null
+"$TANBA" ca issue --dir iss2 --profile tsa --csr tsa3.csr --out tsa3.pem --pass-file i2.pass 2> /dev/null
+mv root2/ca.key root2.key.offline  # the root's key leaves the machine
+start_server "$BASE" --listen "127.0.0.1:$PORT" --offline-ca root2 --ca iss2 --ca-pass-file i2.pass \
+  --tsa-cert tsa3.pem --tsa-key tsa3.key --tsa-pass-file t2.pass --log-level info
+ROOT2=$(sed -n "s/^id = [\"']\(.*\)[\"']\$/\1/p" root2/ca.toml)
+curl -sf "$BASE/crl/$ROOT2.crl" -o served_root.crl || fail "the offline root's CRL is not served"
+cmp -s served_root.crl root2.crl || fail "the served root CRL is not the one tanba ca crl made"; ok
+curl -sf "$BASE/ca/$ROOT2.crt" -o served_root.crt || fail "the offline root's certificate is not served"
+openssl x509 -inform DER -in served_root.crt -noout -subject | grep -q "Offline Root" || fail "root certificate"; ok
+grep -q "serving offline CA $ROOT2" server.log || fail "no offline CA in the log: $(cat server.log)"; ok
+grep -q "the CRL of offline CA $ROOT2 expires at" server.log || fail "no warning before the offline CRL's nextUpdate: $(cat server.log)"; ok
+grep -q "CA $ROOT2 is offline: no OCSP" server.log || fail "no note that the offline root answers no OCSP"; ok
+{ openssl ocsp -issuer root2/ca.pem -cert iss2/ca.pem -url "$BASE/ocsp" -no_nonce 2>&1 || true; } > ocsp2.txt
+grep -qi "unauthorized" ocsp2.txt || fail "OCSP answered for the offline root: $(cat ocsp2.txt)"; ok
+"$TANBA" ts stamp contract.txt --url "$BASE/tsa" --out c3.tst 2> /dev/null || fail "the TSA with its own passphrase does not answer"; ok
+stop_server
+# The pass file named in the CA's ca.toml (relative to it), and a wrong one refused by key.
+cp i2.pass iss2/key.pass; printf 'pass_file = "key.pass"\n' >> iss2/ca.toml
+start_server "$BASE" --listen "127.0.0.1:$PORT" --ca iss2 --offline-ca root2
+stop_server
+printf 'a-wrong-passphrase' > wrong2.pass
+expect_fail 3 KEY_BAD_PASSPHRASE "$TANBA_SERVER" --check-config --ca iss2 --ca-pass-file wrong2.pass --offline-ca root2
+expect_fail 2 "more than the --ca directories" "$TANBA_SERVER" --check-config --ca iss2 --ca-pass-file i2.pass --ca-pass-file r2.pass
 done_checks server

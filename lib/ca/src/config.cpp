@@ -27,13 +27,14 @@ CaConfig read_config(const std::filesystem::path& dir) {
         if (!v && required) throw Error(ErrorCode::CONFIG_INVALID, file.string() + ": missing '" + key + "'");
         return v.value_or("");
     };
-    CaConfig c{get("id", true), get("name", true), get("key", true), get("base_url", true), get("parent", false)};
+    CaConfig c{get("id", true), get("name", true), get("key", true), get("base_url", true), get("parent", false), get("pass_file", false)};
     return c;
 }
 
 void write_config(const std::filesystem::path& dir, const CaConfig& c) {
     toml::table t{{"id", c.id}, {"name", c.name}, {"key", c.key}, {"base_url", c.base_url}};
     if (!c.parent.empty()) t.insert("parent", c.parent);
+    if (!c.pass_file.empty()) t.insert("pass_file", c.pass_file);
     std::ostringstream out;
     out << "# tanba CA configuration (docs/ca-directory.md)\n" << t << "\n";
     write_file(dir / "ca.toml", as_bytes(out.str()));

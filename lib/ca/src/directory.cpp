@@ -73,7 +73,7 @@ CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::u
     ::chmod(stage.c_str(), 0700);
     try {
         CaConfig config{make_id(o.name, final_dir), o.name, o.key_ref.empty() ? "ca.key" : o.key_ref, o.base_url,
-                        parent ? fs::absolute(parent->dir()).lexically_normal().string() : ""};
+                        parent ? fs::absolute(parent->dir()).lexically_normal().string() : "", ""};
         x509::SubjectIdentity id;
         id.common_name = o.name;
         id.organization = o.organization;

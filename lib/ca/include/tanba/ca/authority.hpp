@@ -34,6 +34,9 @@ struct CaConfig {
     std::string key;            // key file (relative to the directory) or, later, a pkcs11: URI
     std::string base_url;       // where the CA's CRL, OCSP and certificate are served
     std::string parent;         // parent CA directory (informational), empty for a root
+    /// Where tanba-server reads the key's passphrase (relative to the directory), optional;
+    /// the operator adds it to ca.toml, tanba never writes it.
+    std::string pass_file;
 
     x509::RevocationUrls urls() const;
 };
