@@ -77,6 +77,21 @@ std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, Passphra
     throw Error(ErrorCode::KEY_NO_PASSPHRASE, what);
 }
 
+Secret secret_from(const std::string& file, const std::string& what, Entry entry) {
+    if (!file.empty()) {
+        auto s = first_line(read_file(file, 64 * 1024));
+        if (s.empty()) throw Error(ErrorCode::TOKEN_NO_PIN, file + " is empty");
+        return s;
+    }
+    auto first = prompt(what + ": ");
+    if (!first || first->empty()) throw Error(ErrorCode::TOKEN_NO_PIN, what);
+    if (entry == Entry::Twice) {
+        auto again = prompt("Repeat " + what + ": ");
+        if (!again || again->reveal() != first->reveal()) throw Error(ErrorCode::KEY_PASSPHRASE_MISMATCH, what);
+    }
+    return std::move(*first);
+}
+
 std::function<std::optional<Secret>(const std::string&)> pin_prompt(const PassphraseOptions& opts) {
     return [&opts](const std::string& what) -> std::optional<Secret> {
         if (!opts.pin_file.empty()) return first_line(read_file(opts.pin_file, 64 * 1024));

@@ -117,5 +117,43 @@ expect_fail 2 PKCS11_URI_INVALID "$TANBA" token show "$CARD?pin-value=$PIN"
 expect_fail 2 TOKEN_NO_PIN env -u TANBA_PIN "$TANBA" token show "$CARD"
 TANBA_PIN=$PIN "$TANBA" token show "$CARD" > /dev/null || fail "TANBA_PIN not used"; ok
 "$TANBA" token show "$CARD;object=sign-key?pin-source=file:$WORK/pin.txt" > /dev/null || fail "pin-source not used"; ok
+# A PSC's card lifecycle: init a blank token, change the PIN, unblock it with the SO PIN, and
+# move a software CA key onto the token; each step checked by pkcs11-tool.
+printf '11223344' > so.txt; printf '55667788' > upin.txt; printf '99001122' > upin2.txt; printf '33445566' > upin3.txt
+"$TANBA" token init --label "PSC Card" --so-pin-file so.txt --pin-file upin.txt > psc.uri 2> /dev/null || fail "token init"
+PSC="pkcs11:token=PSC%20Card"; grep -q "^$PSC" psc.uri || fail "token init printed $(cat psc.uri)"; ok
+pkcs11-tool --module $M -L 2> /dev/null | grep -q "PSC Card" || fail "pkcs11-tool does not see the new token"; ok
+pkcs11-tool --module $M --token-label "PSC Card" --login --pin 55667788 -O > /dev/null 2>&1 || fail "the new user PIN does not log in"; ok
+expect_fail 2 TOKEN_NOT_EMPTY "$TANBA" token init --slot "$(pkcs11-tool --module $M -L 2> /dev/null | grep -B1 "PSC Card" | head -1 | sed -n 's/^Slot [0-9]* (0x\([0-9a-f]*\)).*/\1/p' | xargs -I{} printf '%d' 0x{})" --label "PSC Card" --so-pin-file so.txt --pin-file upin.txt
+"$TANBA" token pin change --uri "$PSC" --pin-file upin.txt --new-pin-file upin2.txt 2> /dev/null || fail "pin change"
+pkcs11-tool --module $M --token-label "PSC Card" --login --pin 55667788 -O > /dev/null 2>&1 && fail "the old PIN still logs in"; ok
+pkcs11-tool --module $M --token-label "PSC Card" --login --pin 99001122 -O > /dev/null 2>&1 || fail "the changed PIN does not log in"; ok
+expect_fail 2 TOKEN_PIN_INCORRECT "$TANBA" token pin change --uri "$PSC" --pin-file upin.txt --new-pin-file upin3.txt
+expect_fail 2 TOKEN_PIN_INCORRECT "$TANBA" token pin unblock --uri "$PSC" --so-pin-file upin.txt --new-pin-file upin3.txt
+"$TANBA" token pin unblock --uri "$PSC" --so-pin-file so.txt --new-pin-file upin3.txt 2> /dev/null || fail "pin unblock"
+pkcs11-tool --module $M --token-label "PSC Card" --login --pin 33445566 -O > /dev/null 2>&1 || fail "the PIN set by the SO does not log in"; ok
+# A software CA's key moves onto the token; the CA then issues with it.
+printf 'software-ca-passphrase' > swca.pass
+"$TANBA" ca init --dir swca --name "Software CA" --pass-file swca.pass > /dev/null 2>&1
+"$TANBA" token import-key --uri "$PSC;object=ca-key" --key swca/ca.key --pass-file swca.pass --pin-file upin3.txt > moved.uri 2> /dev/null \
+  || fail "token import-key"
+pkcs11-tool --module $M --token-label "PSC Card" --login --pin 33445566 -O 2> /dev/null > psc_objects.txt
+grep -A6 "Private Key Object; EC" psc_objects.txt | grep -q "label: *ca-key" || fail "no private key ca-key: $(cat psc_objects.txt)"; ok
+grep -A8 "Private Key Object; EC" psc_objects.txt | grep "Access:" > access.txt
+grep -q "sensitive" access.txt && ! grep -qw "extractable" access.txt || fail "the imported key is not sensitive and non-extractable: $(cat access.txt)"; ok
+grep -A8 "Private Key Object; EC" psc_objects.txt | grep "Usage:" | grep -q "^ *Usage: *sign$" || fail "the imported key may do more than sign: $(grep -A8 'Private Key Object; EC' psc_objects.txt)"; ok
+grep -q "Public Key Object; EC" psc_objects.txt || fail "no public key stored beside it"; ok
+pkcs11-tool --module $M --token-label "PSC Card" --login --pin 33445566 --read-object --type privkey --label ca-key -o leak.der > /dev/null 2>&1 || true
+[ ! -s leak.der ] || fail "the imported private key could be read back"; ok
+sed -i "s|^key = .*|key = '$(cat moved.uri)'|" swca/ca.toml
+mv swca/ca.key swca.key.removed
+"$TANBA" key new --algo ecdsa-p256 --out moved-user.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key moved-user.key --cn "Moved CA user" --out moved-user.csr 2> /dev/null
+"$TANBA" ca issue --dir swca --profile ocsp-signer --csr moved-user.csr --out moved-user.pem --pin-file upin3.txt 2> /dev/null \
+  || fail "the CA does not issue with its key on the token"
+openssl verify -CAfile swca/ca.pem moved-user.pem > /dev/null || fail "a certificate signed by the moved key does not verify"; ok
+# Default module discovery: without --module and TANBA_PKCS11_MODULE, OpenSC's module is the one.
+env -u TANBA_PKCS11_MODULE "$TANBA" token list > /dev/null 2> optsc.err || true
+grep -q "opensc-pkcs11.so" optsc.err || [ ! -s optsc.err ] || fail "the default module is not OpenSC's: $(cat optsc.err)"; ok
 for f in *.txt *.json *.err *.out; do ! grep -q "$PIN" "$f" || [ "$f" = pin.txt ] || fail "the PIN appears in $f"; done; ok
 done_checks pkcs11_softhsm

@@ -30,6 +30,12 @@ inline constexpr long kMinPassphraseLength = 8;  // characters, for a new key
 std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, PassphrasePurpose purpose,
                                          const std::string& what);
 
+/// A PIN or passphrase for a token operation: the first line of `file`, else TANBA_PIN for
+/// a PIN asked Once, else a prompt on the terminal naming `what` (asked twice for a new one:
+/// KEY_PASSPHRASE_MISMATCH when they differ). Throws TOKEN_NO_PIN without file or terminal.
+enum class Entry { Once, Twice };
+Secret secret_from(const std::string& file, const std::string& what, Entry entry);
+
 /// A key from a file (PKCS#8 / traditional PEM or DER, encrypted or not, or PKCS#12 whose
 /// certificate comes along) or from a token (a pkcs11: URI; the certificate stored beside it
 /// comes along).

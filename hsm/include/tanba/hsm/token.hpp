@@ -10,6 +10,7 @@
 #include "tanba/base/bytes.hpp"
 #include "tanba/hsm/uri.hpp"
 #include "tanba/keys/signer.hpp"
+#include "tanba/keys/software_key.hpp"
 #include "tanba/x509/certificate.hpp"
 
 namespace tanba::hsm {
@@ -59,5 +60,27 @@ std::string generate_key(const Pkcs11Uri& uri, const keys::KeySpec& spec, const 
 
 /// Stores a certificate on the token with the URI's label and id.
 void import_certificate(const Pkcs11Uri& uri, const x509::Certificate& cert, const PinPrompt& pin);
+
+// Lifecycle of a card or HSM token, as a public service centre runs it.
+
+enum class Reinit { Refuse, Erase };
+struct TokenInit {
+    std::string module_path;                  // empty: module_of({})
+    std::optional<unsigned long> slot_id;     // empty: the one slot whose token is not initialised
+    std::string label;                        // up to 32 bytes
+    Reinit reinit = Reinit::Refuse;           // an initialised token is TOKEN_NOT_EMPTY unless Erase
+};
+/// C_InitToken with the SO PIN and label, then the user PIN (C_InitPIN as SO). Returns the
+/// token's URI. Throws TOKEN_NOT_FOUND, TOKEN_NOT_EMPTY, TOKEN_PIN_INVALID, TOKEN_OPERATION_FAILED.
+std::string init_token(const TokenInit& init, const Secret& so_pin, const Secret& user_pin);
+/// The user changes their PIN (C_SetPIN). Throws TOKEN_PIN_INCORRECT, TOKEN_PIN_LOCKED, TOKEN_PIN_INVALID.
+void change_pin(const Pkcs11Uri& token, const Secret& old_pin, const Secret& new_pin);
+/// The security officer sets a new user PIN, unblocking a locked one (C_InitPIN as SO).
+/// Throws TOKEN_PIN_INCORRECT (the SO PIN), TOKEN_PIN_LOCKED, TOKEN_PIN_INVALID.
+void unblock_pin(const Pkcs11Uri& token, const Secret& so_pin, const Secret& new_pin);
+/// Stores a software key on the token (object= label, id= given or random): a private key
+/// object that is sensitive and not extractable, and its public key. RSA and EC P-256/P-384.
+/// Returns the key's URI. Throws KEY_UNSUPPORTED, TOKEN_* errors.
+std::string import_key(const Pkcs11Uri& uri, const keys::SoftwareKey& key, const PinPrompt& pin);
 
 }  // namespace tanba::hsm
