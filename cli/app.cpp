@@ -53,19 +53,6 @@ std::string path_of(const CLI::App& cmd) {
     return path;
 }
 
-std::vector<std::string> command_names(CLI::App& cmd) {
-    std::vector<std::string> out;
-    for (CLI::App* s : subcommands_of(cmd)) out.push_back(s->get_name());
-    return out;
-}
-
-std::vector<std::string> option_names(CLI::App& cmd) {
-    std::vector<std::string> out;
-    for (CLI::Option* o : options_of(cmd))
-        for (const auto& n : o->get_lnames()) out.push_back("--" + n);
-    return out;
-}
-
 std::string joined(const std::vector<std::string>& v) {
     std::string out;
     for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
@@ -153,6 +140,21 @@ std::vector<CLI::Option*> options_of(CLI::App& cmd) {
     auto out = cmd.get_options();
     for (CLI::App* group : cmd.get_subcommands([](CLI::App* s) { return s->get_name().empty(); }))
         for (CLI::Option* o : options_of(*group)) out.push_back(o);
+    return out;
+}
+
+std::vector<std::string> command_names(CLI::App& cmd) {
+    std::vector<std::string> out;
+    for (CLI::App* s : subcommands_of(cmd)) out.push_back(s->get_name());
+    return out;
+}
+
+std::vector<std::string> option_names(CLI::App& cmd) {
+    std::vector<std::string> out;
+    for (CLI::Option* o : options_of(cmd)) {
+        for (const auto& n : o->get_lnames()) out.push_back("--" + n);
+        for (const auto& n : o->get_snames()) out.push_back("-" + n);
+    }
     return out;
 }
 

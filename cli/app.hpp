@@ -20,5 +20,8 @@ int run(CLI::App& app, Context& ctx, int argc, char** argv);
 /// The subcommands and the named options of a command (option groups folded in).
 std::vector<CLI::App*> subcommands_of(CLI::App& cmd);
 std::vector<CLI::Option*> options_of(CLI::App& cmd);
+/// Their names: "crl", …; "--next-update-hours", "-q", ….
+std::vector<std::string> command_names(CLI::App& cmd);
+std::vector<std::string> option_names(CLI::App& cmd);
 
 }  // namespace tanba::cli

@@ -20,12 +20,8 @@ CK_UTF8CHAR_PTR chars(const Secret& s) { return reinterpret_cast<CK_UTF8CHAR_PTR
 
 /// The slot to initialise: the given one, else the only one whose token is not initialised.
 CK_SLOT_ID slot_to_init(const Library& lib, const TokenInit& init) {
-    CK_ULONG n = 0;
-    check(lib.f->C_GetSlotList(CK_TRUE, nullptr, &n), "listing slots");
-    std::vector<CK_SLOT_ID> slots(n);
-    check(lib.f->C_GetSlotList(CK_TRUE, slots.data(), &n), "listing slots");
     std::vector<CK_SLOT_ID> blank;
-    for (CK_SLOT_ID id : slots) {
+    for (CK_SLOT_ID id : detail::slots_with_token(lib)) {
         CK_TOKEN_INFO ti;
         if (lib.f->C_GetTokenInfo(id, &ti) != CKR_OK) continue;
         const bool initialised = ti.flags & CKF_TOKEN_INITIALIZED;

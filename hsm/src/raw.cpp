@@ -61,13 +61,18 @@ void check(CK_RV rv, const char* what) {
     throw Error(ErrorCode::TOKEN_OPERATION_FAILED, std::string(what) + buf);
 }
 
-CK_SLOT_ID find_slot(const Library& lib, const Pkcs11Uri& uri) {
+std::vector<CK_SLOT_ID> slots_with_token(const Library& lib) {
     CK_ULONG n = 0;
     check(lib.f->C_GetSlotList(CK_TRUE, nullptr, &n), "listing slots");
     std::vector<CK_SLOT_ID> slots(n);
     check(lib.f->C_GetSlotList(CK_TRUE, slots.data(), &n), "listing slots");
+    slots.resize(n);
+    return slots;
+}
+
+CK_SLOT_ID find_slot(const Library& lib, const Pkcs11Uri& uri) {
     std::vector<CK_SLOT_ID> found;
-    for (CK_SLOT_ID id : slots) {
+    for (CK_SLOT_ID id : slots_with_token(lib)) {
         CK_TOKEN_INFO ti;
         if (lib.f->C_GetTokenInfo(id, &ti) != CKR_OK || !(ti.flags & CKF_TOKEN_INITIALIZED)) continue;
         auto ok = [](const std::string& want, const std::string& have) { return want.empty() || want == have; };

@@ -37,6 +37,9 @@ struct Session {
 /// TOKEN_PIN_INVALID (a new PIN the token refuses), else TOKEN_OPERATION_FAILED.
 void check(CK_RV rv, const char* what);
 
+/// The slots that hold a token (initialised or not).
+std::vector<CK_SLOT_ID> slots_with_token(const Library& lib);
+
 /// The one initialised token the URI's token attributes (and slot-id) match. Throws TOKEN_NOT_FOUND.
 CK_SLOT_ID find_slot(const Library& lib, const Pkcs11Uri& uri);
 

@@ -203,13 +203,17 @@ const ASN1_TYPE* signed_attribute(CMS_SignerInfo* si, int nid) {
     return X509_ATTRIBUTE_get0_type(attr, 0);
 }
 
-std::string digest_algorithm_of(CMS_SignerInfo* si) {
+namespace {
+const ASN1_OBJECT* digest_oid(CMS_SignerInfo* si) {
     X509_ALGOR* dig = nullptr;
     CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &dig, nullptr);
     const ASN1_OBJECT* oid = nullptr;
     X509_ALGOR_get0(&oid, nullptr, nullptr, dig);
-    return ossl::oid_text(oid);
+    return oid;
 }
+}  // namespace
+
+std::string digest_algorithm_of(CMS_SignerInfo* si) { return ossl::oid_text(digest_oid(si)); }
 
 std::optional<Bytes> content_digest(CMS_SignerInfo* si, const Content& content) {
     if (content.digests) {
@@ -217,13 +221,8 @@ std::optional<Bytes> content_digest(CMS_SignerInfo* si, const Content& content) 
         if (!d) return std::nullopt;
         return Bytes(d->begin(), d->end());
     }
-    if (!content.bytes) return std::nullopt;
-    X509_ALGOR* dig = nullptr;
-    CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &dig, nullptr);
-    const ASN1_OBJECT* oid = nullptr;
-    X509_ALGOR_get0(&oid, nullptr, nullptr, dig);
-    const EVP_MD* md = EVP_get_digestbyobj(oid);
-    if (!md) return std::nullopt;
+    const EVP_MD* md = EVP_get_digestbyobj(digest_oid(si));
+    if (!content.bytes || !md) return std::nullopt;
     Bytes out(EVP_MAX_MD_SIZE);
     unsigned int n = 0;
     if (EVP_Digest(content.bytes->data(), content.bytes->size(), out.data(), &n, md, nullptr) != 1) {

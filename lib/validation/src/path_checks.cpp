@@ -185,9 +185,10 @@ void Engine::check_path(const Path& path, const ValidationOptions& o, Validation
     // RFC 5280: the anchor is its name and key. RFC 5937: its certificate constrains the path.
     const CertFacts& anchor = *path[0];
     const int anchor_idx = report_index(path, 0);
-    if (anchor.weak_key) r.add(FindingCode::KEY_TOO_WEAK, Severity::Error, *anchor.weak_key, anchor_idx);
-    if (anchor.key_unsupported && !public_key(anchor)) r.add(FindingCode::ALGORITHM_UNSUPPORTED, Severity::Error, "public key", anchor_idx);
-    if (o.anchor == AnchorConstraints::Constrained) {
+    if (o.anchor == AnchorConstraints::NameAndKey) {  // its key must still be one to trust
+        if (anchor.weak_key) r.add(FindingCode::KEY_TOO_WEAK, Severity::Error, *anchor.weak_key, anchor_idx);
+        if (anchor.key_unsupported && !public_key(anchor)) r.add(FindingCode::ALGORITHM_UNSUPPORTED, Severity::Error, "public key", anchor_idx);
+    } else {
         check_certificate(anchor, Role::Anchor, o, anchor_idx, r);
         check_validity(anchor, o.at, anchor_idx, r);
         if (anchor.unknown_critical) r.add(FindingCode::UNKNOWN_CRITICAL_EXTENSION, Severity::Error, *anchor.unknown_critical, anchor_idx);
