@@ -7,11 +7,14 @@
 #include <iostream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "config.hpp"
 #include "http_server.hpp"
 #include "metrics.hpp"
 #include "routes.hpp"
 #include "services.hpp"
+#include "tanba/frontend/process.hpp"
 #include "tanba/ossl/runtime.hpp"
 
 namespace {
@@ -26,6 +29,7 @@ struct Flags {
     frontend::PassphraseOptions secrets;  // --pass-file / --pin-file: for every key without its own
     unsigned threads = 0;
     bool check = false;
+    bool allow_core_dumps = false, refuse_root = false;
 };
 
 // The configuration: the file (if any), then the flags on top.
@@ -147,6 +151,8 @@ int main(int argc, char** argv) {
     app.add_option("--threads", f.threads, "worker threads (default: one per core)");
     app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error or off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+    app.add_flag("--allow-core-dumps", f.allow_core_dumps, "let a crash write a core file (debugging only: it holds the unlocked keys)");
+    app.add_flag("--refuse-root", f.refuse_root, "refuse to run as root (the systemd unit gives it)");
     app.add_flag("--check-config", f.check, "validate the configuration (and load every key), then exit");
     try {
         app.parse(argc, argv);
@@ -154,8 +160,16 @@ int main(int argc, char** argv) {
         const int rc = app.exit(e);
         return rc == 0 ? 0 : 2;
     }
+    set_core_dumps(f.allow_core_dumps ? frontend::CoreDumps::Allowed : frontend::CoreDumps::Off);
     spdlog::set_default_logger(spdlog::stderr_logger_mt("tanba-server"));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+    if (::geteuid() == 0) {
+        if (f.refuse_root) {
+            std::cerr << "tanba-server: error USAGE: running as root, and --refuse-root was given (run it as its own user)\n";
+            return 2;
+        }
+        spdlog::warn("running as root: a flaw in request handling would own the machine; run it as its own user (--refuse-root to enforce)");
+    }
     try {
         const ServerConfig config = configure(f);
         spdlog::set_level(spdlog::level::from_str(config.log_level));

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "tanba/frontend/key_loading.hpp"
+#include "tanba/frontend/process.hpp"
 #include "tanba/base/file_io.hpp"
 #include "tanba/hsm/token.hpp"
 
@@ -65,7 +66,7 @@ std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, Passphra
         if (s.empty()) throw Error(ErrorCode::KEY_NO_PASSPHRASE, opts.pass_file + " holds an empty passphrase");
         return checked(std::move(s));
     }
-    if (const char* env = std::getenv(kEnv); env && *env) return checked(Secret(env));
+    if (auto env = take_env_secret(kEnv)) return checked(std::move(*env));
     if (auto first = prompt("Passphrase for " + what + ": ")) {
         auto result = checked(std::move(*first));
         if (purpose == PassphrasePurpose::Create) {
@@ -95,7 +96,7 @@ Secret secret_from(const std::string& file, const std::string& what, Entry entry
 std::function<std::optional<Secret>(const std::string&)> pin_prompt(const PassphraseOptions& opts) {
     return [&opts](const std::string& what) -> std::optional<Secret> {
         if (!opts.pin_file.empty()) return first_line(read_file(opts.pin_file, 64 * 1024));
-        if (const char* env = std::getenv("TANBA_PIN"); env && *env) return Secret(env);
+        if (auto env = take_env_secret("TANBA_PIN")) return std::move(*env);
         return prompt("PIN for " + what + ": ");
     };
 }

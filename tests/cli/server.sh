@@ -420,4 +420,33 @@ stop_server
 printf 'a-wrong-passphrase' > wrong2.pass
 expect_fail 3 KEY_BAD_PASSPHRASE "$TANBA_SERVER" --check-config --ca iss2 --ca-pass-file wrong2.pass --offline-ca root2
 expect_fail 2 "more than the --ca directories" "$TANBA_SERVER" --check-config --ca iss2 --ca-pass-file i2.pass --ca-pass-file r2.pass
+
+# A server holding unlocked keys leaves no core file, even with `ulimit -c unlimited`, and the
+# passphrase it read from TANBA_PASSPHRASE is gone from /proc/PID/environ.
+sed -i '/^pass_file/d' iss2/ca.toml
+abort_server() {  # abort_server DIR ARGS...: starts the server in DIR with cores allowed by ulimit, aborts it
+  local dir=$1; shift
+  mkdir -p "$dir"
+  ( cd "$dir" && ulimit -c unlimited && TANBA_PASSPHRASE=issuing-ca-passphrase exec "$TANBA_SERVER" --listen "127.0.0.1:$PORT" --ca ../iss2 \
+      --offline-ca ../root2 "$@" > server.log 2>&1 ) &
+  SERVER=$!
+  for _ in $(seq 100); do curl -sf "$BASE/readyz" > /dev/null 2>&1 && break; sleep 0.1; done
+  curl -sf "$BASE/readyz" > /dev/null || fail "server in $dir not ready: $(cat "$dir/server.log")"
+  PID=$(pgrep -f -n "tanba-server --listen 127.0.0.1:$PORT")
+  tr '\0' '\n' < "/proc/$PID/environ" > "$dir/environ.txt"
+  kill -ABRT "$PID"; wait "$SERVER" 2> /dev/null || true; SERVER=
+}
+abort_server nocore
+! grep -q "issuing-ca-passphrase" nocore/environ.txt || fail "the passphrase is still in /proc/PID/environ"; ok
+[ -z "$(ls nocore | grep '^core')" ] || fail "a core file was written: $(ls nocore)"; ok
+if grep -q '^core' /proc/sys/kernel/core_pattern; then  # cores go to the working directory here: the check can fail
+  abort_server withcore --allow-core-dumps
+  [ -n "$(ls withcore | grep '^core')" ] || fail "no core even with --allow-core-dumps: the test proves nothing"; ok
+  rm -f withcore/core*
+fi
+# Root: a warning, or a refusal with --refuse-root (the systemd unit's choice).
+if [ "$(id -u)" -eq 0 ]; then
+  grep -q "running as root" nocore/server.log || fail "no warning when running as root"; ok
+  expect_fail 2 "running as root" "$TANBA_SERVER" --refuse-root --check-config --ca iss2 --ca-pass-file i2.pass --offline-ca root2
+fi
 done_checks server
