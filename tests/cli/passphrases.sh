@@ -65,4 +65,9 @@ contains tty.txt KEY_PASSPHRASE_MISMATCH
 on_tty "long-enough-1" "long-enough-1" "$TANBA" key new --algo ecdsa-p256 --out tty.key
 [ -e tty.key ] || fail "matching prompted passphrases refused: $(cat tty.txt)"; ok
 openssl pkey -in tty.key -passin pass:long-enough-1 -noout || fail "prompted passphrase not the key's"; ok
+# The CA's store and profiles are the operator's alone, whatever the umask.
+(umask 000; "$TANBA" ca init --dir umask0 --name "Umask CA" --no-passphrase > /dev/null 2>&1)
+[ "$(stat -c %a umask0/ca.db)" = 600 ] || fail "ca.db is $(stat -c %a umask0/ca.db)"; ok
+[ "$(stat -c %a umask0/profiles)" = 700 ] || fail "profiles/ is $(stat -c %a umask0/profiles)"; ok
+[ "$(stat -c %a umask0/ca.key)" = 600 ] || fail "ca.key is $(stat -c %a umask0/ca.key)"; ok
 done_checks passphrases

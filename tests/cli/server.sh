@@ -412,6 +412,10 @@ grep -q "CA $ROOT2 is offline: no OCSP" server.log || fail "no note that the off
 { openssl ocsp -issuer root2/ca.pem -cert iss2/ca.pem -url "$BASE/ocsp" -no_nonce 2>&1 || true; } > ocsp2.txt
 grep -qi "unauthorized" ocsp2.txt || fail "OCSP answered for the offline root: $(cat ocsp2.txt)"; ok
 "$TANBA" ts stamp contract.txt --url "$BASE/tsa" --out c3.tst 2> /dev/null || fail "the TSA with its own passphrase does not answer"; ok
+for f in iss2/ca.db iss2/ca.db-wal iss2/ca.db-shm; do  # the running server's store: WAL and SHM too
+  [ ! -e "$f" ] || [ "$(stat -c %a "$f")" = 600 ] || fail "$f is $(stat -c %a "$f")"; ok
+done
+[ -e iss2/ca.db-wal ] || fail "no WAL while the server runs: the mode check proves nothing"; ok
 stop_server
 # The pass file named in the CA's ca.toml (relative to it), and a wrong one refused by key.
 cp i2.pass iss2/key.pass; printf 'pass_file = "key.pass"\n' >> iss2/ca.toml

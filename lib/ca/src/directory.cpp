@@ -24,6 +24,7 @@ std::string pem_of(const std::vector<x509::Certificate>& certs) {
 
 void install_builtin_profiles(const fs::path& dir) {
     fs::create_directories(dir);
+    ::chmod(dir.c_str(), 0700);  // what the CA issues is the operator's business only
     for (const auto& [name, text] : x509::builtin_profile_texts())
         write_file(dir / (name + ".toml"), as_bytes(text), FileMode::Public, Overwrite::Refuse);
 }

@@ -1,5 +1,9 @@
 #include "sqlite_connection.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace tanba::store::sqlite {
 
 Connection::Connection(const std::filesystem::path& file, bool create) {
@@ -7,6 +11,15 @@ Connection::Connection(const std::filesystem::path& file, bool create) {
     // NOMUTEX: each connection is used by one thread at a time (the writer thread, or readers
     // under the repository's lock), so SQLite's own per-call mutex is not needed.
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    // A new store is created 0600 whatever the umask; SQLite gives its -wal and -shm files
+    // the database file's mode.
+    if (create) {
+        const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            ::fchmod(fd, 0600);
+            ::close(fd);
+        }
+    }
     int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
     db_.reset(raw);
     if (rc != SQLITE_OK) {
