@@ -7,6 +7,7 @@ namespace tanba::server {
 unsigned http_status(ErrorCode code) {
     switch (code) {
         case ErrorCode::HTTP_BAD_REQUEST:
+        case ErrorCode::HTTP_FRAMING_INVALID:
         case ErrorCode::OCSP_REQUEST_INVALID:
         case ErrorCode::TSP_DECODE_FAILED: return 400;
         case ErrorCode::HTTP_NOT_FOUND: return 404;
@@ -16,6 +17,7 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::HTTP_URI_TOO_LONG: return 414;
         case ErrorCode::HTTP_UNSUPPORTED_MEDIA_TYPE: return 415;
         case ErrorCode::HTTP_HEADER_TOO_LARGE: return 431;
+        case ErrorCode::HTTP_NOT_IMPLEMENTED: return 501;
         default: return info(code).retryable ? 503 : 500;
     }
 }

@@ -126,8 +126,37 @@ private:
         close();  // the connection failed or the client left
     }
 
+    /// RFC 9112 §6.3 and §3.2: what a request smuggler relies on. The answer closes the
+    /// connection, so that nothing after it is read as another request.
+    std::optional<HttpResponse> framing_problem(const http::request<http::vector_body<std::uint8_t>>& msg) const {
+        std::vector<std::string> codings;
+        const auto [te_first, te_last] = msg.equal_range(http::field::transfer_encoding);
+        for (auto field = te_first; field != te_last; ++field) {
+            std::string value(field->value());
+            std::size_t start = 0;
+            while (start <= value.size()) {
+                const std::size_t comma = std::min(value.find(',', start), value.size());
+                std::string c = value.substr(start, comma - start);
+                c.erase(0, c.find_first_not_of(" \t"));
+                c.erase(c.find_last_not_of(" \t") + 1);
+                for (char& ch : c) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+                if (!c.empty()) codings.push_back(c);
+                start = comma + 1;
+            }
+        }
+        if (!codings.empty() && codings.back() != "chunked")
+            return problem(ErrorCode::HTTP_FRAMING_INVALID, "Transfer-Encoding must end in chunked");
+        if (codings.size() > 1) return problem(ErrorCode::HTTP_NOT_IMPLEMENTED, "only the chunked transfer coding is implemented");
+        const auto [host_first, host_last] = msg.equal_range(http::field::host);
+        const auto hosts = std::distance(host_first, host_last);
+        if (msg.version() >= 11 && hosts == 0) return problem(ErrorCode::HTTP_FRAMING_INVALID, "an HTTP/1.1 request needs a Host field");
+        if (hosts > 1) return problem(ErrorCode::HTTP_FRAMING_INVALID, "several Host fields");
+        return std::nullopt;
+    }
+
     void handle() {
         auto& msg = parser_->get();
+        if (auto bad = framing_problem(msg)) return reply(std::move(*bad), false);
         request_.content_type = media_type(msg[http::field::content_type]);
         request_.body = std::move(msg.body());
         const bool keep_alive = msg.keep_alive();

@@ -416,6 +416,8 @@ for f in iss2/ca.db iss2/ca.db-wal iss2/ca.db-shm; do  # the running server's st
   [ ! -e "$f" ] || [ "$(stat -c %a "$f")" = 600 ] || fail "$f is $(stat -c %a "$f")"; ok
 done
 [ -e iss2/ca.db-wal ] || fail "no WAL while the server runs: the mode check proves nothing"; ok
+# Ambiguous framing (RFC 9112 §6.3): one answer and the connection closed, no smuggled request.
+"$PY" "$TANBA_SOURCE/tests/interop/smuggle.py" "$PORT" || fail "request smuggling"; ok
 stop_server
 # The pass file named in the CA's ca.toml (relative to it), and a wrong one refused by key.
 cp i2.pass iss2/key.pass; printf 'pass_file = "key.pass"\n' >> iss2/ca.toml
