@@ -107,10 +107,15 @@ std::string roff_escape(std::string text) {
     return out;
 }
 
+// "tanba", "tanba-ca-crl": a command's man page.
+std::string page_name(const std::string& path) {
+    std::string name = path.empty() ? "tanba" : "tanba-" + path;
+    std::replace(name.begin(), name.end(), ' ', '-');
+    return name;
+}
+
 std::string man_page(const Node& n) {
-    const std::string name = n.path.empty() ? "tanba" : "tanba-" + std::string(n.path.begin(), n.path.end());
-    std::string title = name;
-    std::replace(title.begin(), title.end(), ' ', '-');
+    const std::string title = page_name(n.path);
     std::ostringstream s;
     s << ".TH " << roff_escape(title) << " 1 \"\" \"tanba 0.1.0\" \"tanba manual\"\n"
       << ".SH NAME\n" << roff_escape(title) << " \\- " << roff_escape(n.app->get_description()) << "\n"
@@ -121,8 +126,7 @@ std::string man_page(const Node& n) {
     if (const auto subs = subcommands_of(*n.app); !subs.empty()) {
         s << ".SH COMMANDS\n";
         for (CLI::App* sub : subs) {
-            std::string page = name + "-" + sub->get_name();
-            std::replace(page.begin(), page.end(), ' ', '-');
+            const std::string page = page_name(n.path.empty() ? sub->get_name() : n.path + " " + sub->get_name());
             s << ".TP\n.B " << roff_escape(sub->get_name()) << "\n" << roff_escape(sub->get_description()) << " (see \\fB"
               << roff_escape(page) << "\\fR(1))\n";
         }
@@ -157,10 +161,7 @@ void register_completion(CLI::App& app, Context&) {
     man->callback([out, &app] {
         std::filesystem::create_directories(*out);
         for (const auto& n : tree(app)) {
-            std::string file = n.path.empty() ? "tanba" : "tanba-" + n.path;
-            std::replace(file.begin(), file.end(), ' ', '-');
-            const std::string page = man_page(n);
-            write_file((std::filesystem::path(*out) / (file + ".1")).string(), as_bytes(page));
+            write_file((std::filesystem::path(*out) / (page_name(n.path) + ".1")).string(), as_bytes(man_page(n)));
         }
     });
 }

@@ -98,10 +98,7 @@ validation::ValidationOptions make_options(const VerifyInputs& in, const Clock& 
     o.cross_check = in.cross_check;
     o.anchor = in.anchor_constraints == "rfc5937" ? validation::AnchorConstraints::Constrained : validation::AnchorConstraints::NameAndKey;
     using validation::RevocationMode;
-    if (in.revocation == "require") o.revocation = RevocationMode::Require;
-    else if (in.revocation == "soft") o.revocation = RevocationMode::Soft;
-    else if (in.revocation == "off") o.revocation = RevocationMode::Off;
-    else o.revocation = RevocationMode::Require;
+    o.revocation = in.revocation == "soft" ? RevocationMode::Soft : in.revocation == "off" ? RevocationMode::Off : RevocationMode::Require;
     return o;
 }
 

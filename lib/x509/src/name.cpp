@@ -16,7 +16,6 @@ bool twelve_digits(const std::string& s) {
 
 void add(X509_NAME* name, int nid, const std::string& value) {
     if (value.empty()) return;
-    text::require_name_text(OBJ_nid2sn(nid), value);
     if (X509_NAME_add_entry_by_NID(name, nid, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value.data()),
                                    static_cast<int>(value.size()), -1, 0) != 1)
         throw ossl::error(ErrorCode::NAME_INVALID, std::string(OBJ_nid2sn(nid)) + " value '" + value + "'");
@@ -48,6 +47,7 @@ ossl::Name build_name(const SubjectIdentity& id) {
         if (!id.given_name.empty()) cn += (cn.empty() ? "" : " ") + id.given_name;
     }
     if (cn.empty()) throw Error(ErrorCode::NAME_INVALID, "a subject needs a common name or a surname");
+    if (id.common_name.empty()) text::require_name_text("CN", cn);  // composed: "SURNAME GIVEN"
     if (!id.bin.empty() && id.organization.empty())
         throw Error(ErrorCode::NAME_INVALID, "a BIN needs the organisation name (O)");
 
