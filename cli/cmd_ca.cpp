@@ -1,4 +1,4 @@
-// tanba ca init | issue | list
+// tanba ca init | issue | show | check | backup | revoke | unhold | crl | ocsp | list
 #include <unistd.h>
 
 #include <iostream>
@@ -21,9 +21,16 @@ struct InitOptions {
     PassphraseOptions pass, parent_pass;
 };
 struct IssueOptions {
-    std::string dir, profile, csr;
+    std::string dir, profile, csr, idempotency_key;
     OutputFile out;
     PassphraseOptions pass;
+};
+struct ShowOptions {
+    std::string dir, serial;
+    OutputFile out;
+};
+struct BackupOptions {
+    std::string dir, out;
 };
 struct RevokeOptions {
     std::string dir, serial, reason, invalidity;
@@ -110,16 +117,69 @@ void add_issue(CLI::App& ca, Context& ctx) {
     issue->add_option("--profile", o->profile, "profile name (see the CA's profiles/ folder)")->required();
     issue->add_option("--csr", o->csr, "request file (PEM or DER)")->required();
     add_output_option(*issue, o->out, "certificate file to write (PEM)");
+    issue->add_option("--idempotency-key", o->idempotency_key,
+                      "repeating the command with this key returns the certificate it issued, never a second one");
     add_passphrase_options(*issue, o->pass);
     issue->callback([o, &ctx] {
-        o->out.check();  // before a certificate is issued that could not be written
+        // Before a certificate is issued that could not be written: the temporary file beside
+        // --out exists (directory there and writable, space reserved) before anything is reserved.
+        auto out = o->out.prepare(FileMode::Public, 16 * 1024);
         auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
         authority.profiles().get(o->profile);  // an unknown profile fails before any passphrase prompt
         auto csr = x509::CertificateRequest::load(read_file(o->csr));
         authority.unlock(loader_for(o->pass));
-        auto cert = authority.issue(o->profile, csr);
-        o->out.write(as_bytes(cert.pem()));
+        auto cert = authority.issue(o->profile, csr, {o->idempotency_key});
+        try {
+            out.commit(as_bytes(cert.pem()));
+        } catch (const Error& e) {
+            throw Error(ErrorCode::CA_ISSUED_NOT_WRITTEN, "certificate " + cert.serial_hex() + " is issued and stored, but " +
+                                                              e.what() + "; write it with: tanba ca show " + cert.serial_hex() +
+                                                              " --dir " + o->dir + " --out " + o->out.path);
+        }
         ctx.info() << "issued " << cert.serial_hex() << " (" << o->profile << ") for " << cert.subject_text() << "\n";
+    });
+}
+
+void add_show(CLI::App& ca, Context& ctx) {
+    auto o = std::make_shared<ShowOptions>();
+    auto* show = ca.add_subcommand("show", "write out a certificate this CA issued (PEM)");
+    show->add_option("--dir", o->dir, "CA directory")->required();
+    show->add_option("serial", o->serial, "serial number (hex)")->required();
+    show->add_option("--out", o->out.path, "certificate file to write (default: standard output)")->default_val("-");
+    show->add_flag("--force", o->out.force, "replace the --out file if it exists");
+    show->callback([o, &ctx] {
+        auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
+        const auto found = authority.find(o->serial);
+        if (found.record.der.empty())
+            throw Error(ErrorCode::STORE_NOT_FOUND, "serial " + found.record.serial + " is " +
+                                                        std::string(store::to_string(found.record.status)) + ": nothing was signed");
+        o->out.write(as_bytes(x509::Certificate::from_der(found.record.der).pem()));
+    });
+}
+
+void add_check(CLI::App& ca, Context& ctx) {
+    auto dir = std::make_shared<std::string>();
+    auto* check = ca.add_subcommand("check", "check the CA's store in full: pages and indexes, serial uniqueness, every certificate's signature");
+    check->add_option("--dir", *dir, "CA directory")->required();
+    check->callback([dir, &ctx] {
+        auto authority = ca::CertificateAuthority::open(*dir, ctx.clock);
+        const auto report = authority.check();
+        for (const auto& p : report.problems) std::cout << "damage: " << p << "\n";
+        if (!report.problems.empty())
+            throw Error(ErrorCode::STORE_DAMAGED, std::to_string(report.problems.size()) + " problem(s) in " + *dir + "/ca.db");
+        std::cout << "ok: store intact, " << report.certificates << " certificate(s) signed by this CA, serials unique\n";
+    });
+}
+
+void add_backup(CLI::App& ca, Context& ctx) {
+    auto o = std::make_shared<BackupOptions>();
+    auto* backup = ca.add_subcommand("backup", "copy the CA's store consistently, also while tanba-server runs (copying ca.db alone is stale)");
+    backup->add_option("--dir", o->dir, "CA directory")->required();
+    backup->add_option("--out", o->out, "the copy: a new file (an SQLite database, mode 0600)")->required();
+    backup->callback([o, &ctx] {
+        auto authority = ca::CertificateAuthority::open(o->dir, ctx.clock);
+        authority.repository().backup(o->out);
+        ctx.info() << "backed up " << o->dir << "/ca.db to " << o->out << "\n";
     });
 }
 
@@ -249,6 +309,9 @@ void register_ca(CLI::App& app, Context& ctx) {
     ca->require_subcommand(1);
     add_init(*ca, ctx);
     add_issue(*ca, ctx);
+    add_show(*ca, ctx);
+    add_check(*ca, ctx);
+    add_backup(*ca, ctx);
     add_revoke(*ca, ctx);
     add_unhold(*ca, ctx);
     add_crl(*ca, ctx);

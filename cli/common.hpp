@@ -46,6 +46,9 @@ struct OutputFile {
     std::string path;
     bool force = false;
     void check() const;  // throws FILE_EXISTS (with a pointer to --force)
+    /// Creates the temporary file next to --out now (a missing directory or a full disk fails
+    /// here, before any work); commit() the result when it exists.
+    PendingFile prepare(FileMode mode = FileMode::Public, std::size_t reserve = 0) const;
     void write(ByteView data, FileMode mode = FileMode::Public) const;
 };
 /// --out (required) and --force.

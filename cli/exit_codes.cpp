@@ -13,6 +13,9 @@ int exit_code_for(ErrorCode code) {
         case ErrorCode::STORE_SCHEMA_TOO_NEW:
         case ErrorCode::STORE_BUSY:
         case ErrorCode::STORE_FAILURE:
+        case ErrorCode::STORE_DAMAGED:
+        case ErrorCode::STORE_WAL_MISSING:
+        case ErrorCode::CA_ISSUED_NOT_WRITTEN:
         case ErrorCode::CA_SERIAL_EXHAUSTED:
         case ErrorCode::FETCH_FAILED:
         case ErrorCode::TOKEN_NOT_FOUND:

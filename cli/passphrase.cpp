@@ -26,10 +26,12 @@ void OutputFile::check() const {
         throw Error(ErrorCode::FILE_EXISTS, path + " (give --force to replace it)");
 }
 
-void OutputFile::write(ByteView data, FileMode mode) const {
+PendingFile OutputFile::prepare(FileMode mode, std::size_t reserve) const {
     check();
-    write_file(path, data, mode, force ? Overwrite::Replace : Overwrite::Refuse);
+    return PendingFile::open(path, mode, force ? Overwrite::Replace : Overwrite::Refuse, reserve);
 }
+
+void OutputFile::write(ByteView data, FileMode mode) const { prepare(mode).commit(data); }
 
 void add_output_option(CLI::App& cmd, OutputFile& out, const std::string& description) {
     cmd.add_option("--out", out.path, description)->required();

@@ -161,6 +161,11 @@ const Bytes* Services::ca_certificate(const std::string& id) const {
 }
 
 bool Services::ready(std::string& why) const {
+    for (const auto& c : cas_)  // the store can answer and be written, the CA certificate is valid
+        if (auto e = c->authority->health()) {
+            why = "CA " + c->authority->config().id + ": " + e->what();
+            return false;
+        }
     if (!first_pass_done_) {
         why = "starting: the first refresh pass has not finished";
         return false;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <iostream>
 #include <random>
+#include <utility>
 
 #include "tanba/base/error.hpp"
 
@@ -98,44 +99,69 @@ void read_chunks(const fs::path& path, const std::function<void(ByteView)>& each
     }
 }
 
-void write_file(const fs::path& path, ByteView data, FileMode mode, Overwrite overwrite) {
-    if (path == "-") {
-        std::cout.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-        std::cout.flush();
-        return;
-    }
-    if (overwrite == Overwrite::Refuse && fs::exists(path))
-        throw Error(ErrorCode::FILE_EXISTS, path.string());
+PendingFile::PendingFile(fs::path path, fs::path tmp, int fd, Overwrite overwrite)
+    : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd), overwrite_(overwrite) {}
+
+PendingFile::PendingFile(PendingFile&& o) noexcept
+    : path_(std::move(o.path_)), tmp_(std::move(o.tmp_)), fd_(std::exchange(o.fd_, -1)), overwrite_(o.overwrite_) {}
+
+PendingFile::~PendingFile() { discard(); }
+
+void PendingFile::discard() noexcept {
+    if (fd_ < 0) return;
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+    fd_ = -1;
+}
+
+PendingFile PendingFile::open(const fs::path& path, FileMode mode, Overwrite overwrite, std::size_t reserve) {
+    if (path == "-") return PendingFile(path, {}, -1, overwrite);
+    if (overwrite == Overwrite::Refuse && fs::exists(path)) throw Error(ErrorCode::FILE_EXISTS, path.string());
     const mode_t perms = mode == FileMode::Private ? 0600 : 0644;
     std::random_device rd;
     fs::path tmp = path;
     tmp += ".tmp" + std::to_string(rd());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, perms);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, perms);
     if (fd < 0) throw Error(ErrorCode::IO_ERROR, "creating " + path.string() + ": " + errno_text());
-    try {
-        ::fchmod(fd, perms);  // not widened by the umask, not narrowed either
-        write_all(fd, data, path.string());
-        if (::fsync(fd) != 0) throw Error(ErrorCode::IO_ERROR, "syncing " + path.string() + ": " + errno_text());
-    } catch (...) {
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        throw;
+    PendingFile file(path, tmp, fd, overwrite);
+    ::fchmod(fd, perms);  // not widened by the umask, not narrowed either
+    if (reserve > 0) {
+        const int e = ::posix_fallocate(fd, 0, static_cast<off_t>(reserve));
+        if (e != 0 && e != EOPNOTSUPP && e != EINVAL)
+            throw Error(ErrorCode::IO_ERROR, "reserving space for " + path.string() + ": " + std::strerror(e));
     }
-    ::close(fd);
-    if (overwrite == Overwrite::Refuse) {
+    return file;
+}
+
+void PendingFile::commit(ByteView data) {
+    if (path_ == "-") {
+        std::cout.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+        std::cout.flush();
+        return;
+    }
+    if (fd_ < 0) throw Error(ErrorCode::INTERNAL, "PendingFile committed twice");
+    struct Discard {
+        PendingFile& f;
+        ~Discard() { f.discard(); }
+    } discard_on_exit{*this};
+    write_all(fd_, data, path_.string());
+    if (::ftruncate(fd_, static_cast<off_t>(data.size())) != 0)  // drop what was reserved beyond
+        throw Error(ErrorCode::IO_ERROR, "writing " + path_.string() + ": " + errno_text());
+    if (::fsync(fd_) != 0) throw Error(ErrorCode::IO_ERROR, "syncing " + path_.string() + ": " + errno_text());
+    if (overwrite_ == Overwrite::Refuse) {
         // link() fails if the target appeared meanwhile: no silent replacement.
-        if (::link(tmp.c_str(), path.c_str()) != 0) {
-            int e = errno;
-            ::unlink(tmp.c_str());
-            if (e == EEXIST) throw Error(ErrorCode::FILE_EXISTS, path.string());
-            throw Error(ErrorCode::IO_ERROR, "writing " + path.string() + ": " + std::strerror(e));
+        if (::link(tmp_.c_str(), path_.c_str()) != 0) {
+            const int e = errno;
+            if (e == EEXIST) throw Error(ErrorCode::FILE_EXISTS, path_.string());
+            throw Error(ErrorCode::IO_ERROR, "writing " + path_.string() + ": " + std::strerror(e));
         }
-        ::unlink(tmp.c_str());
-    } else if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        int e = errno;
-        ::unlink(tmp.c_str());
-        throw Error(ErrorCode::IO_ERROR, "writing " + path.string() + ": " + std::strerror(e));
+    } else if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
+        throw Error(ErrorCode::IO_ERROR, "writing " + path_.string() + ": " + errno_text());
     }
+}
+
+void write_file(const fs::path& path, ByteView data, FileMode mode, Overwrite overwrite) {
+    PendingFile::open(path, mode, overwrite).commit(data);
 }
 
 }  // namespace tanba

@@ -1,9 +1,12 @@
 // The issuance pipeline: its steps (issuance.hpp) and the two ways through them.
 #include "issuance.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <future>
 
 #include "state.hpp"
+#include "tanba/ossl/codec.hpp"
 #include "tanba/x509/lint.hpp"
 
 namespace tanba::ca {
@@ -186,15 +189,58 @@ void issue_items(const IssuerContext& ctx, std::span<const x509::CertificateRequ
 
 }  // namespace
 
-x509::Certificate issue_one(const IssuerContext& ctx, const x509::CertificateRequest& csr) {
+namespace {
+
+void require_idempotency_key(const std::string& key) {
+    const bool ok = !key.empty() && key.size() <= 128 && std::all_of(key.begin(), key.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == ':' || c == '-';
+    });
+    if (!ok) throw Error(ErrorCode::INVALID_ARGUMENT, "an idempotency key is 1-128 characters of A-Z a-z 0-9 . _ : -");
+}
+
+// What a request asked for: a repeat has the same digest.
+Bytes request_digest(const IssuerContext& ctx, const x509::CertificateRequest& csr) {
+    Bytes data(ctx.profile.name.begin(), ctx.profile.name.end());
+    data.push_back(0);
+    data.insert(data.end(), csr.der().begin(), csr.der().end());
+    return ossl::sha256(data);
+}
+
+// The answer to a repeated request, if this one is a repeat.
+std::optional<x509::Certificate> earlier_answer(const IssuerContext& ctx, const std::string& key, const Bytes& digest) {
+    auto rec = ctx.repo.find_by_request_key(ctx.issuer_id, key);
+    if (!rec) return std::nullopt;
+    if (rec->request_digest != digest)
+        throw Error(ErrorCode::CA_IDEMPOTENCY_CONFLICT, "key " + key + " was used for another request (certificate " + rec->serial + ")");
+    if (rec->status != store::CertStatus::Issued)
+        throw Error(ErrorCode::CA_REQUEST_INCOMPLETE, "the request with key " + key + " (serial " + rec->serial + ") is " +
+                                                         std::string(store::to_string(rec->status)) + ": use a new key");
+    return x509::Certificate::from_der(rec->der);
+}
+
+}  // namespace
+
+x509::Certificate issue_one(const IssuerContext& ctx, const x509::CertificateRequest& csr, const IssueOptions& options) {
+    const auto& key = options.idempotency_key;
+    Bytes digest;
+    if (!key.empty()) {
+        require_idempotency_key(key);
+        digest = request_digest(ctx, csr);
+        if (auto earlier = earlier_answer(ctx, key, digest)) return std::move(*earlier);
+    }
     Item item = draft(ctx, csr);
     if (item.error) throw *item.error;
+    item.record.request_key = key;
+    item.record.request_digest = digest;
     for (int attempt = 1;; ++attempt) {  // step "reserve"
         try {
             ctx.repo.reserve(item.record);
             break;
         } catch (const Error& e) {
             if (e.code() != ErrorCode::STORE_CONFLICT) throw;
+            // The same key reserved meanwhile by a concurrent repeat: its answer, not a serial drawn again.
+            if (!key.empty())
+                if (auto earlier = earlier_answer(ctx, key, digest)) return std::move(*earlier);
             if (attempt == kSerialAttempts) throw Error(ErrorCode::CA_SERIAL_EXHAUSTED, item.record.serial);
             set_serial(ctx, item, x509::random_serial(ctx.clock.now()));
         }
@@ -238,8 +284,9 @@ detail::IssuerContext CertificateAuthority::issuer_context(const std::string& pr
     return {profile, prepared, *tmpl, certificate(), *s_->signer, *s_->repo, s_->issuer_id, s_->clock};
 }
 
-x509::Certificate CertificateAuthority::issue(const std::string& profile, const x509::CertificateRequest& csr) {
-    return detail::issue_one(issuer_context(profile), csr);
+x509::Certificate CertificateAuthority::issue(const std::string& profile, const x509::CertificateRequest& csr,
+                                              const IssueOptions& options) {
+    return detail::issue_one(issuer_context(profile), csr, options);
 }
 
 std::vector<IssueResult> CertificateAuthority::issue_batch(const std::string& profile,

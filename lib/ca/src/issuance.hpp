@@ -35,8 +35,9 @@ struct IssuerContext {
 x509::Certificate issue_root(const x509::Profile& profile, const X509_NAME* subject, const keys::Signer& key,
                              store::CaRepository& repo, const Clock& clock);
 
-/// One request, all steps, no batch machinery. Throws the request's error.
-x509::Certificate issue_one(const IssuerContext& ctx, const x509::CertificateRequest& csr);
+/// One request, all steps, no batch machinery. Throws the request's error. With an
+/// idempotency key, a repeat of a completed request returns its certificate.
+x509::Certificate issue_one(const IssuerContext& ctx, const x509::CertificateRequest& csr, const IssueOptions& options);
 
 /// Many requests; each fails on its own.
 std::vector<IssueResult> issue_many(const IssuerContext& ctx, std::span<const x509::CertificateRequest> csrs);

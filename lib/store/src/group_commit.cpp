@@ -2,7 +2,8 @@
 
 namespace tanba::store::sqlite {
 
-GroupCommitter::GroupCommitter(std::unique_ptr<Connection> conn) : conn_(std::move(conn)), writer_([this] { loop(); }) {}
+GroupCommitter::GroupCommitter(std::unique_ptr<Connection> conn, Hooks hooks)
+    : conn_(std::move(conn)), hooks_(std::move(hooks)), writer_([this] { loop(); }) {}
 
 GroupCommitter::~GroupCommitter() {
     {
@@ -27,13 +28,27 @@ std::future<void> GroupCommitter::submit(Work work) {
 
 void GroupCommitter::loop() {
     std::unique_lock lock(mutex_);
+    bool committed = false;  // since the last idle hook
     for (;;) {
-        queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping with nothing left
+        const auto ready = [&] { return stopping_ || !queue_.empty(); };
+        if (committed && hooks_.when_idle && !queued_.wait_for(lock, hooks_.idle_after, ready)) {
+            lock.unlock();
+            hooks_.when_idle(*conn_);
+            lock.lock();
+            committed = false;
+            continue;
+        }
+        queued_.wait(lock, ready);
+        if (queue_.empty()) {  // stopping with nothing left
+            lock.unlock();
+            if (committed && hooks_.when_idle) hooks_.when_idle(*conn_);
+            return;
+        }
         std::deque<std::unique_ptr<Pending>> batch;
         batch.swap(queue_);
         lock.unlock();
         commit_batch(batch);
+        committed = true;
         for (auto& p : batch) {
             if (p->error) p->done.set_exception(p->error);
             else p->done.set_value();
@@ -44,6 +59,8 @@ void GroupCommitter::loop() {
 
 void GroupCommitter::commit_batch(std::deque<std::unique_ptr<Pending>>& batch) {
     try {
+        if (hooks_.before_batch)
+            if (auto refused = hooks_.before_batch(*conn_)) throw *refused;
         conn_->exec("BEGIN IMMEDIATE");
     } catch (...) {
         for (auto& p : batch) p->error = std::current_exception();

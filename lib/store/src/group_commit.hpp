@@ -2,6 +2,7 @@
 // Group commit: callers on any thread hand in a unit of work; one writer thread runs every
 // unit queued so far inside one transaction (each in its own savepoint, so one failing unit
 // does not undo the others), commits once, and then completes each unit's future.
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -9,6 +10,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "sqlite_connection.hpp"
@@ -18,8 +20,15 @@ namespace tanba::store::sqlite {
 class GroupCommitter {
 public:
     using Work = std::function<void(Connection&)>;
+    struct Hooks {
+        /// Runs before each batch, outside a transaction; an error it returns fails the batch.
+        std::function<std::optional<Error>(Connection&)> before_batch;
+        /// Runs once no work has come for `idle_after` since the last commit (e.g. a checkpoint).
+        std::function<void(Connection&)> when_idle;
+        std::chrono::milliseconds idle_after{100};
+    };
 
-    explicit GroupCommitter(std::unique_ptr<Connection> conn);
+    explicit GroupCommitter(std::unique_ptr<Connection> conn, Hooks hooks);
     ~GroupCommitter();  // finishes what is queued, then stops
     GroupCommitter(const GroupCommitter&) = delete;
     GroupCommitter& operator=(const GroupCommitter&) = delete;
@@ -38,6 +47,7 @@ private:
     void commit_batch(std::deque<std::unique_ptr<Pending>>& batch);
 
     std::unique_ptr<Connection> conn_;
+    Hooks hooks_;
     std::mutex mutex_;
     std::condition_variable queued_;
     std::deque<std::unique_ptr<Pending>> queue_;

@@ -6,7 +6,7 @@
 
 namespace tanba::store::sqlite {
 
-Connection::Connection(const std::filesystem::path& file, bool create) {
+Connection::Connection(const std::filesystem::path& file, bool create) : file_(file) {
     sqlite3* raw = nullptr;
     // NOMUTEX: each connection is used by one thread at a time (the writer thread, or readers
     // under the repository's lock), so SQLite's own per-call mutex is not needed.
@@ -30,6 +30,13 @@ Connection::Connection(const std::filesystem::path& file, bool create) {
     sqlite3_extended_result_codes(raw, 1);
 }
 
+bool wal_lost(const std::filesystem::path& db) {
+    std::error_code ec;
+    const auto wal = db.string() + "-wal";
+    const bool no_wal = !std::filesystem::exists(wal, ec) || std::filesystem::file_size(wal, ec) == 0;
+    return no_wal && std::filesystem::exists(db.string() + "-shm", ec);
+}
+
 void Connection::fail(int rc, const std::string& context) const {
     std::string msg = context + ": " + sqlite3_errmsg(db_.get());
     switch (rc & 0xFF) {
@@ -37,7 +44,16 @@ void Connection::fail(int rc, const std::string& context) const {
         case SQLITE_LOCKED: throw Error(ErrorCode::STORE_BUSY, msg);
         case SQLITE_CONSTRAINT: throw Error(ErrorCode::STORE_CONFLICT, msg);
         case SQLITE_NOTADB: throw Error(ErrorCode::STORE_NOT_A_DATABASE, msg);
-        case SQLITE_CORRUPT: throw Error(ErrorCode::STORE_NOT_A_DATABASE, msg + " (database is damaged)");
+        case SQLITE_CORRUPT: {
+            Error e(ErrorCode::STORE_DAMAGED, msg);
+            if (on_damage_) on_damage_(e);
+            throw e;
+        }
+        case SQLITE_IOERR:
+            if (wal_lost(file_))
+                throw Error(ErrorCode::STORE_WAL_MISSING, msg + ": the -shm file indexes a write-ahead log that " + file_.string() +
+                                                              "-wal no longer holds (removed while the store was open?)");
+            throw Error(ErrorCode::STORE_FAILURE, msg);
         case SQLITE_CANTOPEN: throw Error(ErrorCode::STORE_OPEN_FAILED, msg);
         default: throw Error(ErrorCode::STORE_FAILURE, msg);
     }

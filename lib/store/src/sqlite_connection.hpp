@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,10 @@ namespace tanba::store::sqlite {
 
 class Statement;
 
+/// After an I/O error: whether it comes from a write-ahead log removed under an open store
+/// (the -shm index is there, the -wal it indexes is gone or empty).
+bool wal_lost(const std::filesystem::path& db);
+
 class Connection {
 public:
     /// Opens with SQLITE_OPEN_READWRITE (| CREATE when create is set); busy timeout 10 s.
@@ -26,10 +31,16 @@ public:
     void exec(std::string_view sql);
     Statement prepare(std::string_view sql);
     sqlite3* handle() const { return db_.get(); }
-    /// Maps the last SQLite result to a tanba::Error (STORE_BUSY, STORE_CONFLICT, ...).
+    /// Maps the last SQLite result to a tanba::Error (STORE_BUSY, STORE_CONFLICT, ...):
+    /// SQLITE_CORRUPT is STORE_DAMAGED (and is passed to the damage hook first); an I/O error
+    /// while the -wal file is gone (and -shm still there) is STORE_WAL_MISSING.
     [[noreturn]] void fail(int rc, const std::string& context) const;
+    void on_damage(std::function<void(const Error&)> hook) { on_damage_ = std::move(hook); }
+    const std::filesystem::path& file() const { return file_; }
 
 private:
+    std::filesystem::path file_;
+    std::function<void(const Error&)> on_damage_;
     struct Close {
         void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
     };

@@ -5,6 +5,7 @@
 
 #include "group_commit.hpp"
 #include "sqlite_connection.hpp"
+#include "sqlite_maintenance.hpp"
 
 namespace tanba::store {
 
@@ -41,8 +42,11 @@ void tune(sqlite::Connection& c, Role role) {
     c.exec("PRAGMA wal_autocheckpoint=16384");
 }
 
-// Schema version = number of the last applied migration (PRAGMA user_version).
-void migrate(sqlite::Connection& c, const std::filesystem::path& file) {
+constexpr std::chrono::milliseconds kQuickCheckBudget{1000};
+
+// Schema version = number of the last applied migration (PRAGMA user_version). Returns what
+// the quick check at open found (then nothing is migrated: a damaged store is not written).
+std::vector<std::string> migrate(sqlite::Connection& c, const std::filesystem::path& file) {
     // The first read of a file that is not SQLite fails here with SQLITE_NOTADB.
     std::int64_t app = pragma(c, "application_id");
     std::int64_t version = pragma(c, "user_version");
@@ -56,6 +60,8 @@ void migrate(sqlite::Connection& c, const std::filesystem::path& file) {
     const auto& migrations = migration_texts();
     if (version > static_cast<std::int64_t>(migrations.size()))
         throw Error(ErrorCode::STORE_SCHEMA_TOO_NEW, file.string() + " has schema " + std::to_string(version));
+    auto damage = sqlite::integrity_problems(c, sqlite::IntegrityDepth::Quick, 5, kQuickCheckBudget);
+    if (!damage.empty()) return damage;
     c.exec("PRAGMA journal_mode=WAL");
     c.exec("PRAGMA synchronous=FULL");
     tune(c, Role::Writer);
@@ -73,6 +79,7 @@ void migrate(sqlite::Connection& c, const std::filesystem::path& file) {
             throw;
         }
     }
+    return {};
 }
 
 constexpr const char* kAuditInsert = "INSERT INTO audit_log (at, event, issuer, serial, detail) VALUES ($1, $2, $3, $4, $5)";
@@ -92,7 +99,7 @@ constexpr const char* kColumns =
     "issuer, serial, status, profile, subject, subject_iin, subject_bin, not_before, not_after, created_at, der";
 
 // What reads select: the inserted columns and the revocation state.
-const std::string kSelectColumns = std::string(kColumns) + ", revoked_at, revocation_reason";
+const std::string kSelectColumns = std::string(kColumns) + ", revoked_at, revocation_reason, request_key, request_digest";
 
 CertificateRecord read_row(sqlite::Statement& st) {
     CertificateRecord r;
@@ -111,6 +118,8 @@ CertificateRecord read_row(sqlite::Statement& st) {
         r.revoked_at = at(st.integer(11));
         r.revocation_reason = static_cast<int>(st.integer(12));
     }
+    if (!st.is_null(13)) r.request_key = st.text(13);
+    if (!st.is_null(14)) r.request_digest = st.blob(14);
     return r;
 }
 
@@ -129,8 +138,12 @@ constexpr const char* kEventInsert =
 class SqliteRepository final : public CaRepository {
 public:
     SqliteRepository(std::unique_ptr<sqlite::Connection> writer, std::unique_ptr<sqlite::Connection> reader,
-                     const Clock& clock)
-        : reader_(std::move(reader)), clock_(clock), writes_(std::move(writer)) {}
+                     const Clock& clock, const std::vector<std::string>& damage)
+        : reader_(std::move(reader)), clock_(clock), wal_(reader_->file()), writes_(prepare_writer(std::move(writer)), hooks()) {
+        reader_->on_damage([this](const Error& e) { note_fault(e); });
+        if (!damage.empty()) note_fault(Error(ErrorCode::STORE_DAMAGED, reader_->file().string() + ": " + damage.front()));
+        else wal_.arm();
+    }
 
     std::future<ReserveOutcome> reserve_all_async(std::vector<CertificateRecord> records) override {
         struct State {
@@ -142,7 +155,7 @@ public:
         const auto now = secs(clock_.now());
         auto committed = writes_.submit([state, now](sqlite::Connection& c) {
             auto insert = c.prepare(std::string("INSERT INTO certificates (") + kColumns +
-                                    ") VALUES ($1, $2, 'reserved', $3, $4, $5, $6, $7, $8, $9, NULL)");
+                                    ", request_key, request_digest) VALUES ($1, $2, 'reserved', $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11)");
             for (std::size_t i = 0; i < state->records.size(); ++i) {
                 const auto& r = state->records[i];
                 insert.reset();
@@ -154,7 +167,10 @@ public:
                     .bind_optional(6, r.subject_bin)
                     .bind(7, secs(r.not_before))
                     .bind(8, secs(r.not_after))
-                    .bind(9, now);
+                    .bind(9, now)
+                    .bind_optional(10, r.request_key);
+                if (r.request_digest.empty()) insert.bind_null(11);
+                else insert.bind(11, ByteView(r.request_digest));
                 try {
                     insert.run();
                 } catch (const Error& e) {
@@ -211,6 +227,14 @@ public:
         std::lock_guard lock(read_mutex_);
         auto st = reader_->prepare("SELECT " + kSelectColumns + " FROM certificates WHERE issuer = $1 AND serial = $2");
         st.bind(1, std::string_view(issuer)).bind(2, std::string_view(serial));
+        if (!st.step()) return std::nullopt;
+        return read_row(st);
+    }
+
+    std::optional<CertificateRecord> find_by_request_key(const std::string& issuer, const std::string& key) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare("SELECT " + kSelectColumns + " FROM certificates WHERE issuer = $1 AND request_key = $2");
+        st.bind(1, std::string_view(issuer)).bind(2, std::string_view(key));
         if (!st.step()) return std::nullopt;
         return read_row(st);
     }
@@ -333,6 +357,36 @@ public:
         return r;
     }
 
+    std::optional<Error> health() override {
+        if (wal_.missing()) writes_.submit([](sqlite::Connection&) {}).wait();  // the writer notices, and rescues
+        if (auto f = fault()) return f;
+        try {
+            std::lock_guard lock(read_mutex_);
+            reader_->prepare("SELECT max(id) FROM certificates").step();
+        } catch (const Error& e) {
+            return e;
+        }
+        return std::nullopt;
+    }
+
+    std::vector<std::string> check_integrity() override {
+        std::lock_guard lock(read_mutex_);
+        auto out = sqlite::integrity_problems(*reader_, sqlite::IntegrityDepth::Full, 100, std::nullopt);
+        for (auto& d : sqlite::duplicate_serials(*reader_)) out.push_back(std::move(d));
+        return out;
+    }
+
+    void for_each_certificate(const std::function<void(const CertificateRecord&)>& each) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare("SELECT " + kSelectColumns + " FROM certificates ORDER BY id");
+        while (st.step()) each(read_row(st));
+    }
+
+    void backup(const std::filesystem::path& to) override {
+        std::lock_guard lock(read_mutex_);
+        sqlite::backup_database(*reader_, to);
+    }
+
     std::int64_t audit_count() override {
         std::lock_guard lock(read_mutex_);
         auto st = reader_->prepare("SELECT count(*) FROM audit_log");
@@ -340,9 +394,53 @@ public:
     }
 
 private:
+    std::optional<Error> fault() {
+        std::lock_guard lock(fault_mutex_);
+        return fault_;
+    }
+    void note_fault(const Error& e) {
+        std::lock_guard lock(fault_mutex_);
+        if (!fault_) fault_ = e;  // sticky: the first cause is the one to report
+    }
+    std::unique_ptr<sqlite::Connection> prepare_writer(std::unique_ptr<sqlite::Connection> c) {
+        c->on_damage([this](const Error& e) { note_fault(e); });
+        return c;
+    }
+    // Before each batch: a damaged store is not written; a removed WAL is rescued (what it
+    // holds checkpointed into the database through the file this connection still has open),
+    // and then writes stop — they would go to a file nobody will read again.
+    sqlite::GroupCommitter::Hooks hooks() {
+        sqlite::GroupCommitter::Hooks h;
+        h.before_batch = [this](sqlite::Connection& c) -> std::optional<Error> {
+            if (auto f = fault()) return f;
+            if (!wal_.missing()) return std::nullopt;
+            std::string rescued = "another process had restarted the log: all it held was in the database";
+            if (wal_.index_is_ours()) try {
+                c.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+                rescued = "what it held was checkpointed into the database";
+            } catch (const Error& e) {
+                rescued = std::string("checkpointing what it held failed: ") + e.context();
+            }
+            note_fault(Error(ErrorCode::STORE_WAL_MISSING, wal_.path().string() + " was removed while the store was open; " +
+                                                                rescued + "; restart to go on"));
+            return fault();
+        };
+        // Idle after a commit: fold the WAL into the database, so that little depends on it.
+        h.when_idle = [](sqlite::Connection& c) {
+            try {
+                c.exec("PRAGMA wal_checkpoint(PASSIVE)");
+            } catch (const Error&) {  // a busy reader: the next idle moment
+            }
+        };
+        return h;
+    }
+
     std::unique_ptr<sqlite::Connection> reader_;
     std::mutex read_mutex_;
     const Clock& clock_;
+    sqlite::WalWatch wal_;
+    std::mutex fault_mutex_;
+    std::optional<Error> fault_;
     sqlite::GroupCommitter writes_;  // last: its thread stops first
 };
 
@@ -386,10 +484,10 @@ std::unique_ptr<CaRepository> open_sqlite(const std::filesystem::path& file, Ope
     if (mode == OpenMode::MustExist && !std::filesystem::exists(file))
         throw Error(ErrorCode::FILE_NOT_FOUND, file.string());
     auto writer = std::make_unique<sqlite::Connection>(file, mode == OpenMode::CreateIfMissing);
-    migrate(*writer, file);
+    const auto damage = migrate(*writer, file);
     auto reader = std::make_unique<sqlite::Connection>(file, false);
     tune(*reader, Role::Reader);
-    return std::make_unique<SqliteRepository>(std::move(writer), std::move(reader), clock);
+    return std::make_unique<SqliteRepository>(std::move(writer), std::move(reader), clock, damage);
 }
 
 }  // namespace tanba::store

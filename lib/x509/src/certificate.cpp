@@ -74,6 +74,12 @@ bool Certificate::self_signed() const {
     return ok;
 }
 
+bool Certificate::signed_by(const EVP_PKEY* key) const {
+    bool ok = key && X509_verify(get(), const_cast<EVP_PKEY*>(key)) == 1;
+    ossl::clear_errors();
+    return ok;
+}
+
 std::string Certificate::subject_text() const { return to_text(X509_get_subject_name(get())); }
 std::string Certificate::issuer_text() const { return to_text(X509_get_issuer_name(get())); }
 std::string Certificate::sha256_fingerprint() const { return to_hex(ossl::sha256(state_->der)); }

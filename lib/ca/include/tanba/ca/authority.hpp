@@ -70,6 +70,22 @@ struct OcspOptions {
     const keys::Signer* responder_key = nullptr;
 };
 
+struct IssueOptions {
+    /// Chosen by the requester (1–128 characters of A–Z a–z 0–9 . _ : -), unique per CA: a
+    /// request repeated with the same key (after a timeout, a crash, a lost answer) returns
+    /// the certificate the first one issued rather than a second; the same key with another
+    /// profile or CSR is CA_IDEMPOTENCY_CONFLICT, and one whose first request never completed
+    /// is CA_REQUEST_INCOMPLETE. Empty: every request issues.
+    std::string idempotency_key;
+};
+
+/// What `tanba ca check` found: the store's own check, then each stored certificate (DER
+/// decodes, its serial is the row's, this CA's key signed it).
+struct CheckReport {
+    std::size_t certificates = 0;       // rows with a certificate, checked
+    std::vector<std::string> problems;  // empty: all is well
+};
+
 class CertificateAuthority;
 namespace detail {
 struct IssuerContext;
@@ -130,8 +146,9 @@ public:
     store::CaRepository& repository();
 
     /// Runs the issuance pipeline on a CSR with a profile. Requires unlock(). Throws the
-    /// request's error (CSR_*, IDENTIFIER_INVALID, LINT_FAILED, ...).
-    x509::Certificate issue(const std::string& profile, const x509::CertificateRequest& csr);
+    /// request's error (CSR_*, IDENTIFIER_INVALID, LINT_FAILED, ...), and those of
+    /// IssueOptions::idempotency_key.
+    x509::Certificate issue(const std::string& profile, const x509::CertificateRequest& csr, const IssueOptions& options = {});
     /// The same for many requests at once: their serials are reserved in one commit and their
     /// certificates stored in another, so throughput is not bounded by commit latency. Each
     /// certificate is durably stored before this returns; each request fails on its own.
@@ -169,6 +186,13 @@ public:
     /// CA's, `malformedRequest` for undecodable or oversized requests. Requires unlock().
     /// Throws KEY_MISMATCH when the responder key does not belong to the responder certificate.
     Bytes ocsp_response(ByteView request, const OcspOptions& options);
+
+    /// The full check of the CA's store (slow on a large one; reads only).
+    CheckReport check();
+    /// Whether the CA can work now: nullopt, or why not — the store's health (STORE_DAMAGED,
+    /// STORE_WAL_MISSING, ...), or CA_CERT_NOT_VALID when the CA certificate is expired or
+    /// not yet valid.
+    std::optional<Error> health();
 
 private:
     struct State;

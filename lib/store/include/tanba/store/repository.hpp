@@ -10,6 +10,7 @@
 // (issuer, serial) and the conditions the caller states; what the rows mean (which revocation
 // reasons exist, what may follow what) is lib/ca's business: reasons are opaque integers here.
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <memory>
@@ -43,6 +44,10 @@ struct CertificateRecord {
     Bytes der;                 // empty until issued
     std::optional<TimePoint> revoked_at;   // revoked or on hold
     int revocation_reason = 0;
+    /// Idempotent issuance: the key the requester chose (unique per issuer; empty: none) and
+    /// the digest of what it asked for, so that a repeat can be told from a different request.
+    std::string request_key;
+    Bytes request_digest;
 };
 
 struct CertificateQuery {
@@ -109,7 +114,7 @@ public:
 
     /// Stores pre-certificate rows (status Reserved) in one durable commit. Per record: nullopt
     /// when reserved, STORE_CONFLICT when the (issuer, serial) pair exists — the caller draws a
-    /// new serial. Other failures throw (from get()) for the whole batch. The future is ready
+    /// new serial — or the (issuer, request_key) pair does (find_by_request_key tells which). Other failures throw (from get()) for the whole batch. The future is ready
     /// once the commit is durable; the caller may work meanwhile.
     virtual std::future<ReserveOutcome> reserve_all_async(std::vector<CertificateRecord> records) = 0;
     /// Records signed certificates (status Issued) or failures (status Failed; the serial is
@@ -123,6 +128,8 @@ public:
     void finish_all(std::span<const Completion> completions);
 
     virtual std::optional<CertificateRecord> find(const std::string& issuer, const std::string& serial) = 0;
+    /// The certificate (in any status) reserved with this idempotency key, if any.
+    virtual std::optional<CertificateRecord> find_by_request_key(const std::string& issuer, const std::string& key) = 0;
     /// Newest first.
     virtual std::vector<CertificateRecord> list(const CertificateQuery& query) = 0;
     /// Number of audit entries: one per commit of issued certificates, one per failed serial.
@@ -143,6 +150,19 @@ public:
     /// The newest CRL (or the newest full CRL), if any; without its DER when only the numbers
     /// are wanted (a large CRL is megabytes).
     virtual std::optional<CrlRecord> latest_crl(const std::string& issuer, CrlSelect which, CrlFields fields = CrlFields::All) = 0;
+
+    /// Whether the store can answer and be written now: nullopt, or the error every write
+    /// would get — STORE_DAMAGED (the quick check at open failed, or damage was met since;
+    /// reads may still work), STORE_WAL_MISSING, or the failure of a probing read.
+    virtual std::optional<Error> health() = 0;
+    /// The store's own full check (every page, index and constraint; a table scan for
+    /// duplicate serials): what is wrong, or nothing. Slow on a large store.
+    virtual std::vector<std::string> check_integrity() = 0;
+    /// Every certificate row, in issuance order (streamed).
+    virtual void for_each_certificate(const std::function<void(const CertificateRecord&)>& each) = 0;
+    /// A consistent copy of the whole store into a new file (FILE_EXISTS if it exists), made
+    /// while writers go on; the copy opens as a store on its own.
+    virtual void backup(const std::filesystem::path& to) = 0;
 
     /// One-record forms of the above; reserve throws STORE_CONFLICT.
     void reserve(const CertificateRecord& record);

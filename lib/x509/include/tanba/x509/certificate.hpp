@@ -43,6 +43,7 @@ public:
     /// basicConstraints pathLenConstraint, or nullopt when absent.
     std::optional<int> path_length() const;
     bool self_signed() const;         // subject == issuer and the signature verifies with its own key
+    bool signed_by(const EVP_PKEY* key) const;  // the signature verifies with this key
     std::string subject_text() const;
     std::string issuer_text() const;
     std::string sha256_fingerprint() const;   // lower-case hex

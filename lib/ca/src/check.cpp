@@ -1,0 +1,45 @@
+// The CA's self-checks: the store's integrity and every certificate in it (tanba ca check),
+// and whether the CA can work now (tanba-server's /readyz).
+#include "state.hpp"
+
+namespace tanba::ca {
+
+CheckReport CertificateAuthority::check() {
+    CheckReport report;
+    report.problems = s_->repo->check_integrity();
+    const EVP_PKEY* key = certificate().public_key();
+    try {
+        s_->repo->for_each_certificate([&](const store::CertificateRecord& r) {
+        if (r.der.empty()) {
+            if (r.status == store::CertStatus::Issued) report.problems.push_back("serial " + r.serial + " is issued but has no certificate");
+            return;
+        }
+        ++report.certificates;
+        try {
+            const auto cert = x509::Certificate::from_der(r.der);
+            if (cert.serial_hex() != r.serial)
+                report.problems.push_back("row " + r.serial + " holds the certificate with serial " + cert.serial_hex());
+            else if (!cert.signed_by(key))
+                report.problems.push_back("certificate " + r.serial + " was not signed by this CA's key");
+        } catch (const Error& e) {
+            report.problems.push_back("certificate " + r.serial + " does not decode: " + e.what());
+        }
+        });
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::STORE_DAMAGED) throw;
+        report.problems.push_back(std::string("reading the certificates stopped: ") + e.context());
+    }
+    return report;
+}
+
+std::optional<Error> CertificateAuthority::health() {
+    if (auto e = s_->repo->health()) return e;
+    const auto now = s_->clock.now();
+    const auto& cert = certificate();
+    if (now < cert.not_before() || now > cert.not_after())
+        return Error(ErrorCode::CA_CERT_NOT_VALID, "the certificate of CA " + s_->config.id + " is valid " +
+                                                       format_rfc3339(cert.not_before()) + " to " + format_rfc3339(cert.not_after()));
+    return std::nullopt;
+}
+
+}  // namespace tanba::ca
