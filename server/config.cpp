@@ -89,8 +89,17 @@ private:
 };
 
 void read_server(Reader& r, const toml::table& t, ServerConfig& c) {
-    r.only(t, "server.", {"listen", "threads", "max_header_bytes", "max_body_bytes", "request_timeout_ms",
-                          "write_timeout_ms", "max_connections", "refresh_interval_ms", "log_level"});
+    r.only(t, "server.", {"listen", "probe_listen", "threads", "max_header_bytes", "max_body_bytes", "request_timeout_ms",
+                          "write_timeout_ms", "max_connections", "max_connections_per_client", "refresh_interval_ms",
+                          "log_level", "log_file", "log_max_bytes", "log_max_files", "log_sample_ok_ocsp",
+                          "cert_expiry_warning_days"});
+    if (auto probe = r.text(t, "server.", "probe_listen")) {
+        try {
+            c.probe = parse_listen(*probe);
+        } catch (const Error& e) {
+            r.problem("server.probe_listen", e.context());
+        }
+    }
     if (auto listen = r.text(t, "server.", "listen")) {
         try {
             set_listen(c, *listen);
@@ -108,19 +117,27 @@ void read_server(Reader& r, const toml::table& t, ServerConfig& c) {
     r.integer(t, "server.", "write_timeout_ms", 100, 600'000, ms);
     c.limits.write_timeout = std::chrono::milliseconds(ms);
     r.integer(t, "server.", "max_connections", 1, 1'000'000, c.limits.max_connections);
+    r.integer(t, "server.", "max_connections_per_client", 1, 1'000'000, c.limits.max_connections_per_client);
+    if (auto file = r.path(t, "server.", "log_file")) c.log.file = *file;
+    r.integer(t, "server.", "log_max_bytes", 1 << 16, std::int64_t{1} << 40, c.log.max_bytes);
+    r.integer(t, "server.", "log_max_files", 1, 1000, c.log.max_files);
+    r.integer(t, "server.", "log_sample_ok_ocsp", 1, 1'000'000, c.log.sample_ok_ocsp);
+    std::int64_t days = c.cert_expiry_warning.count() / 24;
+    r.integer(t, "server.", "cert_expiry_warning_days", 0, 3650, days);
+    c.cert_expiry_warning = std::chrono::hours(24 * days);
     ms = c.refresh_interval.count();
     r.integer(t, "server.", "refresh_interval_ms", 100, 3'600'000, ms);
     c.refresh_interval = std::chrono::milliseconds(ms);
     if (auto level = r.text(t, "server.", "log_level")) {
         static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
-        if (levels.count(*level)) c.log_level = *level;
+        if (levels.count(*level)) c.log.level = *level;
         else r.problem("server.log_level", "must be one of trace, debug, info, warn, error, off");
     }
 }
 
 }  // namespace
 
-void set_listen(ServerConfig& c, const std::string& listen) {
+Listen parse_listen(const std::string& listen) {
     const auto colon = listen.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size())
         throw Error(ErrorCode::CONFIG_INVALID, "'" + listen + "' is not ADDR:PORT");
@@ -129,8 +146,13 @@ void set_listen(ServerConfig& c, const std::string& listen) {
     const std::string port = listen.substr(colon + 1);
     if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 || std::stoul(port) > 65535)
         throw Error(ErrorCode::CONFIG_INVALID, "'" + port + "' is not a port number");
-    c.host = host;
-    c.port = static_cast<unsigned short>(std::stoul(port));
+    return {host, static_cast<unsigned short>(std::stoul(port))};
+}
+
+void set_listen(ServerConfig& c, const std::string& listen) {
+    auto l = parse_listen(listen);
+    c.host = l.host;
+    c.port = l.port;
 }
 
 ServerConfig load_config(const fs::path& file) {

@@ -45,9 +45,28 @@ struct TlsConfig {
     KeySource key;
 };
 
+struct Listen {
+    std::string host;
+    unsigned short port = 0;
+};
+
+/// The request log: standard error, or a file rotated by size (spdlog's rotating sink:
+/// server.log, then server.1.log … server.<max_files>.log, oldest dropped).
+struct LogSettings {
+    std::string level = "info";
+    std::string file;                           // empty: standard error
+    std::size_t max_bytes = 100 << 20;
+    std::size_t max_files = 5;
+    /// Successful OCSP lines: one in this many is logged (1: all). Errors are always logged.
+    std::size_t sample_ok_ocsp = 1;
+};
+
 struct ServerConfig {
     std::string host = "127.0.0.1";
     unsigned short port = 8080;
+    /// A second listener for /healthz, /readyz and /metrics only, with its own thread: probes
+    /// are answered however busy the main listener is.
+    std::optional<Listen> probe;
     unsigned threads = 0;                      // 0: one per core
     HttpLimits limits;
     std::optional<TlsConfig> tls;
@@ -59,13 +78,16 @@ struct ServerConfig {
     std::size_t ocsp_max_cached = 1'000'000;
     std::chrono::seconds crl_validity{24 * 3600};
     bool crl_auto_issue = true;                // the server issues full and delta CRLs when due
-    std::string log_level = "info";
+    /// A CA or responder certificate expiring sooner is warned about (hourly, in the log).
+    std::chrono::hours cert_expiry_warning{30 * 24};
+    LogSettings log;
 };
 
 /// Reads a TOML file. Throws CONFIG_INVALID listing every problem ("file: key: what").
 ServerConfig load_config(const std::filesystem::path& file);
 
-/// Parses "ADDR:PORT" ("127.0.0.1:8080", "[::1]:8443") into the config. Throws CONFIG_INVALID.
+/// Parses "ADDR:PORT" ("127.0.0.1:8080", "[::1]:8443"). Throws CONFIG_INVALID.
+Listen parse_listen(const std::string& listen);
 void set_listen(ServerConfig& config, const std::string& listen);
 
 /// Checks what the file alone cannot: something to serve, files and CA directories present,

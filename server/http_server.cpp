@@ -11,7 +11,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <cctype>
+#include <map>
+#include <mutex>
 #include <thread>
+#include <unordered_map>
+#include <utility>
 #include <type_traits>
 
 namespace tanba::server {
@@ -26,12 +30,63 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::seconds kDrainTime{1};
 constexpr std::chrono::milliseconds kGrace{500};
+constexpr std::chrono::milliseconds kAcceptBackoff{100};  // out of file descriptors: wait, don't spin
+constexpr std::chrono::seconds kWarnInterval{10};
+
+/// A connection the listener may close to make room.
+struct Evictable {
+    virtual ~Evictable() = default;
+    virtual void evict() = 0;
+};
+
+// Who is connected: a count per client address, and the keep-alive connections waiting for
+// their next request, longest-waiting first (what to close when the server is full).
+class Registry {
+public:
+    bool admit(const std::string& address, std::size_t per_client) {
+        std::lock_guard lock(mutex_);
+        auto& n = per_address_[address];
+        if (n >= per_client) return false;
+        ++n;
+        return true;
+    }
+    void release(const std::string& address) {
+        std::lock_guard lock(mutex_);
+        if (auto it = per_address_.find(address); it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+    }
+    std::uint64_t idle(std::weak_ptr<Evictable> connection) {
+        std::lock_guard lock(mutex_);
+        idle_.emplace(next_, std::move(connection));
+        return next_++;
+    }
+    void busy(std::uint64_t ticket) {
+        std::lock_guard lock(mutex_);
+        idle_.erase(ticket);
+    }
+    std::shared_ptr<Evictable> take_longest_idle() {
+        std::lock_guard lock(mutex_);
+        while (!idle_.empty()) {
+            auto connection = idle_.begin()->second.lock();
+            idle_.erase(idle_.begin());
+            if (connection) return connection;
+        }
+        return nullptr;
+    }
+
+private:
+    std::mutex mutex_;
+    std::unordered_map<std::string, std::size_t> per_address_;
+    std::map<std::uint64_t, std::weak_ptr<Evictable>> idle_;
+    std::uint64_t next_ = 1;
+};
 
 struct Shared {
     HttpLimits limits;
     Handler handler;
     Observer observer;
+    std::function<void(const std::string&)> warn;
     std::atomic<std::size_t> connections{0};
+    Registry registry;
 };
 
 std::string media_type(std::string_view value) {
@@ -42,19 +97,28 @@ std::string media_type(std::string_view value) {
 }
 
 template <class Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+class Session : public Evictable, public std::enable_shared_from_this<Session<Stream>> {
     static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
 public:
+    /// `address` was admitted to the registry; the session releases it.
     template <class... Args>
-    Session(std::shared_ptr<Shared> shared, tcp::socket&& socket, Args&... args)
-        : shared_(std::move(shared)), stream_(std::move(socket), args...), timer_(stream_.get_executor()) {
+    Session(std::shared_ptr<Shared> shared, std::string address, tcp::socket&& socket, Args&... args)
+        : shared_(std::move(shared)), address_(std::move(address)), stream_(std::move(socket), args...), timer_(stream_.get_executor()) {
         ++shared_->connections;
         boost::system::error_code ec;
         const auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
         if (!ec) peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
     }
-    ~Session() { --shared_->connections; }
+    ~Session() override {
+        if (idle_ticket_) shared_->registry.busy(idle_ticket_);
+        shared_->registry.release(address_);
+        --shared_->connections;
+    }
+
+    void evict() override {
+        net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close(); });
+    }
 
     void start() {
         net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
@@ -94,12 +158,14 @@ private:
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.max_header_bytes));
         parser_->body_limit(shared_->limits.max_body_bytes);
+        if (served_ > 0) idle_ticket_ = shared_->registry.idle(this->weak_from_this());  // between keep-alive requests
         arm(shared_->limits.request_timeout);
         http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
     }
 
     void on_read(beast::error_code ec, std::size_t) {
         disarm();
+        if (idle_ticket_) shared_->registry.busy(std::exchange(idle_ticket_, 0));
         started_ = Clock::now();
         request_ = HttpRequest{};
         request_.peer = peer_;
@@ -190,6 +256,7 @@ private:
     void on_write(beast::error_code ec, std::size_t) {
         disarm();
         const bool keep_alive = message_->keep_alive();
+        ++served_;
         if (shared_->observer) shared_->observer(request_, response_, message_->body().size(), Clock::now() - started_);
         message_.reset();
         if (ec) return close();
@@ -225,6 +292,7 @@ private:
     }
 
     std::shared_ptr<Shared> shared_;
+    std::string address_;
     Stream stream_;
     net::steady_timer timer_;
     beast::flat_buffer buffer_;
@@ -235,6 +303,8 @@ private:
     std::string peer_;
     bool timed_out_ = false;
     std::uint64_t generation_ = 0;
+    std::uint64_t served_ = 0;       // responses written on this connection
+    std::uint64_t idle_ticket_ = 0;  // in the registry's idle list while non-zero
     Clock::time_point started_{};
     std::array<char, 4096> drain_{};
 };
@@ -247,19 +317,49 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     std::optional<ssl::context> tls;
     std::shared_ptr<Shared> shared = std::make_shared<Shared>();
 
+    net::steady_timer backoff{ioc};
+    Clock::time_point last_fd_warning{};
+    std::size_t refused_for_fds = 0;
+
     void accept() {
         acceptor.async_accept(net::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-            if (!ec) {
-                if (self->shared->connections.load() >= self->shared->limits.max_connections) {
-                    socket.close(ec);
-                } else if (self->tls) {
-                    std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(self->shared, std::move(socket), *self->tls)->start();
-                } else {
-                    std::make_shared<Session<beast::tcp_stream>>(self->shared, std::move(socket))->start();
-                }
+            if (ec == net::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system) {
+                self->out_of_descriptors();
+                return;
             }
+            if (!ec) self->admit(std::move(socket));
             if (self->acceptor.is_open()) self->accept();
         });
+    }
+
+    // The pending connection stays in the backlog; accepting again at once would spin.
+    void out_of_descriptors() {
+        ++refused_for_fds;
+        if (Clock::now() - last_fd_warning >= kWarnInterval && shared->warn) {
+            last_fd_warning = Clock::now();
+            shared->warn("out of file descriptors with " + std::to_string(shared->connections.load()) + " connections open (" +
+                         std::to_string(refused_for_fds) + " accept attempts waited): lower max_connections or raise the limit (ulimit -n)");
+        }
+        backoff.expires_after(kAcceptBackoff);
+        backoff.async_wait([self = shared_from_this()](beast::error_code) {
+            if (self->acceptor.is_open()) self->accept();
+        });
+    }
+
+    void admit(tcp::socket socket) {
+        beast::error_code ec;
+        const auto address = socket.remote_endpoint(ec).address().to_string();
+        if (ec) return;
+        if (shared->connections.load() >= shared->limits.max_connections) {
+            auto idle = shared->registry.take_longest_idle();
+            if (!idle) return;  // everyone is busy: closed (the socket goes out of scope)
+            idle->evict();
+        }
+        if (!shared->registry.admit(address, shared->limits.max_connections_per_client)) return;  // closed
+        if (tls)
+            std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(shared, address, std::move(socket), *tls)->start();
+        else
+            std::make_shared<Session<beast::tcp_stream>>(shared, address, std::move(socket))->start();
     }
 };
 
@@ -276,6 +376,13 @@ HttpServer::HttpServer(const std::string& host, unsigned short port, HttpLimits 
         auto& ctx = impl_->tls.emplace(ssl::context::tls_server);
         ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                         ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+        // TLS 1.3 when the client has it (OpenSSL picks the highest); TLS 1.2 only with forward
+        // secrecy and AEAD: no CBC, no SHA-1 MACs, no static RSA key exchange.
+        SSL_CTX* native = ctx.native_handle();
+        if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1 ||
+            SSL_CTX_set_cipher_list(native, "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL:!eNULL") != 1)
+            throw Error(ErrorCode::CRYPTO_FAILURE, "setting the TLS cipher suites");
+        SSL_CTX_set_options(native, SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_RENEGOTIATION);
         ctx.use_certificate_chain_file(tls->certificate_chain_file, ec);
         if (ec) throw Error(ErrorCode::CONFIG_INVALID, "TLS certificate chain " + tls->certificate_chain_file + ": " + ec.message());
         if (SSL_CTX_use_PrivateKey(ctx.native_handle(), tls->key) != 1 || SSL_CTX_check_private_key(ctx.native_handle()) != 1)
@@ -295,6 +402,8 @@ HttpServer::~HttpServer() = default;
 unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 
 std::size_t HttpServer::connections() const { return impl_->shared->connections.load(); }
+
+void HttpServer::on_warning(std::function<void(const std::string&)> warn) { impl_->shared->warn = std::move(warn); }
 
 void HttpServer::run(unsigned threads, bool handle_signals) {
     std::optional<net::signal_set> signals;

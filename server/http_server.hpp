@@ -1,7 +1,9 @@
 #pragma once
 // HTTP/1.1 over Boost.Beast: a listener and keep-alive sessions on a thread pool, with limits
 // on header and body size, a deadline per request (a slow client is answered 408 and
-// dropped), a write deadline, a cap on open connections and optional TLS.
+// dropped), a write deadline, caps on open connections (in all and per client address; when
+// full, the longest-idle keep-alive connection makes room), a listener that backs off when out
+// of file descriptors, and optional TLS (1.2 with ECDHE and AEAD suites only, or 1.3).
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -21,7 +23,11 @@ struct HttpLimits {
     /// From the first byte awaited to the whole request read; also the keep-alive idle time.
     std::chrono::milliseconds request_timeout{10'000};
     std::chrono::milliseconds write_timeout{10'000};
+    /// Open connections at most (also bounded by the file-descriptor limit: see main). When
+    /// full, the connection idle longest between keep-alive requests is closed for a new one.
     std::size_t max_connections = 10'000;
+    /// Open connections from one client address at most: one client cannot hold every slot.
+    std::size_t max_connections_per_client = 256;
 };
 
 struct TlsSettings {
@@ -49,6 +55,9 @@ public:
     unsigned short port() const;
     /// Open connections now.
     std::size_t connections() const;
+    /// Called (from a server thread) with what an operator should hear of: the listener out of
+    /// file descriptors, at most once per interval. Set before run().
+    void on_warning(std::function<void(const std::string&)> warn);
     /// Serves on `threads` threads until stop() (or SIGINT/SIGTERM when handle_signals).
     void run(unsigned threads, bool handle_signals);
     void stop();

@@ -1,9 +1,12 @@
 // tanba-server — OCSP, CRLs, CA certificates and time-stamps over HTTP. Parses the
 // configuration, wires the services to the HTTP server, logs one line per request.
+#include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <csignal>
 #include <iostream>
 #include <thread>
 
@@ -23,7 +26,7 @@ using namespace tanba;
 using namespace tanba::server;
 
 struct Flags {
-    std::string config, listen, tsa_cert, tsa_key, tsa_chain, ocsp_cert, ocsp_key, tls_cert, tls_key, log_level;
+    std::string config, listen, probe_listen, log_file, tsa_cert, tsa_key, tsa_chain, ocsp_cert, ocsp_key, tls_cert, tls_key, log_level;
     std::vector<std::string> cas, offline_cas, ca_pass_files;
     std::string ocsp_pass_file, tsa_pass_file, tls_pass_file;
     frontend::PassphraseOptions secrets;  // --pass-file / --pin-file: for every key without its own
@@ -78,7 +81,9 @@ ServerConfig configure(const Flags& f) {
         c.tls = TlsConfig{f.tls_cert, KeySource{f.tls_key, secrets_with(f.tls_pass_file)}};
     }
     if (f.threads) c.threads = f.threads;
-    if (!f.log_level.empty()) c.log_level = f.log_level;
+    if (!f.log_level.empty()) c.log.level = f.log_level;
+    if (!f.log_file.empty()) c.log.file = f.log_file;
+    if (!f.probe_listen.empty()) c.probe = parse_listen(f.probe_listen);
     validate(c);
     return c;
 }
@@ -91,7 +96,32 @@ std::string printable(std::string_view s) {
     return out.empty() ? "-" : out;
 }
 
-int serve(const ServerConfig& config) {
+// Descriptors the process needs besides connections: stores (database, WAL, SHM per CA and
+// per connection), logs, the listeners, tokens.
+std::size_t connection_cap(std::size_t fd_limit, std::size_t cas) {
+    const std::size_t reserve = 64 + 8 * cas;
+    return fd_limit > 2 * reserve ? fd_limit - reserve : fd_limit / 2;
+}
+
+void set_up_log(const LogSettings& log) {
+    if (!log.file.empty()) {  // size-based rotation: server.log, server.1.log … (appended to: logrotate's copytruncate works too)
+        auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(log.file, log.max_bytes, log.max_files);
+        auto logger = std::make_shared<spdlog::logger>("tanba-server", sink);
+        logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+        logger->flush_on(spdlog::level::warn);
+        spdlog::set_default_logger(logger);
+        spdlog::flush_every(std::chrono::seconds(1));
+    }
+    spdlog::set_level(spdlog::level::from_str(log.level));
+}
+
+int serve(ServerConfig config) {
+    std::signal(SIGHUP, SIG_IGN);  // logrotate's HUP must not stop the server: rotation is built in
+    const std::size_t fds = frontend::raise_fd_limit();
+    if (const auto cap = connection_cap(fds, config.cas.size()); config.limits.max_connections > cap) {
+        spdlog::warn("max_connections lowered from {} to {}: the file-descriptor limit is {} (ulimit -n)", config.limits.max_connections, cap, fds);
+        config.limits.max_connections = cap;
+    }
     SystemClock clock;
     Services services(config, clock);
     Metrics metrics;
@@ -107,19 +137,40 @@ int serve(const ServerConfig& config) {
     Router router(services, metrics, clock, [&running] {
         return std::map<std::string, double>{{"tanba_http_connections_open", running ? static_cast<double>(running->connections()) : 0}};
     });
-    auto observer = [&metrics](const HttpRequest& q, const HttpResponse& r, std::size_t bytes, std::chrono::nanoseconds latency) {
+    std::atomic<std::uint64_t> ok_ocsp{0};
+    const std::size_t sample = config.log.sample_ok_ocsp;
+    auto observer = [&metrics, &ok_ocsp, sample](const HttpRequest& q, const HttpResponse& r, std::size_t bytes, std::chrono::nanoseconds latency) {
         const std::string endpoint = r.endpoint.empty() ? "other" : r.endpoint;
         metrics.observe(endpoint, r.status, latency);
+        if (sample > 1 && endpoint == "ocsp" && r.status == 200 && ok_ocsp++ % sample != 0) return;
         spdlog::info("request peer={} method={} target={} status={} bytes={} latency_ms={:.3f}{}{}", q.peer,
                      q.method.empty() ? "-" : q.method, printable(q.target), r.status, bytes,
                      std::chrono::duration<double, std::milli>(latency).count(), r.code.empty() ? "" : " code=", r.code);
     };
     HttpServer server(config.host, config.port, config.limits, std::ref(router), observer, tls);
+    server.on_warning([](const std::string& m) { spdlog::warn("{}", m); });
     running = &server;
+    // Probes on their own listener and thread: answered however full the main one is.
+    std::optional<HttpServer> probes;
+    std::thread probe_thread;
+    if (config.probe) {
+        HttpLimits small;
+        small.max_connections = 64;
+        small.max_connections_per_client = 64;
+        probes.emplace(config.probe->host, config.probe->port, small, [&router](HttpRequest& q) { return router.probe(q); },
+                       Observer{}, std::nullopt);
+        spdlog::warn("probes (/healthz, /readyz, /metrics) on http://{}:{}", config.probe->host, probes->port());
+        probe_thread = std::thread([&probes] { probes->run(1, false); });
+    }
     services.start_background();
     const unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
-    spdlog::warn("listening on {}://{}:{} with {} thread(s)", tls ? "https" : "http", config.host, server.port(), threads);
+    spdlog::warn("listening on {}://{}:{} with {} thread(s), at most {} connections ({} per client address)", tls ? "https" : "http",
+                 config.host, server.port(), threads, config.limits.max_connections, config.limits.max_connections_per_client);
     server.run(threads, true);
+    if (probes) {
+        probes->stop();
+        probe_thread.join();
+    }
     spdlog::warn("stopped");
     return 0;
 }
@@ -149,6 +200,8 @@ int main(int argc, char** argv) {
     app.add_option("--tls-pass-file", f.tls_pass_file, "passphrase file of --tls-key");
     app.add_option("--pin-file", f.secrets.pin_file, "PIN of the token keys given by flags (first line)");
     app.add_option("--threads", f.threads, "worker threads (default: one per core)");
+    app.add_option("--probe-listen", f.probe_listen, "ADDR:PORT of a second listener for /healthz, /readyz and /metrics only");
+    app.add_option("--log-file", f.log_file, "log to this file, rotated by size (default: standard error)");
     app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error or off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
     app.add_flag("--allow-core-dumps", f.allow_core_dumps, "let a crash write a core file (debugging only: it holds the unlocked keys)");
@@ -172,7 +225,7 @@ int main(int argc, char** argv) {
     }
     try {
         const ServerConfig config = configure(f);
-        spdlog::set_level(spdlog::level::from_str(config.log_level));
+        set_up_log(config.log);
         if (f.check) {
             SystemClock clock;
             Services services(config, clock);

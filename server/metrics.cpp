@@ -36,8 +36,13 @@ std::string Metrics::render(const std::map<std::string, double>& gauges) const {
            "# TYPE tanba_ocsp_responses_total counter\n"
         << "tanba_ocsp_responses_total{source=\"cache\"} " << ocsp_hits_.load() << "\n"
         << "tanba_ocsp_responses_total{source=\"signed\"} " << ocsp_misses_.load() << "\n";
-    for (const auto& [name, value] : gauges)
-        out << "# TYPE " << name << (name.ends_with("_total") ? " counter\n" : " gauge\n") << name << " " << value << "\n";
+    std::string typed;  // gauges may carry labels: one TYPE line per metric name
+    for (const auto& [name, value] : gauges) {
+        const std::string base = name.substr(0, name.find('{'));
+        if (base != typed) out << "# TYPE " << base << (base.ends_with("_total") ? " counter\n" : " gauge\n");
+        typed = base;
+        out << name << " " << value << "\n";
+    }
     return out.str();
 }
 

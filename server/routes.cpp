@@ -174,6 +174,13 @@ HttpResponse Router::tsa(const HttpRequest& req) {
     return r;
 }
 
+HttpResponse Router::probe(HttpRequest& req) {
+    const std::string_view path = std::string_view(req.target).substr(0, req.target.find('?'));
+    if (path != "/healthz" && path != "/readyz" && path != "/metrics")
+        return problem(ErrorCode::HTTP_NOT_FOUND, "the probe listener serves /healthz, /readyz and /metrics only");
+    return (*this)(req);
+}
+
 HttpResponse Router::ready() {
     std::string why;
     if (!services_.ready(why)) return problem(ErrorCode::SERVER_NOT_READY, why);
@@ -182,6 +189,7 @@ HttpResponse Router::ready() {
 
 HttpResponse Router::metrics() {
     auto gauges = gauges_ ? gauges_() : std::map<std::string, double>{};
+    gauges.merge(services_.certificate_gauges());
     const auto& c = services_.counters();
     gauges["tanba_ocsp_cached_responses"] = static_cast<double>(services_.ocsp().cached());
     gauges["tanba_refresh_passes_total"] = static_cast<double>(c.refresh_passes.load());

@@ -19,6 +19,8 @@ public:
     /// `gauges` adds scrape-time values to /metrics (open connections, ...).
     Router(Services& services, Metrics& metrics, const Clock& clock, std::function<std::map<std::string, double>()> gauges);
     HttpResponse operator()(HttpRequest& request);
+    /// The probe listener: /healthz, /readyz and /metrics only.
+    HttpResponse probe(HttpRequest& request);
 
 private:
     HttpResponse ocsp(ByteView der);

@@ -8,6 +8,8 @@
 
 namespace tanba::server {
 
+constexpr std::chrono::seconds kClockStepTolerance{5};
+
 Services::Services(const ServerConfig& config, const Clock& clock) : config_(config), clock_(clock) {
     std::vector<ca::ServedCa> served;
     for (const auto& settings : config.cas) {
@@ -76,8 +78,16 @@ void Services::start_background() {
 }
 
 void Services::refresh_once() {
+    // A clock that stepped back: what was signed since is dated in the future. The CRL schedule
+    // and the OCSP cache sign those again (issue_due_crls, OcspResponder::refresh).
+    const TimePoint now = clock_.now();
+    if (last_pass_ != TimePoint{} && now + kClockStepTolerance < last_pass_)
+        spdlog::warn("the clock stepped back by {} s: CRLs and OCSP answers dated in the future are signed again",
+                     std::chrono::duration_cast<std::chrono::seconds>(last_pass_ - now).count());
+    last_pass_ = now;
     bool ok = true;
     for (auto& c : cas_) {
+        warn_before_expiry(*c, now);
         try {
             refresh_crls(*c);
         } catch (const Error& e) {
@@ -123,6 +133,37 @@ void Services::refresh_crls(Ca& c) {
     if (c.key == CaKey::Offline) warn_before_next_update(c);
 }
 
+void Services::warn_before_expiry(Ca& c, TimePoint now) {
+    if (now - c.last_expiry_warning < std::chrono::hours(1)) return;
+    auto check = [&](const x509::Certificate& cert, const char* role) {
+        if (cert.not_after() - now > config_.cert_expiry_warning) return;
+        c.last_expiry_warning = now;
+        const auto days = std::chrono::duration_cast<std::chrono::hours>(cert.not_after() - now).count() / 24;
+        if (!cert.valid_at(now))
+            spdlog::error("the {} certificate of CA {} is valid {} to {}: nothing is signed with it", role, c.authority->config().id,
+                          format_rfc3339(cert.not_before()), format_rfc3339(cert.not_after()));
+        else
+            spdlog::warn("the {} certificate of CA {} expires at {} (in {} days): renew it", role, c.authority->config().id,
+                         format_rfc3339(cert.not_after()), days);
+    };
+    check(c.authority->certificate(), "CA");
+    if (c.ocsp_cert) check(*c.ocsp_cert, "OCSP responder");
+}
+
+std::map<std::string, double> Services::certificate_gauges() const {
+    const TimePoint now = clock_.now();
+    std::map<std::string, double> out;
+    auto seconds_left = [now](const x509::Certificate& cert) {
+        return static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(cert.not_after() - now).count());
+    };
+    for (const auto& c : cas_) {
+        const std::string id = c->authority->config().id;
+        out["tanba_certificate_expiry_seconds{ca=\"" + id + "\",role=\"ca\"}"] = seconds_left(c->authority->certificate());
+        if (c->ocsp_cert) out["tanba_certificate_expiry_seconds{ca=\"" + id + "\",role=\"ocsp\"}"] = seconds_left(*c->ocsp_cert);
+    }
+    return out;
+}
+
 void Services::warn_before_next_update(Ca& c) {
     // Nobody here can sign the next CRL: say so while there is time (a quarter of its validity,
     // at least a day), once every 10 minutes at most.
@@ -161,16 +202,22 @@ const Bytes* Services::ca_certificate(const std::string& id) const {
 }
 
 bool Services::ready(std::string& why) const {
-    for (const auto& c : cas_)  // the store can answer and be written, the CA certificate is valid
+    const TimePoint now = clock_.now();
+    for (const auto& c : cas_) {  // the store can answer and be written, the CA and responder certificates are valid
         if (auto e = c->authority->health()) {
             why = "CA " + c->authority->config().id + ": " + e->what();
             return false;
         }
+        if (c->ocsp_cert && !c->ocsp_cert->valid_at(now)) {
+            why = "CA " + c->authority->config().id + ": CA_CERT_NOT_VALID: the OCSP responder certificate is valid " +
+                  format_rfc3339(c->ocsp_cert->not_before()) + " to " + format_rfc3339(c->ocsp_cert->not_after());
+            return false;
+        }
+    }
     if (!first_pass_done_) {
         why = "starting: the first refresh pass has not finished";
         return false;
     }
-    const TimePoint now = clock_.now();
     std::lock_guard lock(crl_mutex_);
     for (const auto& c : cas_) {
         if (!c->full.der) {
@@ -179,6 +226,10 @@ bool Services::ready(std::string& why) const {
         }
         if (now >= c->full.next_update) {
             why = "the CRL of CA " + c->authority->config().id + " is past its nextUpdate";
+            return false;
+        }
+        if (c->full.this_update > now + kClockStepTolerance) {
+            why = "the CRL of CA " + c->authority->config().id + " is dated in the future (the clock stepped back?)";
             return false;
         }
     }

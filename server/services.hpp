@@ -58,12 +58,16 @@ public:
     /// issues them). `why` says what is missing otherwise.
     bool ready(std::string& why) const;
     const ServiceCounters& counters() const { return counters_; }
+    /// Seconds until each CA and OCSP responder certificate expires (negative: expired), as
+    /// tanba_certificate_expiry_seconds{ca="ID",role="ca|ocsp"}.
+    std::map<std::string, double> certificate_gauges() const;
 
 private:
     struct Ca {
         std::unique_ptr<ca::CertificateAuthority> authority;
         CaKey key = CaKey::Online;
         TimePoint last_warning{};
+        TimePoint last_expiry_warning{};
         std::optional<x509::Certificate> ocsp_cert;
         frontend::LoadedKey ocsp_key;
         Bytes certificate_der;
@@ -73,6 +77,7 @@ private:
     void refresh_once();
     void refresh_crls(Ca& ca);
     void warn_before_next_update(Ca& ca);
+    void warn_before_expiry(Ca& ca, TimePoint now);
 
     const ServerConfig& config_;
     const Clock& clock_;
@@ -83,6 +88,7 @@ private:
 
     mutable std::mutex crl_mutex_;   // guards Ca::full / Ca::delta
     std::atomic<bool> first_pass_done_{false};
+    TimePoint last_pass_{};          // the background thread's clock at its last pass
     ServiceCounters counters_;
 
     std::mutex stop_mutex_;

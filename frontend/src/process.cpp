@@ -17,6 +17,16 @@ void set_core_dumps(CoreDumps mode) {
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+std::size_t raise_fd_limit() {
+    rlimit l{};
+    if (::getrlimit(RLIMIT_NOFILE, &l) != 0) return 1024;
+    if (l.rlim_cur < l.rlim_max) {
+        rlimit raised{l.rlim_max, l.rlim_max};
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) l = raised;
+    }
+    return l.rlim_cur == RLIM_INFINITY ? std::size_t{1} << 20 : static_cast<std::size_t>(l.rlim_cur);
+}
+
 std::optional<Secret> take_env_secret(const char* name) {
     static std::mutex mutex;
     static std::map<std::string, std::optional<Secret>> taken;

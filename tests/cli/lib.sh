@@ -35,4 +35,16 @@ make_pki() {
   "$TANBA" ca init --dir "$dir/issuing" --name "Test Issuing CA" --org "Tanba Test" --parent "$dir/root" --algo "$algo" --no-passphrase > /dev/null 2>&1
 }
 
+# await_readyz URL WANT PID LOG — polls URL/readyz (10 s) until it answers HTTP status WANT,
+# leaving the body in readyz.json; fails if the server PID exits (showing LOG) or never does.
+await_readyz() {
+  local url=$1 want=$2 pid=$3 log=$4
+  for _ in $(seq 100); do
+    [ "$(curl -sk -o readyz.json -w '%{http_code}' "$url/readyz")" = "$want" ] && return 0
+    kill -0 "$pid" 2> /dev/null || fail "tanba-server exited: $(cat "$log")"
+    sleep 0.1
+  done
+  fail "tanba-server never answered /readyz $want: $(cat readyz.json) $(cat "$log")"
+}
+
 done_checks() { echo "$1: $checks checks passed"; }

@@ -52,12 +52,7 @@ start_server() {  # start_server URL ARGS... — waits for /readyz
   local url=$1; shift
   "$TANBA_SERVER" "$@" > server.log 2>&1 &
   SERVER=$!
-  for _ in $(seq 100); do
-    curl -sfk "$url/readyz" > /dev/null 2>&1 && return 0
-    kill -0 "$SERVER" 2> /dev/null || fail "tanba-server exited: $(cat server.log)"
-    sleep 0.1
-  done
-  fail "tanba-server not ready: $(cat server.log)"
+  await_readyz "$url" 200 "$SERVER" server.log
 }
 start_server "$BASE" --config server.toml
 
@@ -350,6 +345,16 @@ curl -s --cacert tls.pem -H "$OCSP_T" --data-binary @get.req -o tls.der "https:/
 grep -q "Response verify OK" ocsp.txt && grep -q "good.pem: good" ocsp.txt || fail "delegated responder over TLS: $(cat ocsp.txt)"; ok
 openssl ocsp -respin tls.der -resp_text -noverify 2>/dev/null | grep -q "Responder Id: .*Server OCSP Responder" \
   || fail "response not signed by the delegated responder"; ok
+# TLS 1.3 preferred; TLS 1.2 only with ECDHE and an AEAD cipher: CBC and SHA-1 suites are refused.
+tls_with() { echo | openssl s_client -connect "127.0.0.1:$PORT" "$@" > tls.txt 2>&1 || true; }
+tls_with; grep -q "TLSv1.3" tls.txt || fail "TLS 1.3 was not negotiated"; ok
+for weak in AES128-SHA ECDHE-ECDSA-AES128-SHA ECDHE-ECDSA-AES256-SHA384 AES256-GCM-SHA384; do
+  tls_with -tls1_2 -cipher "$weak"; grep -q "Cipher is (NONE)" tls.txt || fail "TLS 1.2 accepted $weak: $(grep Cipher tls.txt)"; ok
+done
+for strong in ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-ECDSA-CHACHA20-POLY1305; do
+  tls_with -tls1_2 -cipher "$strong"; grep -q "Cipher is $strong" tls.txt || fail "TLS 1.2 refused $strong"; ok
+done
+tls_with -tls1_1; grep -q "Cipher is (NONE)" tls.txt || fail "TLS 1.1 was accepted"; ok
 stop_server
 
 # A time-stamp from a TSA outside the trusted PKI proves no time: level B stands, T does not.

@@ -71,12 +71,7 @@ start_server() {  # start_server WANT_STATUS ARGS...
   local want=$1; shift
   "$TANBA_SERVER" --listen "127.0.0.1:$PORT" "$@" > server.log 2>&1 &
   SERVER=$!
-  for _ in $(seq 100); do
-    [ "$(readyz)" = "$want" ] && return 0
-    kill -0 "$SERVER" 2> /dev/null || fail "tanba-server exited: $(cat server.log)"
-    sleep 0.1
-  done
-  fail "tanba-server never answered /readyz $want: $(cat readyz.json) $(cat server.log)"
+  await_readyz "http://127.0.0.1:$PORT" "$want" "$SERVER" server.log
 }
 start_server 200 --ca $ISS
 for i in 1 2 3; do "$TANBA" ca issue --dir $ISS --profile citizen-sign --csr p.csr --out b$i.pem --no-passphrase 2> /dev/null; done

@@ -18,6 +18,8 @@ CASES = [
     ("gzip-chunked", b"POST /ocsp HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n" + hidden, "501"),
     ("no-host", b"GET /healthz HTTP/1.1\r\n\r\n" + hidden, "400"),
     ("two-hosts", b"GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n" + hidden, "400"),
+    # HTTP/1.0 (docs/server.md): answered without Host, and the connection closed after it.
+    ("http-1.0", b"GET /healthz HTTP/1.0\r\n\r\n" + hidden, "200"),
 ]
 failed = []
 for name, data, want in CASES:

@@ -2,6 +2,7 @@
 
 #include "tanba/keys/software_key.hpp"
 #include "tanba/ossl/codec.hpp"
+#include "tanba/ossl/runtime.hpp"
 #include "test_support.hpp"
 
 using namespace tanba;
@@ -98,4 +99,21 @@ TEST_CASE("NCA SDK test keystores (legacy RC2/3DES PKCS#12) open; GOST ones are 
     Secret aa(std::string("Aa123456"));
     CHECK(test::error_of([&] { load_pkcs12(test::read("kz/ncanode/embedded/key_individual_valid_2015.p12"), aa); }) ==
           ErrorCode::KEY_UNSUPPORTED);
+}
+
+TEST_CASE("private key numbers live in OpenSSL's secure heap (not dumped, wiped on free)") {
+    REQUIRE(ossl::secure_heap().in_use);
+    for (const char* spec : {"ecdsa-p256", "rsa-2048"}) {
+        CAPTURE(spec);
+        const auto before = ossl::secure_heap().used;
+        std::size_t held = 0;
+        {
+            auto generated = SoftwareKey::generate(parse_key_spec(spec));
+            const auto pem = generated.to_pem(nullptr);
+            auto loaded = SoftwareKey::load(as_bytes(pem), nullptr);  // decoded from a file, as a CA loads it
+            held = ossl::secure_heap().used;
+            CHECK(held > before);
+        }
+        CHECK(ossl::secure_heap().used < held);  // released with the keys
+    }
 }

@@ -32,13 +32,21 @@ CheckReport CertificateAuthority::check() {
     return report;
 }
 
+void CertificateAuthority::require_valid_now() const {
+    const auto& cert = certificate();
+    if (!cert.valid_at(s_->clock.now()))
+        throw Error(ErrorCode::CA_CERT_NOT_VALID, "the certificate of CA " + s_->config.id + " is valid " +
+                                                      format_rfc3339(cert.not_before()) + " to " + format_rfc3339(cert.not_after()) +
+                                                      ": nothing is signed with it");
+}
+
 std::optional<Error> CertificateAuthority::health() {
     if (auto e = s_->repo->health()) return e;
-    const auto now = s_->clock.now();
-    const auto& cert = certificate();
-    if (now < cert.not_before() || now > cert.not_after())
-        return Error(ErrorCode::CA_CERT_NOT_VALID, "the certificate of CA " + s_->config.id + " is valid " +
-                                                       format_rfc3339(cert.not_before()) + " to " + format_rfc3339(cert.not_after()));
+    try {
+        require_valid_now();
+    } catch (const Error& e) {
+        return e;
+    }
     return std::nullopt;
 }
 

@@ -270,6 +270,7 @@ std::vector<IssueResult> issue_many(const IssuerContext& ctx, std::span<const x5
 // Step "authorise", then the rest of the pipeline.
 detail::IssuerContext CertificateAuthority::issuer_context(const std::string& profile_name) {
     if (!s_->signer) throw Error(ErrorCode::INVALID_ARGUMENT, "the CA key is not loaded");
+    require_valid_now();
     const auto& profile = s_->profiles.get(profile_name);
     if (profile.kind == x509::ProfileKind::RootCa)
         throw Error(ErrorCode::CSR_POLICY, "a root-ca profile is only for a CA's own certificate");

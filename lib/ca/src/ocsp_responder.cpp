@@ -154,7 +154,9 @@ OcspAnswer OcspResponder::respond(ByteView request) {
     const TimePoint now = m.clock.now();
     {
         std::shared_lock lock(m.mutex);
-        if (auto it = m.cache.find(key_of(id)); it != m.cache.end() && now < it->second.next_update - m.options.validity / 4) {
+        // Never an answer dated in the future (the clock stepped back since it was signed).
+        if (auto it = m.cache.find(key_of(id));
+            it != m.cache.end() && it->second.this_update <= now && now < it->second.next_update - m.options.validity / 4) {
             a.der = it->second.der;
             a.this_update = it->second.this_update;
             a.next_update = it->second.next_update;
@@ -193,7 +195,7 @@ RefreshStats OcspResponder::refresh() {
     {
         std::shared_lock lock(m.mutex);
         for (const auto& [key, e] : m.cache)
-            if (now >= e.this_update + m.options.validity / 2) due.push_back(key);
+            if (now >= e.this_update + m.options.validity / 2 || e.this_update > now) due.push_back(key);
         std::sort(due.begin(), due.end());
         due.erase(std::unique(due.begin(), due.end()), due.end());
         for (const auto& key : due)

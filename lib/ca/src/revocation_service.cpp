@@ -88,7 +88,8 @@ std::vector<CrlKind> CertificateAuthority::issue_due_crls(std::chrono::seconds v
     auto& repo = *s_->repo;
     const TimePoint now = s_->clock.now();
     auto header = [&](store::CrlSelect which) { return repo.latest_crl(s_->issuer_id, which, store::CrlFields::WithoutDer); };
-    auto half_past = [now](const store::CrlRecord& r) { return now >= r.this_update + (r.next_update - r.this_update) / 2; };
+    // Past half its validity, or dated in the future (the clock stepped back): sign the next.
+    auto half_past = [now](const store::CrlRecord& r) { return now >= r.this_update + (r.next_update - r.this_update) / 2 || r.this_update > now; };
     std::vector<CrlKind> issued;
     auto full = header(store::CrlSelect::NewestFull);
     if (!full || half_past(*full)) {
@@ -106,6 +107,7 @@ std::vector<CrlKind> CertificateAuthority::issue_due_crls(std::chrono::seconds v
 
 Bytes CertificateAuthority::crl(const CrlOptions& o) {
     if (!s_->signer) throw Error(ErrorCode::CA_LOCKED, s_->dir.string());
+    require_valid_now();
     auto& repo = *s_->repo;
     const auto latest = repo.latest_crl(s_->issuer_id, store::CrlSelect::Newest, store::CrlFields::WithoutDer);
     revocation::CrlSpec spec;

@@ -1,5 +1,6 @@
 #include "tanba/ossl/runtime.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/objects.h>
 #include <openssl/provider.h>
 
@@ -60,11 +61,19 @@ const NationalOid* find_national_oid(std::string_view dotted) {
     return nullptr;
 }
 
+namespace {
+bool& secure_heap_locked() {
+    static bool locked = false;  // CRYPTO_secure_malloc_init: 1 locked, 2 in use but not locked
+    return locked;
+}
+}  // namespace
+
 Runtime::Runtime()
     : legacy_(OSSL_PROVIDER_load(nullptr, "legacy")), default_(OSSL_PROVIDER_load(nullptr, "default")) {
     // Providers are reference-counted by OpenSSL; OBJ_create is guarded by the lookup.
     static std::mutex oid_mutex;
     std::lock_guard lock(oid_mutex);
+    if (!CRYPTO_secure_malloc_initialized()) secure_heap_locked() = CRYPTO_secure_malloc_init(kSecureHeapBytes, 64) == 1;
     for (const auto& o : kOids) {
         std::string oid(o.oid), sn(o.short_name), ln(o.long_name);
         if (OBJ_txt2nid(oid.c_str()) == NID_undef) OBJ_create(oid.c_str(), sn.c_str(), ln.c_str());
@@ -73,5 +82,9 @@ Runtime::Runtime()
 }
 
 Runtime::~Runtime() = default;
+
+SecureHeapState secure_heap() {
+    return {CRYPTO_secure_malloc_initialized() == 1, secure_heap_locked(), CRYPTO_secure_used()};
+}
 
 }  // namespace tanba::ossl

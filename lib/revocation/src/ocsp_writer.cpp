@@ -105,7 +105,11 @@ Bytes ocsp_status_only(OcspResponseStatus status) {
 }
 
 OcspWriter::OcspWriter(const x509::Certificate& responder, const keys::Signer& signer)
-    : responder_(responder), signer_(signer), options_(keys::default_sign_options(signer.spec().algorithm)) {
+    : responder_(responder),
+      signer_(signer),
+      options_(keys::default_sign_options(signer.spec().algorithm)),
+      valid_from_(responder.not_before()),
+      valid_until_(responder.not_after()) {
     x509::require_key_of(signer, responder);
     algorithm_ = signer.algorithm_identifier(options_);
     responder_id_ = der::tlv(0xA1, ossl::encode(X509_get_subject_name(responder.get()), i2d_X509_NAME, "the responder name"));
@@ -113,6 +117,9 @@ OcspWriter::OcspWriter(const x509::Certificate& responder, const keys::Signer& s
 }
 
 Bytes OcspWriter::write(const OcspResponseSpec& spec) const {
+    if (spec.produced_at < valid_from_ || spec.produced_at > valid_until_)
+        throw Error(ErrorCode::CA_CERT_NOT_VALID, "the OCSP responder certificate " + responder_.subject_text() + " is valid " +
+                                                      format_rfc3339(valid_from_) + " to " + format_rfc3339(valid_until_));
     Bytes responses;
     for (const auto& a : spec.answers) {
         const Bytes single = single_response(a);

@@ -193,6 +193,9 @@ public:
     /// STORE_WAL_MISSING, ...), or CA_CERT_NOT_VALID when the CA certificate is expired or
     /// not yet valid.
     std::optional<Error> health();
+    /// Throws CA_CERT_NOT_VALID when the CA certificate is expired or not yet valid: issue(),
+    /// crl() and the OCSP writer refuse to sign then.
+    void require_valid_now() const;
 
 private:
     struct State;

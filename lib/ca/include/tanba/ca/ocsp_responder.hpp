@@ -18,7 +18,8 @@ namespace tanba::ca {
 
 struct ResponderOptions {
     /// nextUpdate - thisUpdate of each response; a cached response is re-signed by refresh()
-    /// once half of it has passed, and never served in its last quarter.
+    /// once half of it has passed, and never served in its last quarter, nor when its
+    /// thisUpdate is in the future (after the clock stepped back: re-signed by refresh()).
     std::chrono::seconds validity = std::chrono::hours(1);
     /// Upper bound of cached responses (all CAs); beyond it responses are signed per request.
     std::size_t max_cached = 1'000'000;

@@ -1,7 +1,8 @@
 #pragma once
 // Process set-up of OpenSSL for tanba: providers and the national OIDs.
-#include <string_view>
+#include <cstddef>
 #include <span>
+#include <string_view>
 
 #include "tanba/ossl/handles.hpp"
 
@@ -22,9 +23,20 @@ std::span<const NationalOid> national_oids();
 const NationalOid* find_national_oid(std::string_view dotted);
 
 /// Owns what OpenSSL needs for tanba in this process: the default and legacy providers (the
-/// legacy one reads NCA's RC2/3DES-encrypted PKCS#12 files) and the national OIDs registered
-/// so they print by name. Create one in main() (or a test's set-up) before other calls; a
+/// legacy one reads NCA's RC2/3DES-encrypted PKCS#12 files), the national OIDs registered
+/// so they print by name, and OpenSSL's secure heap (kSecureHeapBytes, locked in memory where
+/// RLIMIT_MEMLOCK allows, excluded from core dumps, wiped on free), where the private parts of
+/// every key OpenSSL decodes or generates are kept. Create one in main() (or a test's set-up) before other calls; a
 /// second instance is harmless (OpenSSL counts provider loads). Not copyable.
+inline constexpr std::size_t kSecureHeapBytes = std::size_t{4} << 20;
+
+struct SecureHeapState {
+    bool in_use = false;      // initialised: private key numbers are allocated there
+    bool locked = false;      // mlock() succeeded (RLIMIT_MEMLOCK large enough)
+    std::size_t used = 0;     // bytes allocated now
+};
+SecureHeapState secure_heap();
+
 class Runtime {
 public:
     Runtime();

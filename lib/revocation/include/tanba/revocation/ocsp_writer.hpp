@@ -93,7 +93,9 @@ public:
     OcspWriter(const x509::Certificate& responder, const keys::Signer& signer);
 
     /// A successful OCSPResponse with a BasicOCSPResponse signed by the signer (one
-    /// Signer::sign call). Throws KEY_SIGN_FAILED / TOKEN_OPERATION_FAILED.
+    /// Signer::sign call). Throws CA_CERT_NOT_VALID when producedAt is outside the responder
+    /// certificate's validity (nothing is signed with an expired certificate),
+    /// KEY_SIGN_FAILED / TOKEN_OPERATION_FAILED.
     Bytes write(const OcspResponseSpec& spec) const;
 
     const x509::Certificate& responder() const { return responder_; }
@@ -105,6 +107,7 @@ private:
     Bytes algorithm_;        // signatureAlgorithm
     Bytes responder_id_;     // [1] EXPLICIT Name
     Bytes certs_;            // [0] EXPLICIT SEQUENCE OF Certificate
+    TimePoint valid_from_, valid_until_;  // the responder certificate's validity
 };
 
 }  // namespace tanba::revocation

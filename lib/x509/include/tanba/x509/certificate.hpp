@@ -39,6 +39,8 @@ public:
     std::string serial_hex() const;   // lower-case hex, no leading zero bytes; "-" first when negative
     TimePoint not_before() const;
     TimePoint not_after() const;
+    /// notBefore <= t <= notAfter.
+    bool valid_at(TimePoint t) const { return not_before() <= t && t <= not_after(); }
     bool is_ca() const;
     /// basicConstraints pathLenConstraint, or nullopt when absent.
     std::optional<int> path_length() const;
