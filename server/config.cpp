@@ -3,8 +3,10 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <set>
 
+#include "tanba/auth/web_eid.hpp"
 #include "tanba/hsm/uri.hpp"
 
 namespace tanba::server {
@@ -34,6 +36,8 @@ public:
         problem(where + key, "must be a non-empty string");
         return std::nullopt;
     }
+
+    fs::path resolve(const std::string& p) const { return fs::path(p).is_absolute() ? fs::path(p) : base_ / p; }
 
     // A path, relative to the configuration file's directory; pkcs11: URIs are kept as they are.
     std::optional<std::string> path(const toml::table& t, const std::string& where, const char* key, bool required = false) {
@@ -135,6 +139,22 @@ void read_server(Reader& r, const toml::table& t, ServerConfig& c) {
     }
 }
 
+void read_identity(Reader& r, const toml::table& t, ServerConfig& c) {
+    r.only(t, "identity.", {"store", "origin", "nonce_lifetime_s", "session_lifetime_s", "auth_requests_per_minute"});
+    IdentitySettings id;
+    if (auto store = r.text(t, "identity.", "store", true))
+        id.store = store->starts_with("sqlite:") ? "sqlite:" + r.resolve(store->substr(7)).string() : *store;
+    if (auto origin = r.text(t, "identity.", "origin", true)) id.origin = *origin;
+    std::int64_t n = id.nonce_lifetime.count();
+    r.integer(t, "identity.", "nonce_lifetime_s", 10, 300, n);
+    id.nonce_lifetime = std::chrono::seconds(n);
+    n = id.session_lifetime.count();
+    r.integer(t, "identity.", "session_lifetime_s", 60, 7 * 24 * 3600, n);
+    id.session_lifetime = std::chrono::seconds(n);
+    r.integer(t, "identity.", "auth_requests_per_minute", 1, 1'000'000, id.auth_requests_per_minute);
+    c.identity = id;
+}
+
 }  // namespace
 
 Listen parse_listen(const std::string& listen) {
@@ -166,7 +186,8 @@ ServerConfig load_config(const fs::path& file) {
     }
     ServerConfig c;
     Reader r(file.string(), fs::absolute(file).parent_path());
-    r.only(root, "", {"server", "tls", "ca", "ocsp", "crl", "tsa"});
+    r.only(root, "", {"server", "tls", "ca", "ocsp", "crl", "tsa", "identity"});
+    if (const auto* t = r.table(root, "identity")) read_identity(r, *t, c);
     if (const auto* t = r.table(root, "server")) read_server(r, *t, c);
     if (const auto* t = r.table(root, "tls")) {
         r.only(*t, "tls.", {"cert", "key", "pass_file", "pin_file"});
@@ -260,6 +281,17 @@ void validate(const ServerConfig& c) {
         need_file("tsa.key", c.tsa->key.ref);
         need_file("tsa.pass_file", c.tsa->key.secrets.pass_file);
         need_file("tsa.chain", c.tsa->chain);
+    }
+    if (c.identity) {
+        if (!c.identity->store.starts_with("sqlite:") || c.identity->store.size() == 7)
+            problems.push_back("identity.store: '" + c.identity->store + "' is not sqlite:PATH (PostgreSQL comes later)");
+        try {
+            auth::require_origin(c.identity->origin);
+        } catch (const Error& e) {
+            problems.push_back("identity.origin: " + e.context());
+        }
+        if (std::none_of(c.cas.begin(), c.cas.end(), [](const CaSettings& ca) { return ca.key == CaKey::Online; }))
+            problems.push_back("identity: logins need a CA served with its key (--ca): its certificates are the ones that log in");
     }
     if (c.tls) {
         need_file("tls.cert", c.tls->cert_chain);

@@ -61,6 +61,16 @@ struct LogSettings {
     std::size_t sample_ok_ocsp = 1;
 };
 
+/// The identification server (logins; the registry comes next): its store and the origin
+/// login tokens are signed for.
+struct IdentitySettings {
+    std::string store;                         // "sqlite:PATH"
+    std::string origin;                        // https://HOST[:PORT], exactly as browsers send it
+    std::chrono::seconds nonce_lifetime{300};
+    std::chrono::seconds session_lifetime{3600};
+    std::size_t auth_requests_per_minute = 120;   // per client address, challenge and login together
+};
+
 struct ServerConfig {
     std::string host = "127.0.0.1";
     unsigned short port = 8080;
@@ -81,6 +91,7 @@ struct ServerConfig {
     /// A CA or responder certificate expiring sooner is warned about (hourly, in the log).
     std::chrono::hours cert_expiry_warning{30 * 24};
     LogSettings log;
+    std::optional<IdentitySettings> identity;
 };
 
 /// Reads a TOML file. Throws CONFIG_INVALID listing every problem ("file: key: what").

@@ -8,14 +8,29 @@ unsigned http_status(ErrorCode code) {
     switch (code) {
         case ErrorCode::HTTP_BAD_REQUEST:
         case ErrorCode::HTTP_FRAMING_INVALID:
+        case ErrorCode::API_JSON_INVALID:
+        case ErrorCode::AUTH_TOKEN_INVALID:
+        case ErrorCode::AUTH_TOKEN_FORMAT_UNSUPPORTED:
+        case ErrorCode::AUTH_ALGORITHM_UNSUPPORTED:
         case ErrorCode::OCSP_REQUEST_INVALID:
         case ErrorCode::TSP_DECODE_FAILED: return 400;
+        case ErrorCode::AUTH_NONCE_UNKNOWN:
+        case ErrorCode::AUTH_NONCE_EXPIRED:
+        case ErrorCode::AUTH_SIGNATURE_INVALID:
+        case ErrorCode::AUTH_CERT_NOT_FOR_LOGIN:
+        case ErrorCode::AUTH_CERT_UNTRUSTED:
+        case ErrorCode::AUTH_CERT_REVOKED:
+        case ErrorCode::AUTH_CERT_STATUS_UNKNOWN:
+        case ErrorCode::AUTH_SIGNING_CERT_MISMATCH:
+        case ErrorCode::AUTH_SESSION_INVALID: return 401;
+        case ErrorCode::AUTH_FORBIDDEN: return 403;
         case ErrorCode::HTTP_NOT_FOUND: return 404;
         case ErrorCode::HTTP_METHOD_NOT_ALLOWED: return 405;
         case ErrorCode::HTTP_REQUEST_TIMEOUT: return 408;
         case ErrorCode::HTTP_BODY_TOO_LARGE: return 413;
         case ErrorCode::HTTP_URI_TOO_LONG: return 414;
         case ErrorCode::HTTP_UNSUPPORTED_MEDIA_TYPE: return 415;
+        case ErrorCode::AUTH_RATE_LIMITED: return 429;
         case ErrorCode::HTTP_HEADER_TOO_LARGE: return 431;
         case ErrorCode::HTTP_NOT_IMPLEMENTED: return 501;
         default: return info(code).retryable ? 503 : 500;
@@ -36,7 +51,14 @@ HttpResponse problem(ErrorCode code, const std::string& detail) {
     r.content_type = "application/problem+json";
     r.body = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     r.code = std::string(i.name);
-    if (status == 503) r.headers.emplace_back("Retry-After", "1");
+    if (status == 503 || status == 429) r.headers.emplace_back("Retry-After", "1");
+    if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+}
+
+HttpResponse not_allowed(const HttpRequest& req, const char* allow) {
+    auto r = problem(ErrorCode::HTTP_METHOD_NOT_ALLOWED, req.method + " is not allowed on " + req.target);
+    r.headers.emplace_back("Allow", allow);
     return r;
 }
 

@@ -15,7 +15,9 @@ struct HttpRequest {
     std::string target;        // path and query as sent
     std::string content_type;  // without parameters, lower case
     Bytes body;
-    std::string peer;          // client address, for logs
+    std::string peer;          // client address and port, for logs
+    std::string address;       // client address alone (rate limits)
+    std::string authorization; // the Authorization field, if any
 };
 
 struct HttpResponse {
@@ -35,5 +37,7 @@ unsigned http_status(ErrorCode code);
 /// "urn:tanba:error:<NAME>", title (the code's message), status, detail, code (stable name)
 /// and number; Retry-After for 503.
 HttpResponse problem(ErrorCode code, const std::string& detail);
+/// 405 naming the methods the resource takes (Allow).
+HttpResponse not_allowed(const HttpRequest& req, const char* allow);
 
 }  // namespace tanba::server

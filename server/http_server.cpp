@@ -224,6 +224,8 @@ private:
         auto& msg = parser_->get();
         if (auto bad = framing_problem(msg)) return reply(std::move(*bad), false);
         request_.content_type = media_type(msg[http::field::content_type]);
+        request_.address = address_;
+        request_.authorization = std::string(msg[http::field::authorization]);
         request_.body = std::move(msg.body());
         const bool keep_alive = msg.keep_alive();
         HttpResponse out;

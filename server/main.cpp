@@ -26,7 +26,7 @@ using namespace tanba;
 using namespace tanba::server;
 
 struct Flags {
-    std::string config, listen, probe_listen, log_file, tsa_cert, tsa_key, tsa_chain, ocsp_cert, ocsp_key, tls_cert, tls_key, log_level;
+    std::string config, listen, probe_listen, log_file, store, origin, tsa_cert, tsa_key, tsa_chain, ocsp_cert, ocsp_key, tls_cert, tls_key, log_level;
     std::vector<std::string> cas, offline_cas, ca_pass_files;
     std::string ocsp_pass_file, tsa_pass_file, tls_pass_file;
     frontend::PassphraseOptions secrets;  // --pass-file / --pin-file: for every key without its own
@@ -84,6 +84,11 @@ ServerConfig configure(const Flags& f) {
     if (!f.log_level.empty()) c.log.level = f.log_level;
     if (!f.log_file.empty()) c.log.file = f.log_file;
     if (!f.probe_listen.empty()) c.probe = parse_listen(f.probe_listen);
+    if (!f.store.empty() || !f.origin.empty()) {
+        if (!c.identity) c.identity.emplace();
+        if (!f.store.empty()) c.identity->store = f.store;
+        if (!f.origin.empty()) c.identity->origin = f.origin;
+    }
     validate(c);
     return c;
 }
@@ -134,9 +139,12 @@ int serve(ServerConfig config) {
         tls = TlsSettings{config.tls->cert_chain, tls_key.software->private_key()};
     }
     HttpServer* running = nullptr;
-    Router router(services, metrics, clock, [&running] {
-        return std::map<std::string, double>{{"tanba_http_connections_open", running ? static_cast<double>(running->connections()) : 0}};
-    });
+    Router router(
+        services, metrics, clock,
+        [&running] {
+            return std::map<std::string, double>{{"tanba_http_connections_open", running ? static_cast<double>(running->connections()) : 0}};
+        },
+        config.identity ? config.identity->auth_requests_per_minute : 120);
     std::atomic<std::uint64_t> ok_ocsp{0};
     const std::size_t sample = config.log.sample_ok_ocsp;
     auto observer = [&metrics, &ok_ocsp, sample](const HttpRequest& q, const HttpResponse& r, std::size_t bytes, std::chrono::nanoseconds latency) {
@@ -200,6 +208,8 @@ int main(int argc, char** argv) {
     app.add_option("--tls-pass-file", f.tls_pass_file, "passphrase file of --tls-key");
     app.add_option("--pin-file", f.secrets.pin_file, "PIN of the token keys given by flags (first line)");
     app.add_option("--threads", f.threads, "worker threads (default: one per core)");
+    app.add_option("--store", f.store, "the identification server's store: sqlite:PATH (logins, sessions)");
+    app.add_option("--origin", f.origin, "the origin logins are signed for: https://HOST[:PORT], as the browser sends it");
     app.add_option("--probe-listen", f.probe_listen, "ADDR:PORT of a second listener for /healthz, /readyz and /metrics only");
     app.add_option("--log-file", f.log_file, "log to this file, rotated by size (default: standard error)");
     app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error or off")

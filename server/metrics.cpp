@@ -15,6 +15,11 @@ void Metrics::observe(const std::string& endpoint, unsigned status, std::chrono:
     h.sum += seconds;
 }
 
+void Metrics::login(const std::string& outcome) {
+    std::lock_guard lock(mutex_);
+    ++logins_[outcome];
+}
+
 std::string Metrics::render(const std::map<std::string, double>& gauges) const {
     std::ostringstream out;
     out << "# HELP tanba_http_requests_total Requests answered, by endpoint and status.\n"
@@ -36,6 +41,8 @@ std::string Metrics::render(const std::map<std::string, double>& gauges) const {
            "# TYPE tanba_ocsp_responses_total counter\n"
         << "tanba_ocsp_responses_total{source=\"cache\"} " << ocsp_hits_.load() << "\n"
         << "tanba_ocsp_responses_total{source=\"signed\"} " << ocsp_misses_.load() << "\n";
+    if (!logins_.empty()) out << "# HELP tanba_logins_total Logins by outcome: ok, or the refusal's code.\n# TYPE tanba_logins_total counter\n";
+    for (const auto& [outcome, n] : logins_) out << "tanba_logins_total{outcome=\"" << outcome << "\"} " << n << "\n";
     std::string typed;  // gauges may carry labels: one TYPE line per metric name
     for (const auto& [name, value] : gauges) {
         const std::string base = name.substr(0, name.find('{'));

@@ -58,27 +58,11 @@ std::optional<std::string> percent_decode(std::string_view s) {
     return out;
 }
 
-std::optional<Bytes> base64_decode(std::string_view s) {
-    if (s.empty() || s.size() % 4 != 0) return std::nullopt;
-    Bytes out(s.size() / 4 * 3);
-    const int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
-    if (n < 0) return std::nullopt;
-    std::size_t len = static_cast<std::size_t>(n);
-    for (std::size_t i = s.size(); i > 0 && s[i - 1] == '=' && len > 0; --i) --len;  // DecodeBlock counts padding
-    out.resize(len);
-    return out;
-}
-
 HttpResponse wrong_type(const HttpRequest& req, const char* wanted) {
     return problem(ErrorCode::HTTP_UNSUPPORTED_MEDIA_TYPE,
                    "Content-Type must be " + std::string(wanted) + ", not '" + req.content_type + "'");
 }
 
-HttpResponse not_allowed(const HttpRequest& req, const char* allow) {
-    auto r = problem(ErrorCode::HTTP_METHOD_NOT_ALLOWED, req.method + " is not allowed on " + req.target);
-    r.headers.emplace_back("Allow", allow);
-    return r;
-}
 
 // "/crl/" + name + ".crl" -> name, when the target has that shape.
 std::optional<std::string> between(std::string_view path, std::string_view prefix, std::string_view suffix) {
@@ -90,8 +74,9 @@ std::optional<std::string> between(std::string_view path, std::string_view prefi
 
 }  // namespace
 
-Router::Router(Services& services, Metrics& metrics, const Clock& clock, std::function<std::map<std::string, double>()> gauges)
-    : services_(services), metrics_(metrics), clock_(clock), gauges_(std::move(gauges)) {}
+Router::Router(Services& services, Metrics& metrics, const Clock& clock, std::function<std::map<std::string, double>()> gauges,
+               std::size_t auth_requests_per_minute)
+    : services_(services), metrics_(metrics), clock_(clock), gauges_(std::move(gauges)), auth_limit_(auth_requests_per_minute) {}
 
 HttpResponse Router::operator()(HttpRequest& req) {
     const std::string_view path = std::string_view(req.target).substr(0, req.target.find('?'));
@@ -117,6 +102,7 @@ HttpResponse Router::operator()(HttpRequest& req) {
             if (!post) return not_allowed(req, "POST");
             return tsa(req);
         }
+        if (path.starts_with("/api/v1/")) return api(req, path);
         if (path == "/healthz") return get ? text("ok\n") : not_allowed(req, "GET, HEAD");
         if (path == "/readyz") return get ? ready() : not_allowed(req, "GET, HEAD");
         if (path == "/metrics") return get ? metrics() : not_allowed(req, "GET, HEAD");
@@ -130,7 +116,7 @@ HttpResponse Router::operator()(HttpRequest& req) {
         r = problem(e.code(), "the request could not be answered");
     }
     // For logs and metrics: the first path segment when it names an endpoint.
-    static const std::array<std::string_view, 7> known{"ocsp", "crl", "ca", "tsa", "healthz", "readyz", "metrics"};
+    static const std::array<std::string_view, 8> known{"ocsp", "crl", "ca", "tsa", "healthz", "readyz", "metrics", "api"};
     const auto rest = path.substr(path.empty() ? 0 : 1);
     const auto first = rest.substr(0, rest.find('/'));
     r.endpoint = std::find(known.begin(), known.end(), first) != known.end() ? std::string(first) : "other";

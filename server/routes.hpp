@@ -10,6 +10,7 @@
 
 #include "http.hpp"
 #include "metrics.hpp"
+#include "rate_limit.hpp"
 #include "services.hpp"
 
 namespace tanba::server {
@@ -17,7 +18,8 @@ namespace tanba::server {
 class Router {
 public:
     /// `gauges` adds scrape-time values to /metrics (open connections, ...).
-    Router(Services& services, Metrics& metrics, const Clock& clock, std::function<std::map<std::string, double>()> gauges);
+    Router(Services& services, Metrics& metrics, const Clock& clock, std::function<std::map<std::string, double>()> gauges,
+           std::size_t auth_requests_per_minute = 120);
     HttpResponse operator()(HttpRequest& request);
     /// The probe listener: /healthz, /readyz and /metrics only.
     HttpResponse probe(HttpRequest& request);
@@ -29,11 +31,13 @@ private:
     HttpResponse tsa(const HttpRequest& request);
     HttpResponse ready();
     HttpResponse metrics();
+    HttpResponse api(HttpRequest& request, std::string_view path);  // api_routes.cpp
 
     Services& services_;
     Metrics& metrics_;
     const Clock& clock_;
     std::function<std::map<std::string, double>()> gauges_;
+    RateLimit auth_limit_;
 };
 
 }  // namespace tanba::server

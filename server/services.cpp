@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "tanba/base/file_io.hpp"
 #include "tanba/hsm/uri.hpp"
 
@@ -55,6 +57,60 @@ Services::Services(const ServerConfig& config, const Clock& clock) : config_(con
         tsa_ = std::make_unique<tsp::Authority>(std::move(cert), *tsa_key_.key, clock, ao);
         spdlog::info("serving a TSA with policy {}", config.tsa->policy);
     }
+    if (config.identity) start_logins(*config.identity);
+}
+
+// For the login validator: the CRLs this server serves (an offline root's, made with
+// `tanba ca crl`) for the certificates their CAs issued.
+class Services::ServedCrls final : public revocation::RevocationSource {
+public:
+    explicit ServedCrls(const Services& s) : s_(s) {}
+    std::vector<std::shared_ptr<const revocation::OcspResponse>> ocsp(const x509::Certificate&, const x509::Certificate&,
+                                                                      std::vector<std::string>&) override {
+        return {};
+    }
+    std::vector<std::shared_ptr<const revocation::Crl>> crls(const x509::Certificate& cert, std::vector<std::string>& problems) override {
+        std::vector<std::shared_ptr<const revocation::Crl>> out;
+        for (const auto& c : s_.cas_) {
+            if (c->authority->certificate().subject_text() != cert.issuer_text()) continue;
+            std::lock_guard lock(s_.crl_mutex_);
+            for (const ServedCrl* served : {&c->full, &c->delta}) try {
+                    if (served->der) out.push_back(std::make_shared<const revocation::Crl>(revocation::Crl::from_der(*served->der)));
+                } catch (const Error& e) {
+                    problems.push_back(std::string("the CRL served for ") + c->authority->config().id + ": " + e.what());
+                }
+        }
+        return out;
+    }
+
+private:
+    const Services& s_;
+};
+
+void Services::start_logins(const IdentitySettings& settings) {
+    identity_ = store::open_sqlite_identity(settings.store.substr(std::string_view("sqlite:").size()), store::OpenMode::CreateIfMissing, clock_);
+    // Who may log in: holders of certificates from the CAs served here, by path to their roots;
+    // revocation from the CAs' own OCSP answers (the store, no network) and the CRLs served here.
+    std::vector<x509::Certificate> anchors, untrusted;
+    auto known = [](const std::vector<x509::Certificate>& v, const x509::Certificate& c) {
+        return std::any_of(v.begin(), v.end(), [&](const x509::Certificate& k) { return k.der() == c.der(); });
+    };
+    for (const auto& c : cas_) {
+        const auto& chain = c->authority->chain();
+        for (std::size_t i = 0; i < chain.size(); ++i) {
+            auto& into = i + 1 == chain.size() ? anchors : untrusted;
+            if (!known(into, chain[i])) into.push_back(chain[i]);
+        }
+    }
+    served_crls_ = std::make_unique<ServedCrls>(*this);
+    own_revocation_ = std::make_unique<ca::ResponderRevocation>(*responder_, served_crls_.get());
+    login_validator_ = std::make_unique<validation::Validator>(anchors, untrusted, std::vector<revocation::Crl>{},
+                                                               std::vector<revocation::OcspResponse>{}, own_revocation_.get());
+    auth::LoginOptions lo;
+    lo.nonce_lifetime = settings.nonce_lifetime;
+    lo.session_lifetime = settings.session_lifetime;
+    login_ = std::make_unique<auth::LoginService>(*identity_, auth::LoginPolicy{settings.origin, login_validator_.get()}, clock_, lo);
+    spdlog::info("logins for {} with {} trusted root(s), store {}", settings.origin, anchors.size(), settings.store);
 }
 
 Services::~Services() {

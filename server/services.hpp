@@ -14,6 +14,7 @@
 
 #include "config.hpp"
 #include "tanba/ca/authority.hpp"
+#include "tanba/auth/login.hpp"
 #include "tanba/ca/ocsp_responder.hpp"
 #include "tanba/tsp/tsa.hpp"
 
@@ -58,6 +59,8 @@ public:
     /// issues them). `why` says what is missing otherwise.
     bool ready(std::string& why) const;
     const ServiceCounters& counters() const { return counters_; }
+    /// Logins (with an identity store configured), else null.
+    auth::LoginService* login() { return login_.get(); }
     /// Seconds until each CA and OCSP responder certificate expires (negative: expired), as
     /// tanba_certificate_expiry_seconds{ca="ID",role="ca|ocsp"}.
     std::map<std::string, double> certificate_gauges() const;
@@ -78,6 +81,8 @@ private:
     void refresh_crls(Ca& ca);
     void warn_before_next_update(Ca& ca);
     void warn_before_expiry(Ca& ca, TimePoint now);
+    void start_logins(const IdentitySettings& settings);
+    class ServedCrls;
 
     const ServerConfig& config_;
     const Clock& clock_;
@@ -85,6 +90,13 @@ private:
     std::unique_ptr<ca::OcspResponder> responder_;
     frontend::LoadedKey tsa_key_;
     std::unique_ptr<tsp::Authority> tsa_;
+    // Logins: the identity store, the validator of the served CAs (their own OCSP answers for
+    // revocation), the service.
+    std::unique_ptr<store::IdentityRepository> identity_;
+    std::unique_ptr<revocation::RevocationSource> served_crls_;  // the CRLs served here (offline roots)
+    std::unique_ptr<ca::ResponderRevocation> own_revocation_;
+    std::unique_ptr<validation::Validator> login_validator_;
+    std::unique_ptr<auth::LoginService> login_;
 
     mutable std::mutex crl_mutex_;   // guards Ca::full / Ca::delta
     std::atomic<bool> first_pass_done_{false};

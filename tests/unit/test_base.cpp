@@ -1,5 +1,6 @@
 #include <sys/stat.h>
 
+#include <fstream>
 #include <set>
 
 #include "tanba/base/bytes.hpp"
@@ -80,4 +81,31 @@ TEST_CASE("Secret is move-only and moves its value") {
     Secret b(std::move(a));
     CHECK(b.reveal() == "pin-1234");
     CHECK(a.empty());  // NOLINT(bugprone-use-after-move): the moved-from secret is wiped
+}
+
+TEST_CASE("base64 and base64url: RFC 4648 vectors, strict decoding") {
+    std::ifstream in(std::string(TANBA_TEST_DATA) + "/vectors/base64/rfc4648.tsv");
+    REQUIRE(in);
+    std::string line;
+    int rows = 0;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::vector<std::string> f;
+        std::size_t start = 0;
+        for (std::size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1) f.push_back(line.substr(start, tab - start));
+        f.push_back(line.substr(start));
+        CAPTURE(line);
+        REQUIRE(f.size() == 4);
+        if (f[0] == "ok") {
+            const auto data = as_bytes(f[1]);
+            CHECK(base64_encode(data) == f[2]);
+            CHECK(base64_encode(data, Base64::Url) == f[3]);
+            CHECK(base64_decode(f[2]) == Bytes(data.begin(), data.end()));
+            CHECK(base64_decode(f[3], Base64::Url) == Bytes(data.begin(), data.end()));
+        } else {
+            CHECK_FALSE(base64_decode(f[1], f[2] == "url" ? Base64::Url : Base64::Standard));
+        }
+        ++rows;
+    }
+    CHECK(rows == 15);
 }

@@ -212,4 +212,25 @@ RefreshStats OcspResponder::refresh() {
     return stats;
 }
 
+bool OcspResponder::answers_for(const x509::Certificate& issuer) const {
+    return std::any_of(impl_->cas.begin(), impl_->cas.end(), [&](const Impl::Served& s) { return s.ca->certificate().der() == issuer.der(); });
+}
+
+std::vector<std::shared_ptr<const revocation::OcspResponse>> ResponderRevocation::ocsp(const x509::Certificate& cert,
+                                                                                      const x509::Certificate& issuer,
+                                                                                      std::vector<std::string>& problems) {
+    if (!responder_.answers_for(issuer)) return fallback_ ? fallback_->ocsp(cert, issuer, problems) : decltype(ocsp(cert, issuer, problems)){};
+    try {
+        auto answer = responder_.respond(revocation::ocsp_request(cert, issuer));
+        return {std::make_shared<const revocation::OcspResponse>(revocation::OcspResponse::from_der(answer.der))};
+    } catch (const Error& e) {  // a CA that cannot sign now (expired, store damaged): no answer, said why
+        problems.push_back(std::string("the CA's own OCSP answer: ") + e.what());
+        return {};
+    }
+}
+
+std::vector<std::shared_ptr<const revocation::Crl>> ResponderRevocation::crls(const x509::Certificate& cert, std::vector<std::string>& problems) {
+    return fallback_ ? fallback_->crls(cert, problems) : std::vector<std::shared_ptr<const revocation::Crl>>{};
+}
+
 }  // namespace tanba::ca

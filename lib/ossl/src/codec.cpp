@@ -159,6 +159,15 @@ Bytes sha256(ByteView data) {
     return out;
 }
 
+Bytes digest(const EVP_MD* md, ByteView data) {
+    Bytes out(EVP_MAX_MD_SIZE);
+    unsigned int n = 0;
+    if (!md || EVP_Digest(data.data(), data.size(), out.data(), &n, md, nullptr) != 1)
+        throw error(ErrorCode::CRYPTO_FAILURE, "computing a digest");
+    out.resize(n);
+    return out;
+}
+
 Cert up_ref(X509* cert) {
     X509_up_ref(cert);
     return Cert(cert);

@@ -3,6 +3,7 @@
 #include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 
+#include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
 namespace tanba::revocation {
@@ -40,6 +41,17 @@ std::vector<std::string> ocsp_urls(const x509::Certificate& cert) {
     }
     ossl::clear_errors();
     return out;
+}
+
+Bytes ocsp_request(const x509::Certificate& cert, const x509::Certificate& issuer) {
+    ossl::clear_errors();
+    ossl::OcspRequest req(OCSP_REQUEST_new());
+    OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert.get(), issuer.get());
+    if (!req || !id || !OCSP_request_add0_id(req.get(), id)) {
+        if (!req) OCSP_CERTID_free(id);
+        ossl::check(false, ErrorCode::CRYPTO_FAILURE, "building the OCSP request");
+    }
+    return ossl::encode(req.get(), i2d_OCSP_REQUEST, "the OCSP request");
 }
 
 OcspResponse fetch_ocsp(const x509::Certificate& cert, const x509::Certificate& issuer, const std::string& url,

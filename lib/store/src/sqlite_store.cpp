@@ -6,6 +6,7 @@
 #include "group_commit.hpp"
 #include "sqlite_connection.hpp"
 #include "sqlite_maintenance.hpp"
+#include "sqlite_schema.hpp"
 
 namespace tanba::store {
 
@@ -13,7 +14,7 @@ const std::map<std::string, std::string>& migration_texts();  // generated from 
 
 namespace {
 
-constexpr std::int64_t kApplicationId = 0x54414E42;  // "TANB"
+const sqlite::Schema kSchema{0x54414E42 /* "TANB" */, "a tanba CA store", migration_texts};
 
 std::int64_t secs(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint at(std::int64_t s) { return TimePoint(std::chrono::seconds(s)); }
@@ -22,64 +23,6 @@ CertStatus status_from(const std::string& s) {
     if (s == "issued") return CertStatus::Issued;
     if (s == "failed") return CertStatus::Failed;
     return CertStatus::Reserved;
-}
-
-std::int64_t pragma(sqlite::Connection& c, const char* name) {
-    auto st = c.prepare(std::string("PRAGMA ") + name);
-    return st.step() ? st.integer(0) : 0;
-}
-
-enum class Role { Writer, Reader };
-
-// Per-connection settings: a larger page cache, fewer, larger WAL checkpoints (the indexes on
-// IIN, BIN and serial outgrow SQLite's default 2 MiB cache), and memory-mapped reads for the
-// writer's index lookups. Not for the reader: it scans whole tables (CRLs of a million
-// entries, listings), and every mapped page it touches would stay in the process's memory.
-void tune(sqlite::Connection& c, Role role) {
-    c.exec("PRAGMA cache_size=-65536");
-    c.exec(role == Role::Writer ? "PRAGMA mmap_size=268435456" : "PRAGMA mmap_size=0");
-    c.exec("PRAGMA temp_store=MEMORY");
-    c.exec("PRAGMA wal_autocheckpoint=16384");
-}
-
-constexpr std::chrono::milliseconds kQuickCheckBudget{1000};
-
-// Schema version = number of the last applied migration (PRAGMA user_version). Returns what
-// the quick check at open found (then nothing is migrated: a damaged store is not written).
-std::vector<std::string> migrate(sqlite::Connection& c, const std::filesystem::path& file) {
-    // The first read of a file that is not SQLite fails here with SQLITE_NOTADB.
-    std::int64_t app = pragma(c, "application_id");
-    std::int64_t version = pragma(c, "user_version");
-    std::int64_t tables = 0;
-    {
-        auto st = c.prepare("SELECT count(*) FROM sqlite_master");
-        if (st.step()) tables = st.integer(0);
-    }
-    if (app != kApplicationId && (app != 0 || tables != 0))
-        throw Error(ErrorCode::STORE_NOT_A_DATABASE, file.string() + " is an SQLite database of another program");
-    const auto& migrations = migration_texts();
-    if (version > static_cast<std::int64_t>(migrations.size()))
-        throw Error(ErrorCode::STORE_SCHEMA_TOO_NEW, file.string() + " has schema " + std::to_string(version));
-    auto damage = sqlite::integrity_problems(c, sqlite::IntegrityDepth::Quick, 5, kQuickCheckBudget);
-    if (!damage.empty()) return damage;
-    c.exec("PRAGMA journal_mode=WAL");
-    c.exec("PRAGMA synchronous=FULL");
-    tune(c, Role::Writer);
-    std::int64_t n = 0;
-    for (const auto& [name, sql] : migrations) {  // names sort as their numbers: 0001_…, 0002_…
-        if (++n <= version) continue;
-        c.exec("BEGIN IMMEDIATE");
-        try {
-            c.exec(sql);
-            c.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
-            c.exec("PRAGMA user_version=" + std::to_string(n));
-            c.exec("COMMIT");
-        } catch (...) {
-            c.exec("ROLLBACK");
-            throw;
-        }
-    }
-    return {};
 }
 
 constexpr const char* kAuditInsert = "INSERT INTO audit_log (at, event, issuer, serial, detail) VALUES ($1, $2, $3, $4, $5)";
@@ -484,9 +427,9 @@ std::unique_ptr<CaRepository> open_sqlite(const std::filesystem::path& file, Ope
     if (mode == OpenMode::MustExist && !std::filesystem::exists(file))
         throw Error(ErrorCode::FILE_NOT_FOUND, file.string());
     auto writer = std::make_unique<sqlite::Connection>(file, mode == OpenMode::CreateIfMissing);
-    const auto damage = migrate(*writer, file);
+    const auto damage = sqlite::migrate(*writer, file, kSchema);
     auto reader = std::make_unique<sqlite::Connection>(file, false);
-    tune(*reader, Role::Reader);
+    sqlite::tune(*reader, sqlite::Role::Reader);
     return std::make_unique<SqliteRepository>(std::move(writer), std::move(reader), clock, damage);
 }
 

@@ -13,6 +13,7 @@
 #include "tanba/base/bytes.hpp"
 #include "tanba/base/clock.hpp"
 #include "tanba/ca/authority.hpp"
+#include "tanba/revocation/fetch.hpp"
 
 namespace tanba::ca {
 
@@ -80,12 +81,29 @@ public:
     /// their validity, and on the first pass pre-signs (options.presign). Call from one
     /// thread at a time; respond() may run meanwhile.
     RefreshStats refresh();
+    /// True when `issuer` is the certificate of a CA answered for here.
+    bool answers_for(const x509::Certificate& issuer) const;
 
     std::size_t cached() const;
 
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
+};
+
+/// Revocation for a validator (a login server checking its own CAs' certificates): the
+/// responder's own answer for certificates its CAs issued — the store's state, no network —
+/// and `fallback` (may be null: nothing) for the others.
+class ResponderRevocation final : public revocation::RevocationSource {
+public:
+    ResponderRevocation(OcspResponder& responder, revocation::RevocationSource* fallback) : responder_(responder), fallback_(fallback) {}
+    std::vector<std::shared_ptr<const revocation::OcspResponse>> ocsp(const x509::Certificate& cert, const x509::Certificate& issuer,
+                                                                      std::vector<std::string>& problems) override;
+    std::vector<std::shared_ptr<const revocation::Crl>> crls(const x509::Certificate& cert, std::vector<std::string>& problems) override;
+
+private:
+    OcspResponder& responder_;
+    revocation::RevocationSource* fallback_;
 };
 
 }  // namespace tanba::ca

@@ -65,5 +65,7 @@ void random_bytes(std::span<std::uint8_t> out);
 /// SHA-1 / SHA-256 digest of the data.
 Bytes sha1(ByteView data);
 Bytes sha256(ByteView data);
+/// The digest of the data with any OpenSSL digest. Throws CRYPTO_FAILURE.
+Bytes digest(const EVP_MD* md, ByteView data);
 
 }  // namespace tanba::ossl

@@ -20,6 +20,10 @@ namespace tanba::revocation {
 std::vector<std::string> crl_urls(const x509::Certificate& cert);
 std::vector<std::string> ocsp_urls(const x509::Certificate& cert);
 
+/// An OCSP request (DER) for `cert`: one SHA-1 CertID, no nonce (what responders answer from
+/// a cache).
+Bytes ocsp_request(const x509::Certificate& cert, const x509::Certificate& issuer);
+
 /// One OCSP request for `cert` (SHA-1 CertID, fresh nonce) to `url`; the response must be
 /// successful and echo the nonce (OCSP_NONCE_MISMATCH). Throws FETCH_FAILED, OCSP_DECODE_FAILED.
 OcspResponse fetch_ocsp(const x509::Certificate& cert, const x509::Certificate& issuer, const std::string& url,

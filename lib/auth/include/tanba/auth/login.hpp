@@ -1,0 +1,83 @@
+#pragma once
+// Logging in by signing a challenge (ARCHITECTURE.md, "Login"): the server issues a nonce
+// (≥ 256 bits, single use, short-lived), the client signs H(origin) ‖ H(nonce) with its
+// authentication key (Web eID), the server checks token, signature, certificate purpose, path
+// and revocation, and opens a session for the identity in the certificate. The HTTP routes
+// (server/) only parse and answer.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tanba/auth/web_eid.hpp"
+#include "tanba/base/clock.hpp"
+#include "tanba/store/identity_repository.hpp"
+#include "tanba/validation/validator.hpp"
+
+namespace tanba::auth {
+
+/// Who logged in: what the certificate says.
+struct Identity {
+    std::string iin, bin;
+    std::string surname, given_name, patronymic;
+    std::string common_name;
+    std::vector<std::string> roles;     // NCA role names (or dotted OIDs) from the EKU
+    std::string certificate_serial;     // lower-case hex
+    std::string issuer;                 // RFC 2253
+};
+std::string to_json(const Identity& id);         // the session's subject, as stored
+Identity identity_from_json(const std::string& json);
+
+struct LoginPolicy {
+    std::string origin;                              // https://HOST[:PORT], exactly
+    const validation::Validator* validator = nullptr;  // the configured CAs (and their revocation source)
+    validation::RevocationMode revocation = validation::RevocationMode::Require;
+};
+
+/// The offline check of one token against a nonce (`tanba auth check-token` and the server's
+/// login, the same code): format, algorithm, signature for origin and nonce, certificate
+/// purpose (digitalSignature, not nonRepudiation; with an EKU: clientAuth or an NCA role),
+/// web-eid:1.1's signing certificate (same subject and issuer key), path to the validator's
+/// anchors at `at`, revocation. Throws the AUTH_* code of the first check that fails.
+Identity verify_web_eid(const WebEidToken& token, std::string_view nonce, const LoginPolicy& policy, TimePoint at);
+
+struct Challenge {
+    std::string nonce;     // base64 of 32 random bytes (44 characters)
+    TimePoint expires_at;
+};
+
+struct Session {
+    std::string token;     // base64url of 32 random bytes: what the client sends as Bearer
+    Identity identity;
+    TimePoint expires_at;
+};
+
+struct LoginOptions {
+    std::chrono::seconds nonce_lifetime{300};
+    std::chrono::seconds session_lifetime{3600};
+};
+
+/// Challenges, logins and sessions over an identity store. Thread-safe.
+class LoginService {
+public:
+    LoginService(store::IdentityRepository& repo, LoginPolicy policy, const Clock& clock, LoginOptions options = {});
+
+    Challenge challenge();
+    /// Takes the nonce first (used whatever happens next: one try per challenge), then
+    /// verify_web_eid; AUTH_NONCE_UNKNOWN / AUTH_NONCE_EXPIRED before anything else.
+    Session login(std::string_view token_text, std::string_view nonce);
+    /// The identity of a live session; AUTH_SESSION_INVALID otherwise.
+    Identity session(std::string_view token);
+    /// Ends a session; AUTH_SESSION_INVALID when there is none.
+    void logout(std::string_view token);
+
+    const LoginPolicy& policy() const { return policy_; }
+
+private:
+    store::IdentityRepository& repo_;
+    LoginPolicy policy_;
+    const Clock& clock_;
+    LoginOptions options_;
+};
+
+}  // namespace tanba::auth

@@ -1,0 +1,175 @@
+// Login by a signed challenge: the checks of one token, and challenges and sessions over the store.
+#include "tanba/auth/login.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+
+#include "tanba/ossl/codec.hpp"
+#include "tanba/x509/certificate.hpp"
+
+namespace tanba::auth {
+namespace {
+
+constexpr std::string_view kNcaRoles = "1.2.398.3.3.4.1.";  // NCA role OIDs (individual, organisation roles)
+
+bool has(const std::vector<std::string>& v, std::string_view s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+// The certificate is for authentication: digitalSignature and not nonRepudiation (that is a
+// signing certificate, NCA's SIGN); with an EKU, clientAuth or an NCA role.
+void require_login_purpose(const x509::CertificateInfo& info) {
+    if (!has(info.key_usage, "digitalSignature"))
+        throw Error(ErrorCode::AUTH_CERT_NOT_FOR_LOGIN, info.subject + ": its key usage lacks digitalSignature");
+    if (has(info.key_usage, "nonRepudiation"))
+        throw Error(ErrorCode::AUTH_CERT_NOT_FOR_LOGIN, info.subject + ": a signing certificate (nonRepudiation), not an authentication one");
+    if (info.extended_key_usage.empty()) return;
+    const bool role = std::any_of(info.roles.begin(), info.roles.end(), [](const x509::Role& r) { return r.oid.starts_with(kNcaRoles); });
+    if (!has(info.extended_key_usage, "clientAuth") && !has(info.extended_key_usage, "1.3.6.1.5.5.7.3.2") && !role)
+        throw Error(ErrorCode::AUTH_CERT_NOT_FOR_LOGIN, info.subject + ": its extended key usage has neither clientAuth nor an NCA role");
+}
+
+// web-eid:1.1: the signing certificate belongs to the same holder, from the same CA.
+void require_signing_certificate(const x509::Certificate& auth, const x509::Certificate& signing) {
+    const auto info = x509::describe(signing);
+    if (signing.subject_text() != auth.subject_text() || signing.issuer_text() != auth.issuer_text())
+        throw Error(ErrorCode::AUTH_SIGNING_CERT_MISMATCH, "the signing certificate is " + signing.subject_text() + " from " + signing.issuer_text());
+    if (!has(info.key_usage, "nonRepudiation"))
+        throw Error(ErrorCode::AUTH_SIGNING_CERT_MISMATCH, "the signing certificate lacks nonRepudiation");
+}
+
+// The validator's verdict as a login refusal: revoked, not for login, untrusted, or unknown status.
+[[noreturn]] void refuse(const validation::ValidationReport& report, const std::string& subject) {
+    using validation::FindingCode;
+    auto first = [&](auto pred) -> const validation::Finding* {
+        for (const auto& f : report.findings)
+            if (f.severity == validation::Severity::Error && pred(f)) return &f;
+        return nullptr;
+    };
+    auto is = [](std::vector<FindingCode> codes) {
+        return [codes = std::move(codes)](const validation::Finding& f) { return std::find(codes.begin(), codes.end(), f.code) != codes.end(); };
+    };
+    if (auto f = first(is({FindingCode::REVOKED, FindingCode::ON_HOLD}))) throw Error(ErrorCode::AUTH_CERT_REVOKED, subject + ": " + f->message);
+    if (auto f = first(is({FindingCode::PURPOSE_MISMATCH, FindingCode::EKU_MISMATCH})))
+        throw Error(ErrorCode::AUTH_CERT_NOT_FOR_LOGIN, subject + ": " + f->message);
+    const auto revocation = is({FindingCode::REVOCATION_UNKNOWN, FindingCode::REVOCATION_NOT_CHECKED, FindingCode::REVOKED_LATER,
+                                FindingCode::CRL_UNUSABLE, FindingCode::FETCH_FAILED, FindingCode::OCSP_UNUSABLE});
+    if (auto f = first([&](const validation::Finding& x) { return !revocation(x); }))
+        throw Error(ErrorCode::AUTH_CERT_UNTRUSTED, subject + ": " + f->message);
+    const auto* f = first(revocation);
+    throw Error(ErrorCode::AUTH_CERT_STATUS_UNKNOWN, subject + (f ? ": " + f->message : std::string()));
+}
+
+Bytes hash_of(std::string_view secret) { return ossl::sha256(as_bytes(secret)); }
+
+std::string random_text(Base64 alphabet) {
+    std::array<std::uint8_t, 32> raw{};
+    ossl::random_bytes(raw);
+    return base64_encode(raw, alphabet);
+}
+
+}  // namespace
+
+std::string to_json(const Identity& id) {
+    return nlohmann::json{{"iin", id.iin},
+                          {"bin", id.bin},
+                          {"surname", id.surname},
+                          {"givenName", id.given_name},
+                          {"patronymic", id.patronymic},
+                          {"commonName", id.common_name},
+                          {"roles", id.roles},
+                          {"certificateSerial", id.certificate_serial},
+                          {"issuer", id.issuer}}
+        .dump();
+}
+
+Identity identity_from_json(const std::string& json) {
+    const auto j = nlohmann::json::parse(json);
+    Identity id;
+    id.iin = j.value("iin", "");
+    id.bin = j.value("bin", "");
+    id.surname = j.value("surname", "");
+    id.given_name = j.value("givenName", "");
+    id.patronymic = j.value("patronymic", "");
+    id.common_name = j.value("commonName", "");
+    id.roles = j.value("roles", std::vector<std::string>{});
+    id.certificate_serial = j.value("certificateSerial", "");
+    id.issuer = j.value("issuer", "");
+    return id;
+}
+
+Identity verify_web_eid(const WebEidToken& token, std::string_view nonce, const LoginPolicy& policy, TimePoint at) {
+    if (!policy.validator) throw Error(ErrorCode::INTERNAL, "a login policy without a validator");
+    std::optional<x509::Certificate> cert;
+    try {
+        cert.emplace(policy.validator->certificate(token.certificate));
+    } catch (const Error& e) {
+        throw Error(ErrorCode::AUTH_TOKEN_INVALID, std::string("unverifiedCertificate: ") + e.context());
+    }
+    if (!web_eid_signature_valid(token, cert->public_key(), policy.origin, nonce))
+        throw Error(ErrorCode::AUTH_SIGNATURE_INVALID, "the " + token.algorithm + " signature does not verify over origin " + policy.origin +
+                                                           " and the nonce with " + cert->subject_text() + "'s key");
+    const auto info = x509::describe(*cert);
+    require_login_purpose(info);
+    if (token.signing_certificate) {
+        std::optional<x509::Certificate> signing;
+        try {
+            signing.emplace(policy.validator->certificate(*token.signing_certificate));
+        } catch (const Error& e) {
+            throw Error(ErrorCode::AUTH_TOKEN_INVALID, std::string("unverifiedSigningCertificate: ") + e.context());
+        }
+        require_signing_certificate(*cert, *signing);
+    }
+    validation::ValidationOptions vo;
+    vo.at = at;
+    vo.purpose = validation::Purpose::Auth;
+    vo.revocation = policy.revocation;
+    const auto report = policy.validator->validate(*cert, vo);
+    if (!report.valid()) refuse(report, cert->subject_text());
+    Identity id;
+    id.iin = info.iin.status == x509::IdentifierStatus::Valid ? info.iin.value : "";
+    id.bin = info.bin.status == x509::IdentifierStatus::Valid ? info.bin.value : "";
+    id.surname = info.identity.surname;
+    id.given_name = info.identity.given_name;
+    id.patronymic = info.identity.patronymic;
+    id.common_name = info.identity.common_name;
+    for (const auto& r : info.roles) id.roles.push_back(r.name.empty() ? r.oid : r.name);
+    id.certificate_serial = cert->serial_hex();
+    id.issuer = cert->issuer_text();
+    return id;
+}
+
+LoginService::LoginService(store::IdentityRepository& repo, LoginPolicy policy, const Clock& clock, LoginOptions options)
+    : repo_(repo), policy_(std::move(policy)), clock_(clock), options_(options) {
+    require_origin(policy_.origin);
+}
+
+Challenge LoginService::challenge() {
+    Challenge c{random_text(Base64::Standard), clock_.now() + options_.nonce_lifetime};
+    repo_.add_nonce(hash_of(c.nonce), c.expires_at);
+    return c;
+}
+
+Session LoginService::login(std::string_view token_text, std::string_view nonce) {
+    switch (repo_.take_nonce(hash_of(nonce), clock_.now())) {  // one try per challenge, whatever follows
+        case store::NonceTaken::Unknown: throw Error(ErrorCode::AUTH_NONCE_UNKNOWN, "the nonce was not issued here or was used already");
+        case store::NonceTaken::Expired: throw Error(ErrorCode::AUTH_NONCE_EXPIRED, "ask for a new challenge");
+        case store::NonceTaken::Taken: break;
+    }
+    const auto token = parse_web_eid_token(token_text);
+    Session s{random_text(Base64::Url), verify_web_eid(token, nonce, policy_, clock_.now()), clock_.now() + options_.session_lifetime};
+    repo_.add_session(hash_of(s.token), to_json(s.identity), clock_.now(), s.expires_at);
+    return s;
+}
+
+Identity LoginService::session(std::string_view token) {
+    auto subject = token.empty() ? std::nullopt : repo_.find_session(hash_of(token), clock_.now());
+    if (!subject) throw Error(ErrorCode::AUTH_SESSION_INVALID, "log in first");
+    return identity_from_json(*subject);
+}
+
+void LoginService::logout(std::string_view token) {
+    if (token.empty() || !repo_.remove_session(hash_of(token))) throw Error(ErrorCode::AUTH_SESSION_INVALID, "no such session");
+}
+
+}  // namespace tanba::auth
