@@ -69,6 +69,7 @@ void register_token(CLI::App& app, Context& ctx);
 void register_ocsp(CLI::App& app, Context& ctx);
 void register_ts(CLI::App& app, Context& ctx);
 void register_auth(CLI::App& app, Context& ctx);
+void register_registry(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);  // completion scripts, man pages
 
 }  // namespace tanba::cli

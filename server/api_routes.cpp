@@ -39,6 +39,56 @@ nlohmann::json identity_json(const auth::Identity& id) {
             {"certificateSerial", id.certificate_serial}};
 }
 
+std::string field(const nlohmann::json& j, const char* name) {
+    auto it = j.find(name);
+    if (it == j.end() || it->is_null()) return {};
+    if (!it->is_string()) throw Error(ErrorCode::API_JSON_INVALID, std::string("\"") + name + "\" is not a string");
+    return it->get<std::string>();
+}
+
+registry::EnrolRequest enrol_request(const nlohmann::json& j) {
+    registry::EnrolRequest r;
+    const auto doc = j.find("document");
+    if (doc == j.end() || !doc->is_object()) throw Error(ErrorCode::API_JSON_INVALID, "no \"document\" object");
+    r.doc_type = field(*doc, "type");
+    r.doc_number = field(*doc, "number");
+    r.doc_country = field(*doc, "country");
+    r.doc_expiry = field(*doc, "expiry");
+    r.surname = field(j, "surname");
+    r.given_name = field(j, "givenName");
+    r.patronymic = field(j, "patronymic");
+    r.surname_latin = field(j, "surnameLatin");
+    r.given_name_latin = field(j, "givenNameLatin");
+    r.birth_date = field(j, "birthDate");
+    r.sex = field(j, "sex");
+    r.citizenship = field(j, "citizenship");
+    r.contact = field(j, "contact");
+    r.iin = field(j, "iin");
+    return r;
+}
+
+nlohmann::json person_json(const store::PersonRecord& p) {
+    nlohmann::json doc{{"type", p.doc_type}, {"number", p.doc_number}, {"country", p.doc_country}};
+    if (!p.doc_expiry.empty()) doc["expiry"] = p.doc_expiry;
+    return {{"id", p.iin},
+            {"iin", p.iin},
+            {"status", p.status},
+            {"residency", p.residency},
+            {"document", doc},
+            {"surname", p.surname},
+            {"givenName", p.given_name},
+            {"patronymic", p.patronymic},
+            {"surnameLatin", p.surname_latin},
+            {"givenNameLatin", p.given_name_latin},
+            {"birthDate", p.birth_date},
+            {"sex", p.sex},
+            {"citizenship", p.citizenship},
+            {"contact", p.contact},
+            {"enrolledBy", p.enrolled_by},
+            {"approvedBy", p.approved_by},
+            {"createdAt", format_rfc3339(p.created_at)}};
+}
+
 }  // namespace
 
 HttpResponse Router::api(HttpRequest& req, std::string_view path) {
@@ -61,12 +111,14 @@ HttpResponse Router::api(HttpRequest& req, std::string_view path) {
             try {
                 const auto s = login->login(token->is_string() ? token->get<std::string>() : token->dump(), nonce->get<std::string>());
                 metrics_.login("ok");
+                services_.registry()->record_login(s.identity.iin, "ok");
                 auto out = identity_json(s.identity);
                 out["session"] = s.token;
                 out["expiresAt"] = format_rfc3339(s.expires_at);
                 return json(200, out);
             } catch (const Error& e) {
                 metrics_.login(std::string(to_string(e.code())));
+                services_.registry()->record_login("", std::string(to_string(e.code())));
                 throw;
             }
         }
@@ -81,9 +133,33 @@ HttpResponse Router::api(HttpRequest& req, std::string_view path) {
             if (req.method != "GET") return not_allowed(req, "GET");
             return json(200, identity_json(login->session(bearer(req))));
         }
+        if (path.starts_with("/api/v1/persons")) return persons(req, path, *login);
     } catch (const Error& e) {
         if (info(e.code()).retryable || e.code() == ErrorCode::INTERNAL) throw;  // the router logs and answers
         return problem(e.code(), e.context());
+    }
+    return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
+}
+
+// /api/v1/persons[/IIN[/approve]]: every call by a session's holder, whose roles the registry checks.
+HttpResponse Router::persons(HttpRequest& req, std::string_view path, auth::LoginService& login) {
+    auto& registry = *services_.registry();
+    const auto who = login.session(bearer(req));
+    const registry::Actor actor{who.iin, who.common_name};
+    const auto rest = path.substr(std::string_view("/api/v1/persons").size());
+    if (rest.empty() || rest == "/") {
+        if (req.method != "POST") return not_allowed(req, "POST");
+        return json(201, person_json(registry.enrol(actor, enrol_request(body_of(req)))));
+    }
+    const auto iin = rest.substr(1, rest.find('/', 1) == std::string_view::npos ? std::string_view::npos : rest.find('/', 1) - 1);
+    const auto tail = rest.substr(1 + iin.size());
+    if (tail.empty()) {
+        if (req.method != "GET") return not_allowed(req, "GET");
+        return json(200, person_json(registry.read(actor, std::string(iin))));
+    }
+    if (tail == "/approve") {
+        if (req.method != "POST") return not_allowed(req, "POST");
+        return json(200, person_json(registry.approve(actor, std::string(iin))));
     }
     return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
 }

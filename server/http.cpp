@@ -12,6 +12,7 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::AUTH_TOKEN_INVALID:
         case ErrorCode::AUTH_TOKEN_FORMAT_UNSUPPORTED:
         case ErrorCode::AUTH_ALGORITHM_UNSUPPORTED:
+        case ErrorCode::REGISTRY_INPUT_INVALID:
         case ErrorCode::OCSP_REQUEST_INVALID:
         case ErrorCode::TSP_DECODE_FAILED: return 400;
         case ErrorCode::AUTH_NONCE_UNKNOWN:
@@ -23,7 +24,12 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::AUTH_CERT_STATUS_UNKNOWN:
         case ErrorCode::AUTH_SIGNING_CERT_MISMATCH:
         case ErrorCode::AUTH_SESSION_INVALID: return 401;
-        case ErrorCode::AUTH_FORBIDDEN: return 403;
+        case ErrorCode::AUTH_FORBIDDEN:
+        case ErrorCode::REGISTRY_SAME_PERSON: return 403;
+        case ErrorCode::REGISTRY_PERSON_NOT_FOUND: return 404;
+        case ErrorCode::REGISTRY_DUPLICATE_DOCUMENT:
+        case ErrorCode::REGISTRY_IIN_EXISTS:
+        case ErrorCode::REGISTRY_STATE_INVALID: return 409;
         case ErrorCode::HTTP_NOT_FOUND: return 404;
         case ErrorCode::HTTP_METHOD_NOT_ALLOWED: return 405;
         case ErrorCode::HTTP_REQUEST_TIMEOUT: return 408;

@@ -32,6 +32,7 @@ private:
     HttpResponse ready();
     HttpResponse metrics();
     HttpResponse api(HttpRequest& request, std::string_view path);  // api_routes.cpp
+    HttpResponse persons(HttpRequest& request, std::string_view path, auth::LoginService& login);
 
     Services& services_;
     Metrics& metrics_;

@@ -88,7 +88,8 @@ private:
 };
 
 void Services::start_logins(const IdentitySettings& settings) {
-    identity_ = store::open_sqlite_identity(settings.store.substr(std::string_view("sqlite:").size()), store::OpenMode::CreateIfMissing, clock_);
+    identity_ = store::open_identity_store(settings.store, store::OpenMode::CreateIfMissing, clock_);
+    registry_ = std::make_unique<registry::Registry>(*identity_, clock_);
     // Who may log in: holders of certificates from the CAs served here, by path to their roots;
     // revocation from the CAs' own OCSP answers (the store, no network) and the CRLs served here.
     std::vector<x509::Certificate> anchors, untrusted;

@@ -16,6 +16,7 @@
 #include "tanba/ca/authority.hpp"
 #include "tanba/auth/login.hpp"
 #include "tanba/ca/ocsp_responder.hpp"
+#include "tanba/registry/registry.hpp"
 #include "tanba/tsp/tsa.hpp"
 
 namespace tanba::server {
@@ -61,6 +62,8 @@ public:
     const ServiceCounters& counters() const { return counters_; }
     /// Logins (with an identity store configured), else null.
     auth::LoginService* login() { return login_.get(); }
+    /// The registry of persons and operators (with an identity store), else null.
+    registry::Registry* registry() { return registry_.get(); }
     /// Seconds until each CA and OCSP responder certificate expires (negative: expired), as
     /// tanba_certificate_expiry_seconds{ca="ID",role="ca|ocsp"}.
     std::map<std::string, double> certificate_gauges() const;
@@ -97,6 +100,7 @@ private:
     std::unique_ptr<ca::ResponderRevocation> own_revocation_;
     std::unique_ptr<validation::Validator> login_validator_;
     std::unique_ptr<auth::LoginService> login_;
+    std::unique_ptr<registry::Registry> registry_;
 
     mutable std::mutex crl_mutex_;   // guards Ca::full / Ca::delta
     std::atomic<bool> first_pass_done_{false};

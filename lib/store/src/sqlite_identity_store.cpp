@@ -1,6 +1,7 @@
 // The identification server's store on SQLite: nonces and sessions (identity_repository.hpp).
 #include <memory>
 #include <mutex>
+#include <tuple>
 
 #include "group_commit.hpp"
 #include "sqlite_connection.hpp"
@@ -16,6 +17,46 @@ namespace {
 const sqlite::Schema kSchema{0x54414E49 /* "TANI" */, "a tanba identification store", identity_migration_texts};
 
 std::int64_t secs(TimePoint t) { return t.time_since_epoch().count(); }
+
+TimePoint at(std::int64_t s) { return TimePoint(std::chrono::seconds(s)); }
+
+constexpr const char* kPersonColumns =
+    "iin, residency, status, doc_type, doc_number, doc_country, doc_expiry, surname, given_name, patronymic, surname_latin, "
+    "given_name_latin, birth_date, sex, citizenship, contact, enrolled_by, approved_by, created_at, updated_at";
+
+PersonRecord person_row(sqlite::Statement& st) {
+    PersonRecord p;
+    std::string* text[] = {&p.iin, &p.residency, &p.status, &p.doc_type, &p.doc_number, &p.doc_country, &p.doc_expiry,
+                           &p.surname, &p.given_name, &p.patronymic, &p.surname_latin, &p.given_name_latin, &p.birth_date,
+                           &p.sex, &p.citizenship, &p.contact, &p.enrolled_by, &p.approved_by};
+    for (int i = 0; i < 18; ++i) *text[i] = st.text(i);
+    p.created_at = at(st.integer(18));
+    p.updated_at = at(st.integer(19));
+    return p;
+}
+
+// Appends an audit entry inside the current transaction: seq and prev_hash from the last row.
+void audit(sqlite::Connection& c, AuditEntry e, const AuditSeal& seal) {
+    auto last = c.prepare("SELECT seq, hash FROM registry_audit ORDER BY seq DESC LIMIT 1");
+    if (last.step()) {
+        e.seq = last.integer(0) + 1;
+        e.prev_hash = last.blob(1);
+    } else {
+        e.seq = 1;
+        e.prev_hash = Bytes(32, 0);
+    }
+    e.hash = seal(e);
+    c.prepare("INSERT INTO registry_audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(1, e.seq)
+        .bind(2, secs(e.at))
+        .bind(3, std::string_view(e.actor))
+        .bind(4, std::string_view(e.action))
+        .bind(5, std::string_view(e.subject))
+        .bind(6, std::string_view(e.detail))
+        .bind(7, ByteView(e.prev_hash))
+        .bind(8, ByteView(e.hash))
+        .run();
+}
 
 sqlite::GroupCommitter::Hooks checkpoint_when_idle() {
     sqlite::GroupCommitter::Hooks h;
@@ -91,6 +132,100 @@ public:
         return *n;
     }
 
+    PersonRecord add_person(PersonRecord rec, const std::optional<IinAllocation>& allocation, AuditEntry entry,
+                            const AuditSeal& seal) override {
+        auto out = std::make_shared<PersonRecord>(std::move(rec));
+        writes_.submit([out, allocation, entry, seal](sqlite::Connection& c) mutable {
+            auto& p = *out;
+            auto existing = c.prepare("SELECT iin FROM persons WHERE doc_country = $1 AND doc_number = $2");
+            existing.bind(1, std::string_view(p.doc_country)).bind(2, std::string_view(p.doc_number));
+            if (existing.step()) throw Error(ErrorCode::STORE_CONFLICT, "document: " + existing.text(0));
+            int serial = 0;
+            if (allocation) {
+                auto used = c.prepare("SELECT coalesce(max(iin_serial) + 1, 0) FROM persons WHERE iin_date = $1 AND iin_digit = $2");
+                used.bind(1, std::string_view(allocation->date6)).bind(2, std::int64_t{allocation->digit});
+                const int first_free = used.step() ? static_cast<int>(used.integer(0)) : 0;
+                std::tie(p.iin, serial) = allocation->make(first_free);
+            } else {
+                serial = std::stoi(p.iin.substr(7, 4));
+            }
+            auto same = c.prepare("SELECT iin FROM persons WHERE iin = $1");
+            same.bind(1, std::string_view(p.iin));
+            if (same.step()) throw Error(ErrorCode::STORE_CONFLICT, "iin: " + p.iin);
+            auto ins = c.prepare(std::string("INSERT INTO persons (") + kPersonColumns +
+                                 ", iin_date, iin_digit, iin_serial) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+                                 "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23)");
+            const std::string* text[] = {&p.iin, &p.residency, &p.status, &p.doc_type, &p.doc_number, &p.doc_country, &p.doc_expiry,
+                                         &p.surname, &p.given_name, &p.patronymic, &p.surname_latin, &p.given_name_latin, &p.birth_date,
+                                         &p.sex, &p.citizenship, &p.contact, &p.enrolled_by, &p.approved_by};
+            for (int i = 0; i < 18; ++i) ins.bind_optional(i + 1, *text[i]);
+            ins.bind(19, secs(p.created_at)).bind(20, secs(p.updated_at));
+            ins.bind(21, std::string_view(p.iin).substr(0, 6)).bind(22, std::int64_t{p.iin[6] - '0'}).bind(23, std::int64_t{serial});
+            ins.run();
+            if (entry.subject.empty()) entry.subject = p.iin;
+            audit(c, entry, seal);
+        }).get();
+        return *out;
+    }
+
+    std::optional<PersonRecord> find_person(const std::string& iin) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare(std::string("SELECT ") + kPersonColumns + " FROM persons WHERE iin = $1");
+        st.bind(1, std::string_view(iin));
+        if (!st.step()) return std::nullopt;
+        return person_row(st);
+    }
+
+    void change_person_status(const std::string& iin, const std::string& from, const std::string& to, const std::string& approved_by,
+                              AuditEntry entry, const AuditSeal& seal) override {
+        writes_.submit([&](sqlite::Connection& c) {
+            auto cur = c.prepare("SELECT status FROM persons WHERE iin = $1");
+            cur.bind(1, std::string_view(iin));
+            if (!cur.step()) throw Error(ErrorCode::STORE_NOT_FOUND, "no person " + iin);
+            if (cur.text(0) != from) throw Error(ErrorCode::STORE_CONFLICT, "status " + cur.text(0));
+            c.prepare("UPDATE persons SET status = $1, approved_by = coalesce($2, approved_by), updated_at = $3 WHERE iin = $4")
+                .bind(1, std::string_view(to))
+                .bind_optional(2, approved_by)
+                .bind(3, secs(entry.at))
+                .bind(4, std::string_view(iin))
+                .run();
+            audit(c, entry, seal);
+        }).get();
+    }
+
+    void add_role(const std::string& iin, const std::string& role, const std::string& name, AuditEntry entry,
+                  const AuditSeal& seal) override {
+        writes_.submit([&](sqlite::Connection& c) {
+            c.prepare("INSERT INTO operator_roles (iin, role, name, added_at) VALUES ($1, $2, $3, $4)")
+                .bind(1, std::string_view(iin))
+                .bind(2, std::string_view(role))
+                .bind(3, std::string_view(name))
+                .bind(4, secs(entry.at))
+                .run();
+            audit(c, entry, seal);
+        }).get();
+    }
+
+    std::vector<std::string> roles_of(const std::string& iin) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare("SELECT role FROM operator_roles WHERE iin = $1 ORDER BY role");
+        st.bind(1, std::string_view(iin));
+        std::vector<std::string> out;
+        while (st.step()) out.push_back(st.text(0));
+        return out;
+    }
+
+    void append_audit(AuditEntry entry, const AuditSeal& seal) override {
+        writes_.submit([&](sqlite::Connection& c) { audit(c, entry, seal); }).get();
+    }
+
+    void for_each_audit(const std::function<void(const AuditEntry&)>& each) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM registry_audit ORDER BY seq");
+        while (st.step())
+            each({st.integer(0), at(st.integer(1)), st.text(2), st.text(3), st.text(4), st.text(5), st.blob(6), st.blob(7)});
+    }
+
 private:
     std::unique_ptr<sqlite::Connection> reader_;
     std::mutex read_mutex_;
@@ -107,6 +242,13 @@ std::unique_ptr<IdentityRepository> open_sqlite_identity(const std::filesystem::
     auto reader = std::make_unique<sqlite::Connection>(file, false);
     sqlite::tune(*reader, sqlite::Role::Reader);
     return std::make_unique<SqliteIdentityRepository>(std::move(writer), std::move(reader));
+}
+
+std::unique_ptr<IdentityRepository> open_identity_store(const std::string& uri, OpenMode mode, const Clock& clock) {
+    constexpr std::string_view kSqlite = "sqlite:";
+    if (!uri.starts_with(kSqlite) || uri.size() == kSqlite.size())
+        throw Error(ErrorCode::CONFIG_INVALID, "the store '" + uri + "' is not sqlite:PATH");
+    return open_sqlite_identity(uri.substr(kSqlite.size()), mode, clock);
 }
 
 }  // namespace tanba::store

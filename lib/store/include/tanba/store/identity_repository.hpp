@@ -6,10 +6,13 @@
 // Contract: every write is durable when the call returns; writes are safe from several
 // threads and processes at once. Nonces and sessions are given as hashes: the store never
 // sees what a client holds.
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "tanba/base/bytes.hpp"
 #include "tanba/base/clock.hpp"
@@ -20,6 +23,41 @@ namespace tanba::store {
 /// What taking a nonce found: it was there and in time (now gone), there but expired (now
 /// gone too), or not there (never issued, or used already).
 enum class NonceTaken { Taken, Expired, Unknown };
+
+/// A person in the registry, as stored (lib/registry gives the fields their meaning).
+struct PersonRecord {
+    std::string iin;
+    std::string residency = "non-resident";  // or "resident"
+    std::string status = "draft";            // draft, verified, certified, suspended, closed
+    std::string doc_type, doc_number, doc_country, doc_expiry;
+    std::string surname, given_name, patronymic, surname_latin, given_name_latin;
+    std::string birth_date;                  // YYYY-MM-DD
+    std::string sex;                         // "M" or "F"
+    std::string citizenship, contact;
+    std::string enrolled_by, approved_by;    // operators' IINs
+    TimePoint created_at{}, updated_at{};
+};
+
+/// One entry of the append-only audit log. seq, prev_hash and hash are filled by the store
+/// inside the commit of the change it records (hash through the caller's seal).
+struct AuditEntry {
+    std::int64_t seq = 0;
+    TimePoint at{};
+    std::string actor, action, subject, detail;
+    Bytes prev_hash, hash;
+};
+/// The entry's hash from its fields and prev_hash: lib/registry's rule, run inside the commit.
+using AuditSeal = std::function<Bytes(const AuditEntry&)>;
+
+/// A non-resident's IIN, allocated inside the commit that stores the person: `make` gets the
+/// first free serial for the birth date (YYMMDD) and century/sex digit — one more than the
+/// largest used, 0 when none — and returns the IIN and the serial it took (it may skip serials
+/// whose check digit is undefined).
+struct IinAllocation {
+    std::string date6;
+    int digit = 0;
+    std::function<std::pair<std::string, int>(int first_free)> make;
+};
 
 class IdentityRepository {
 public:
@@ -37,7 +75,31 @@ public:
     virtual bool remove_session(ByteView hash) = 0;
     /// Removes nonces and sessions expired before `now`; returns how many.
     virtual std::size_t purge_expired(TimePoint now) = 0;
+
+    /// Stores a person and the audit entry (its subject set to the IIN when empty) in one
+    /// durable commit, the IIN allocated inside it when `allocation` is given (else rec.iin as
+    /// given). Throws STORE_CONFLICT, nothing written, when the document (country, number) or
+    /// the IIN is registered already — its context names the existing person's IIN.
+    virtual PersonRecord add_person(PersonRecord rec, const std::optional<IinAllocation>& allocation, AuditEntry audit,
+                                    const AuditSeal& seal) = 0;
+    virtual std::optional<PersonRecord> find_person(const std::string& iin) = 0;
+    /// Sets status `to` (and approved_by when not empty) on the person whose status is `from`,
+    /// with the audit entry, in one commit. STORE_NOT_FOUND / STORE_CONFLICT (another status).
+    virtual void change_person_status(const std::string& iin, const std::string& from, const std::string& to,
+                                      const std::string& approved_by, AuditEntry audit, const AuditSeal& seal) = 0;
+    /// Grants a role (operator, registrar, admin) to the holder of an IIN, with the audit entry.
+    virtual void add_role(const std::string& iin, const std::string& role, const std::string& name, AuditEntry audit,
+                          const AuditSeal& seal) = 0;
+    virtual std::vector<std::string> roles_of(const std::string& iin) = 0;
+    /// Appends an entry that records no change of its own (a login, a read of personal data).
+    virtual void append_audit(AuditEntry audit, const AuditSeal& seal) = 0;
+    /// Every entry in seq order (streamed), as stored.
+    virtual void for_each_audit(const std::function<void(const AuditEntry&)>& each) = 0;
 };
+
+/// Opens the store a URI names: "sqlite:PATH" (PostgreSQL later). Throws CONFIG_INVALID for
+/// another scheme, and as open_sqlite_identity.
+std::unique_ptr<IdentityRepository> open_identity_store(const std::string& uri, OpenMode mode, const Clock& clock);
 
 /// Opens (and migrates) the identification server's SQLite store. Throws as open_sqlite.
 std::unique_ptr<IdentityRepository> open_sqlite_identity(const std::filesystem::path& file, OpenMode mode, const Clock& clock);

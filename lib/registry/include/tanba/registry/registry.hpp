@@ -1,0 +1,80 @@
+#pragma once
+// The registry of the identification server (ARCHITECTURE.md, "Enrolment"): persons enrolled
+// at a public service center by an operator and approved by a different registrar, non-residents'
+// IINs allocated, operator roles, and the hash-chained audit log every change and every read of
+// personal data is written to in the same commit. The store keeps rows; the rules are here.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tanba/base/clock.hpp"
+#include "tanba/store/identity_repository.hpp"
+
+namespace tanba::registry {
+
+enum class Role { Operator, Registrar, Admin };
+std::string_view to_string(Role r);  // "operator", "registrar", "admin"
+std::optional<Role> role_from_string(std::string_view s);
+
+/// Who acts: the holder of a session (their certificate's IIN and name), or the command line.
+struct Actor {
+    std::string iin;
+    std::string name;
+};
+
+/// What a PSC operator records. Residents come with their IIN; non-residents get one.
+struct EnrolRequest {
+    std::string doc_type = "passport", doc_number, doc_country, doc_expiry;  // country: ISO 3166 alpha-2 or -3
+    std::string surname, given_name, patronymic, surname_latin, given_name_latin;
+    std::string birth_date;   // YYYY-MM-DD
+    std::string sex;          // "M" or "F"
+    std::string citizenship;  // ISO 3166
+    std::string contact;
+    std::string iin;          // a resident's existing IIN; empty: allocate one
+};
+
+/// Where the audit chain breaks: the first entry that is missing, out of order or edited.
+struct AuditBreak {
+    std::int64_t seq;
+    std::string what;
+};
+
+class Registry {
+public:
+    Registry(store::IdentityRepository& repo, const Clock& clock);
+
+    /// Records a person as a draft (operator role). A non-resident gets the next free IIN for
+    /// their birth date and sex; a resident's IIN must be valid and match them. Throws
+    /// AUTH_FORBIDDEN, REGISTRY_INPUT_INVALID, REGISTRY_DUPLICATE_DOCUMENT (naming the
+    /// registered person's IIN), REGISTRY_IIN_EXISTS.
+    store::PersonRecord enrol(const Actor& by, const EnrolRequest& request);
+    /// draft → verified (registrar role, not the operator who enrolled the person). Throws
+    /// AUTH_FORBIDDEN, REGISTRY_PERSON_NOT_FOUND, REGISTRY_SAME_PERSON, REGISTRY_STATE_INVALID.
+    store::PersonRecord approve(const Actor& by, const std::string& iin);
+    /// A person's record (any role); the read is an audit entry. REGISTRY_PERSON_NOT_FOUND.
+    store::PersonRecord read(const Actor& by, const std::string& iin);
+
+    /// Grants a role. `by` needs the admin role, unless `bootstrap` (the command line, with
+    /// the store in hand: the first admins and operators).
+    enum class Grant { ByAdmin, Bootstrap };
+    void add_role(const Actor& by, const Actor& holder, Role role, Grant grant = Grant::ByAdmin);
+    std::vector<Role> roles(const std::string& iin);
+    /// Records a login (success or the refusal's code) in the audit log.
+    void record_login(const std::string& iin, const std::string& outcome);
+
+    /// Walks the audit log: the first broken entry, or nullopt when the chain holds.
+    std::optional<AuditBreak> verify_audit();
+    /// The chain head (last seq and hash), for an external witness.
+    std::pair<std::int64_t, Bytes> audit_head();
+
+private:
+    void require(const Actor& by, Role role);
+    store::IdentityRepository& repo_;
+    const Clock& clock_;
+};
+
+/// The hash of an audit entry: SHA-256 over prev_hash, seq, time and the length-prefixed text
+/// fields. What the store's chain is made of.
+Bytes seal(const store::AuditEntry& entry);
+
+}  // namespace tanba::registry

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Enrolment at the identification server: operators logged in by their certificates (Web eID
+# tokens from python3-cryptography) enrol a non-resident (an IIN allocated: valid, right birth
+# date and sex), a different registrar approves; refusals each with their code and no state
+# change; concurrent enrolments get unique IINs with none skipped; the audit chain holds, and
+# `tanba audit verify` names an edited or deleted entry.
+source "$(dirname "$0")/lib.sh"
+: "${TANBA_SERVER:?}"
+PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE=http://127.0.0.1:$PORT ORIGIN=https://psc.example.kz STORE="sqlite:$WORK/identity.db"
+TOKEN="$PY $TANBA_SOURCE/tests/interop/webeid_token.py"
+"$TANBA" ca init --dir root --name "PSC Root" --algo ecdsa-p256 --base-url "$BASE" --no-passphrase > /dev/null 2>&1
+person() {  # person NAME BIRTH SEX: NAME.key, NAME.pem (citizen-auth)
+  local iin; iin=$("$TANBA" id new-iin --birth "$2" --sex "$3")
+  "$TANBA" key new --algo ecdsa-p256 --out "$1.key" --no-passphrase 2> /dev/null
+  "$TANBA" csr new --key "$1.key" --iin "$iin" --surname "$(echo "$1" | tr a-z A-Z)" --given "TEST" --out "$1.csr" 2> /dev/null
+  "$TANBA" ca issue --dir root --profile citizen-auth --csr "$1.csr" --out "$1.pem" --no-passphrase 2> /dev/null
+}
+person oper 1980-01-01 m; person reg 1982-02-02 f; person both 1984-03-03 m; person nobody 1986-04-04 f
+"$TANBA" operators add --store "$STORE" --cert oper.pem --role operator 2> /dev/null
+"$TANBA" operators add --store "$STORE" --cert reg.pem --role registrar 2> /dev/null
+"$TANBA" operators add --store "$STORE" --cert both.pem --role operator 2> /dev/null
+"$TANBA" operators add --store "$STORE" --cert both.pem --role registrar 2> /dev/null
+expect_fail 2 REGISTRY_INPUT_INVALID "$TANBA" operators add --store "$STORE" --cert root/ca.pem --role admin
+
+SERVER=
+stop_server() { [ -z "$SERVER" ] || { kill "$SERVER" 2> /dev/null || true; wait "$SERVER" 2> /dev/null || true; SERVER=; }; }
+trap 'stop_server; rm -rf "$WORK"' EXIT
+cat > server.toml <<TOML
+[server]
+listen = "127.0.0.1:$PORT"
+[[ca]]
+dir = "root"
+[identity]
+store = "$STORE"
+origin = "$ORIGIN"
+auth_requests_per_minute = 1000
+TOML
+"$TANBA_SERVER" --config server.toml > server.log 2>&1 &
+SERVER=$!
+await_readyz "$BASE" 200 "$SERVER" server.log
+
+session() {  # session NAME → a session token for NAME's certificate
+  local n; n=$(curl -s -X POST "$BASE/api/v1/auth/challenge" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["nonce"])')
+  $TOKEN "$1.key" "$1.pem" "$ORIGIN" "$n" | "$PY" -c 'import json,sys; print(json.dumps({"nonce": sys.argv[1], "token": json.load(sys.stdin)}))' "$n" \
+    | curl -s -H 'Content-Type: application/json' --data-binary @- "$BASE/api/v1/auth/login" \
+    | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["session"])'
+}
+OPER=$(session oper) REG=$(session reg) BOTH=$(session both) NOBODY=$(session nobody)
+call() {  # call SESSION METHOD PATH [BODY] → status; body in answer.json
+  curl -s -o answer.json -w '%{http_code}' -X "$2" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
+    ${4:+--data-binary "$4"} "$BASE$3"
+}
+expect() {  # expect STATUS [CODE] -- call args…
+  local want=$1 code=$2; shift 2
+  local got; got=$(call "$@")
+  [ "$got" = "$want" ] || fail "$2 $3: wanted $want, got $got $(cat answer.json)"
+  [ -z "$code" ] || grep -q "\"code\":\"$code\"" answer.json || fail "$2 $3: wanted $code: $(cat answer.json)"
+  ok
+}
+persons() { sqlite3 identity.db 'SELECT count(*) FROM persons'; }
+visitor() {  # visitor DOC_NUMBER [BIRTH] [SEX]
+  printf '{"document": {"type": "passport", "number": "%s", "country": "DE", "expiry": "2031-05-01"}, "surname": "MÜLLER", "givenName": "ANNA", "surnameLatin": "MUELLER", "birthDate": "%s", "sex": "%s", "citizenship": "DE", "contact": "+49 30 1234567"}' "$1" "${2:-1991-06-15}" "${3:-F}"
+}
+
+# A non-resident enrolled: an IIN for her birth date and sex, valid, status draft.
+expect 201 "" "$OPER" POST /api/v1/persons "$(visitor C01X00T47)"
+IIN=$("$PY" -c 'import json; r = json.load(open("answer.json")); assert r["status"] == "draft" and r["residency"] == "non-resident", r; print(r["iin"])')
+"$TANBA" id show "$IIN" > iin.txt || fail "the allocated IIN $IIN is not valid"
+grep -q "birthDate: 1991-06-15" iin.txt && grep -q "sex: female" iin.txt || fail "the IIN does not encode the person: $(cat iin.txt)"; ok
+# Refused, each with its code, nothing stored.
+n=$(persons)
+expect 409 REGISTRY_DUPLICATE_DOCUMENT "$OPER" POST /api/v1/persons "$(visitor C01X00T47 1970-01-01 M)"
+grep -q "$IIN" answer.json || fail "the duplicate does not name the registered person"; ok
+expect 403 AUTH_FORBIDDEN "$NOBODY" POST /api/v1/persons "$(visitor Z99)"
+expect 401 AUTH_SESSION_INVALID "not-a-session" POST /api/v1/persons "$(visitor Z98)"
+expect 400 API_JSON_INVALID "$OPER" POST /api/v1/persons '{"document": '
+expect 400 REGISTRY_INPUT_INVALID "$OPER" POST /api/v1/persons "$(visitor Z97 2099-01-01 F)"
+expect 400 REGISTRY_INPUT_INVALID "$OPER" POST /api/v1/persons "$(visitor 'z 97' 1990-01-01 F)"
+expect 400 REGISTRY_INPUT_INVALID "$OPER" POST /api/v1/persons "$(visitor Z96 1990-01-01 X)"
+expect 413 HTTP_BODY_TOO_LARGE "$OPER" POST /api/v1/persons "$(head -c 70000 /dev/zero | tr '\0' ' ')"
+[ "$(persons)" = "$n" ] || fail "a refused enrolment stored a person"; ok
+# Approval: by a registrar, never by the operator who enrolled; once.
+expect 403 AUTH_FORBIDDEN "$OPER" POST "/api/v1/persons/$IIN/approve"
+expect 201 "" "$BOTH" POST /api/v1/persons "$(visitor C02Y11K09 1979-12-31 M)"
+OWN=$("$PY" -c 'import json; print(json.load(open("answer.json"))["iin"])')
+expect 403 REGISTRY_SAME_PERSON "$BOTH" POST "/api/v1/persons/$OWN/approve"
+expect 200 "" "$REG" POST "/api/v1/persons/$IIN/approve"
+grep -q '"status":"verified"' answer.json || fail "approve: $(cat answer.json)"; ok
+expect 409 REGISTRY_STATE_INVALID "$REG" POST "/api/v1/persons/$IIN/approve"
+expect 404 REGISTRY_PERSON_NOT_FOUND "$REG" GET /api/v1/persons/000000000000
+expect 200 "" "$REG" GET "/api/v1/persons/$IIN"
+grep -q '"number":"C01X00T47"' answer.json || fail "read: $(cat answer.json)"; ok
+expect 403 AUTH_FORBIDDEN "$NOBODY" GET "/api/v1/persons/$IIN"
+! grep -q "C01X00T47\|1991-06-15\|1234567" server.log || fail "personal data in the log"; ok
+
+# 4 processes × 50 concurrent enrolments, one birth date and sex: unique IINs, none skipped.
+pids=()
+for p in 1 2 3 4; do
+  ( for i in $(seq 50); do
+      curl -s -o /dev/null -X POST -H "Authorization: Bearer $OPER" -H 'Content-Type: application/json' \
+        --data-binary "$(visitor "P${p}N$i" 1995-09-09 M)" "$BASE/api/v1/persons"
+    done ) &
+  pids+=($!)
+done
+wait "${pids[@]}"
+"$PY" - "$TANBA" <<'PYEOF' || fail "concurrent enrolments"
+import sqlite3, subprocess, sys
+rows = sqlite3.connect("identity.db").execute("SELECT iin, iin_serial FROM persons WHERE birth_date = '1995-09-09'").fetchall()
+assert len(rows) == 200, len(rows)
+assert len({r[0] for r in rows}) == 200, "duplicate IINs"
+used = sorted(r[1] for r in rows)
+# The serials the allocation would take one after another (those with an undefined check digit skipped).
+expected, s = [], 0
+while len(expected) < 200:
+    iin = subprocess.run([sys.argv[1], "id", "new-iin", "--birth", "1995-09-09", "--sex", "m", "--serial", str(s)],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    expected.append(int(iin[7:11])); s = expected[-1] + 1
+assert used == expected, (used[:10], expected[:10])
+PYEOF
+ok
+stop_server
+
+# The audit chain: intact, then an edited entry and a deleted one are named.
+"$TANBA" audit verify --store "$STORE" > audit.txt || fail "audit verify: $(cat audit.txt)"
+grep -q "audit log intact: [0-9]* entries" audit.txt || fail "audit verify: $(cat audit.txt)"; ok
+[ "$(sqlite3 identity.db "SELECT count(*) FROM registry_audit WHERE action = 'person.read' AND actor LIKE '%' AND subject = '$IIN'")" -ge 1 ] \
+  || fail "the read of a person's record was not audited"; ok
+[ "$(sqlite3 identity.db "SELECT count(*) FROM registry_audit WHERE action = 'login'")" -ge 4 ] || fail "logins not audited"; ok
+cp identity.db edited.db; sqlite3 edited.db "UPDATE registry_audit SET actor = 'someone' WHERE seq = 7"
+expect_fail 2 AUDIT_CHAIN_BROKEN "$TANBA" audit verify --store "sqlite:$WORK/edited.db"
+contains err.txt "entry 7 was edited"
+cp identity.db cut.db; sqlite3 cut.db "DELETE FROM registry_audit WHERE seq = 9"
+expect_fail 2 AUDIT_CHAIN_BROKEN "$TANBA" audit verify --store "sqlite:$WORK/cut.db"
+contains err.txt "entry 9 is missing"
+
+done_checks enrolment
