@@ -32,12 +32,8 @@ std::string bearer(const HttpRequest& req) {
     return std::string(a.substr(kScheme.size()));
 }
 
-nlohmann::json identity_json(const auth::Identity& id) {
-    return {{"iin", id.iin},         {"bin", id.bin},
-            {"surname", id.surname}, {"givenName", id.given_name},
-            {"patronymic", id.patronymic}, {"roles", id.roles},
-            {"certificateSerial", id.certificate_serial}};
-}
+// The identity as lib/auth writes it (one definition of its field names).
+nlohmann::json identity_json(const auth::Identity& id) { return nlohmann::json::parse(auth::to_json(id)); }
 
 std::string field(const nlohmann::json& j, const char* name) {
     auto it = j.find(name);

@@ -69,16 +69,13 @@ public:
                                                                       std::vector<std::string>&) override {
         return {};
     }
-    std::vector<std::shared_ptr<const revocation::Crl>> crls(const x509::Certificate& cert, std::vector<std::string>& problems) override {
+    std::vector<std::shared_ptr<const revocation::Crl>> crls(const x509::Certificate& cert, std::vector<std::string>&) override {
         std::vector<std::shared_ptr<const revocation::Crl>> out;
         for (const auto& c : s_.cas_) {
             if (c->authority->certificate().subject_text() != cert.issuer_text()) continue;
             std::lock_guard lock(s_.crl_mutex_);
-            for (const ServedCrl* served : {&c->full, &c->delta}) try {
-                    if (served->der) out.push_back(std::make_shared<const revocation::Crl>(revocation::Crl::from_der(*served->der)));
-                } catch (const Error& e) {
-                    problems.push_back(std::string("the CRL served for ") + c->authority->config().id + ": " + e.what());
-                }
+            for (const ServedCrl* served : {&c->full, &c->delta})
+                if (served->parsed) out.push_back(served->parsed);
         }
         return out;
     }
@@ -181,7 +178,12 @@ void Services::refresh_crls(Ca& c) {
     auto load = [&](ServedCrl& slot, const std::optional<store::CrlRecord>& head, store::CrlSelect which) {
         if (!head || head->number == slot.number) return;
         auto rec = repo.latest_crl(issuer, which, store::CrlFields::All);
-        ServedCrl fresh{std::make_shared<const Bytes>(std::move(rec->der)), rec->number, rec->this_update, rec->next_update};
+        ServedCrl fresh{std::make_shared<const Bytes>(std::move(rec->der)), nullptr, rec->number, rec->this_update, rec->next_update};
+        if (config_.identity) try {  // only logins read it
+            fresh.parsed = std::make_shared<const revocation::Crl>(revocation::Crl::from_der(*fresh.der));
+        } catch (const Error& e) {  // served as it is; logins see no CRL for this CA
+            spdlog::error("the CRL {} of {} does not parse: {} {}", rec->number, authority.config().id, to_string(e.code()), e.context());
+        }
         std::lock_guard lock(crl_mutex_);
         slot = std::move(fresh);
     };

@@ -24,6 +24,7 @@ namespace tanba::server {
 /// A CRL ready to serve.
 struct ServedCrl {
     std::shared_ptr<const Bytes> der;
+    std::shared_ptr<const revocation::Crl> parsed;  // for the login validator; parsed once, when loaded
     std::int64_t number = 0;
     TimePoint this_update{}, next_update{};
 };

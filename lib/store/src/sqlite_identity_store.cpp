@@ -1,7 +1,10 @@
-// The identification server's store on SQLite: nonces and sessions (identity_repository.hpp).
+// The identification server's store on SQLite: nonces, sessions, persons, operator roles and
+// the hash-chained audit log (identity_repository.hpp).
+#include <array>
 #include <memory>
 #include <mutex>
 #include <tuple>
+#include <utility>
 
 #include "group_commit.hpp"
 #include "sqlite_connection.hpp"
@@ -16,22 +19,27 @@ namespace {
 
 const sqlite::Schema kSchema{0x54414E49 /* "TANI" */, "a tanba identification store", identity_migration_texts};
 
-std::int64_t secs(TimePoint t) { return t.time_since_epoch().count(); }
-
-TimePoint at(std::int64_t s) { return TimePoint(std::chrono::seconds(s)); }
+using sqlite::seconds_of;
+using sqlite::time_at;
 
 constexpr const char* kPersonColumns =
     "iin, residency, status, doc_type, doc_number, doc_country, doc_expiry, surname, given_name, patronymic, surname_latin, "
     "given_name_latin, birth_date, sex, citizenship, contact, enrolled_by, approved_by, created_at, updated_at";
 
+// The text columns of kPersonColumns, in order (then created_at, updated_at).
+template <class P>
+auto person_texts(P& p) {
+    return std::array{&p.iin, &p.residency, &p.status, &p.doc_type, &p.doc_number, &p.doc_country, &p.doc_expiry,
+                      &p.surname, &p.given_name, &p.patronymic, &p.surname_latin, &p.given_name_latin, &p.birth_date,
+                      &p.sex, &p.citizenship, &p.contact, &p.enrolled_by, &p.approved_by};
+}
+constexpr int kPersonTexts = 18;
+
 PersonRecord person_row(sqlite::Statement& st) {
     PersonRecord p;
-    std::string* text[] = {&p.iin, &p.residency, &p.status, &p.doc_type, &p.doc_number, &p.doc_country, &p.doc_expiry,
-                           &p.surname, &p.given_name, &p.patronymic, &p.surname_latin, &p.given_name_latin, &p.birth_date,
-                           &p.sex, &p.citizenship, &p.contact, &p.enrolled_by, &p.approved_by};
-    for (int i = 0; i < 18; ++i) *text[i] = st.text(i);
-    p.created_at = at(st.integer(18));
-    p.updated_at = at(st.integer(19));
+    for (int i = 0; auto* field : person_texts(p)) *field = st.text(i++);
+    p.created_at = time_at(st.integer(kPersonTexts));
+    p.updated_at = time_at(st.integer(kPersonTexts + 1));
     return p;
 }
 
@@ -48,7 +56,7 @@ void audit(sqlite::Connection& c, AuditEntry e, const AuditSeal& seal) {
     e.hash = seal(e);
     c.prepare("INSERT INTO registry_audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(1, e.seq)
-        .bind(2, secs(e.at))
+        .bind(2, seconds_of(e.at))
         .bind(3, std::string_view(e.actor))
         .bind(4, std::string_view(e.action))
         .bind(5, std::string_view(e.subject))
@@ -60,12 +68,7 @@ void audit(sqlite::Connection& c, AuditEntry e, const AuditSeal& seal) {
 
 sqlite::GroupCommitter::Hooks checkpoint_when_idle() {
     sqlite::GroupCommitter::Hooks h;
-    h.when_idle = [](sqlite::Connection& c) {
-        try {
-            c.exec("PRAGMA wal_checkpoint(PASSIVE)");
-        } catch (const Error&) {  // a busy reader: the next idle moment
-        }
-    };
+    h.when_idle = sqlite::checkpoint_passive;
     return h;
 }
 
@@ -77,7 +80,7 @@ public:
     void add_nonce(ByteView hash, TimePoint expires_at) override {
         Bytes h(hash.begin(), hash.end());
         writes_.submit([h, expires_at](sqlite::Connection& c) {
-            c.prepare("INSERT INTO login_nonces (hash, expires_at) VALUES ($1, $2)").bind(1, ByteView(h)).bind(2, secs(expires_at)).run();
+            c.prepare("INSERT INTO login_nonces (hash, expires_at) VALUES ($1, $2)").bind(1, ByteView(h)).bind(2, seconds_of(expires_at)).run();
         }).get();
     }
 
@@ -87,7 +90,7 @@ public:
         writes_.submit([h, now, found](sqlite::Connection& c) {
             auto st = c.prepare("DELETE FROM login_nonces WHERE hash = $1 RETURNING expires_at");
             st.bind(1, ByteView(h));
-            if (st.step()) *found = st.integer(0) >= secs(now) ? NonceTaken::Taken : NonceTaken::Expired;
+            if (st.step()) *found = st.integer(0) >= seconds_of(now) ? NonceTaken::Taken : NonceTaken::Expired;
             while (st.step()) {
             }
         }).get();
@@ -100,8 +103,8 @@ public:
             c.prepare("INSERT INTO sessions (hash, subject, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(1, ByteView(h))
                 .bind(2, std::string_view(subject))
-                .bind(3, secs(created_at))
-                .bind(4, secs(expires_at))
+                .bind(3, seconds_of(created_at))
+                .bind(4, seconds_of(expires_at))
                 .run();
         }).get();
     }
@@ -109,7 +112,7 @@ public:
     std::optional<std::string> find_session(ByteView hash, TimePoint now) override {
         std::lock_guard lock(read_mutex_);
         auto st = reader_->prepare("SELECT subject FROM sessions WHERE hash = $1 AND expires_at >= $2");
-        st.bind(1, hash).bind(2, secs(now));
+        st.bind(1, hash).bind(2, seconds_of(now));
         if (!st.step()) return std::nullopt;
         return st.text(0);
     }
@@ -126,8 +129,8 @@ public:
     std::size_t purge_expired(TimePoint now) override {
         auto n = std::make_shared<std::size_t>(0);
         writes_.submit([now, n](sqlite::Connection& c) {
-            *n += static_cast<std::size_t>(c.prepare("DELETE FROM login_nonces WHERE expires_at < $1").bind(1, secs(now)).run());
-            *n += static_cast<std::size_t>(c.prepare("DELETE FROM sessions WHERE expires_at < $1").bind(1, secs(now)).run());
+            *n += static_cast<std::size_t>(c.prepare("DELETE FROM login_nonces WHERE expires_at < $1").bind(1, seconds_of(now)).run());
+            *n += static_cast<std::size_t>(c.prepare("DELETE FROM sessions WHERE expires_at < $1").bind(1, seconds_of(now)).run());
         }).get();
         return *n;
     }
@@ -155,11 +158,8 @@ public:
             auto ins = c.prepare(std::string("INSERT INTO persons (") + kPersonColumns +
                                  ", iin_date, iin_digit, iin_serial) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
                                  "$14, $15, $16, $17, $18, $19, $20, $21, $22, $23)");
-            const std::string* text[] = {&p.iin, &p.residency, &p.status, &p.doc_type, &p.doc_number, &p.doc_country, &p.doc_expiry,
-                                         &p.surname, &p.given_name, &p.patronymic, &p.surname_latin, &p.given_name_latin, &p.birth_date,
-                                         &p.sex, &p.citizenship, &p.contact, &p.enrolled_by, &p.approved_by};
-            for (int i = 0; i < 18; ++i) ins.bind_optional(i + 1, *text[i]);
-            ins.bind(19, secs(p.created_at)).bind(20, secs(p.updated_at));
+            for (int i = 1; const auto* field : person_texts(std::as_const(p))) ins.bind_optional(i++, *field);
+            ins.bind(19, seconds_of(p.created_at)).bind(20, seconds_of(p.updated_at));
             ins.bind(21, std::string_view(p.iin).substr(0, 6)).bind(22, std::int64_t{p.iin[6] - '0'}).bind(23, std::int64_t{serial});
             ins.run();
             if (entry.subject.empty()) entry.subject = p.iin;
@@ -186,7 +186,7 @@ public:
             c.prepare("UPDATE persons SET status = $1, approved_by = coalesce($2, approved_by), updated_at = $3 WHERE iin = $4")
                 .bind(1, std::string_view(to))
                 .bind_optional(2, approved_by)
-                .bind(3, secs(entry.at))
+                .bind(3, seconds_of(entry.at))
                 .bind(4, std::string_view(iin))
                 .run();
             audit(c, entry, seal);
@@ -200,7 +200,7 @@ public:
                 .bind(1, std::string_view(iin))
                 .bind(2, std::string_view(role))
                 .bind(3, std::string_view(name))
-                .bind(4, secs(entry.at))
+                .bind(4, seconds_of(entry.at))
                 .run();
             audit(c, entry, seal);
         }).get();
@@ -223,7 +223,7 @@ public:
         std::lock_guard lock(read_mutex_);
         auto st = reader_->prepare("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM registry_audit ORDER BY seq");
         while (st.step())
-            each({st.integer(0), at(st.integer(1)), st.text(2), st.text(3), st.text(4), st.text(5), st.blob(6), st.blob(7)});
+            each({st.integer(0), time_at(st.integer(1)), st.text(2), st.text(3), st.text(4), st.text(5), st.blob(6), st.blob(7)});
     }
 
 private:
@@ -235,13 +235,9 @@ private:
 }  // namespace
 
 std::unique_ptr<IdentityRepository> open_sqlite_identity(const std::filesystem::path& file, OpenMode mode, const Clock&) {
-    if (mode == OpenMode::MustExist && !std::filesystem::exists(file)) throw Error(ErrorCode::FILE_NOT_FOUND, file.string());
-    auto writer = std::make_unique<sqlite::Connection>(file, mode == OpenMode::CreateIfMissing);
-    if (const auto damage = sqlite::migrate(*writer, file, kSchema); !damage.empty())
-        throw Error(ErrorCode::STORE_DAMAGED, file.string() + ": " + damage.front());
-    auto reader = std::make_unique<sqlite::Connection>(file, false);
-    sqlite::tune(*reader, sqlite::Role::Reader);
-    return std::make_unique<SqliteIdentityRepository>(std::move(writer), std::move(reader));
+    auto s = sqlite::open_store(file, mode, kSchema);
+    if (!s.damage.empty()) throw Error(ErrorCode::STORE_DAMAGED, file.string() + ": " + s.damage.front());
+    return std::make_unique<SqliteIdentityRepository>(std::move(s.writer), std::move(s.reader));
 }
 
 std::unique_ptr<IdentityRepository> open_identity_store(const std::string& uri, OpenMode mode, const Clock& clock) {

@@ -64,4 +64,21 @@ std::vector<std::string> migrate(Connection& c, const std::filesystem::path& fil
 }
 
 
+OpenedStore open_store(const std::filesystem::path& file, OpenMode mode, const Schema& schema) {
+    if (mode == OpenMode::MustExist && !std::filesystem::exists(file)) throw Error(ErrorCode::FILE_NOT_FOUND, file.string());
+    OpenedStore s;
+    s.writer = std::make_unique<Connection>(file, mode == OpenMode::CreateIfMissing);
+    s.damage = migrate(*s.writer, file, schema);
+    s.reader = std::make_unique<Connection>(file, false);
+    tune(*s.reader, Role::Reader);
+    return s;
+}
+
+void checkpoint_passive(Connection& c) {
+    try {
+        c.exec("PRAGMA wal_checkpoint(PASSIVE)");
+    } catch (const Error&) {  // a busy reader: the next idle moment
+    }
+}
+
 }  // namespace tanba::store::sqlite

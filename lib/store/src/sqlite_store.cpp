@@ -16,8 +16,8 @@ namespace {
 
 const sqlite::Schema kSchema{0x54414E42 /* "TANB" */, "a tanba CA store", migration_texts};
 
-std::int64_t secs(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint at(std::int64_t s) { return TimePoint(std::chrono::seconds(s)); }
+using sqlite::seconds_of;
+using sqlite::time_at;
 
 CertStatus status_from(const std::string& s) {
     if (s == "issued") return CertStatus::Issued;
@@ -53,12 +53,12 @@ CertificateRecord read_row(sqlite::Statement& st) {
     r.subject = st.text(4);
     r.subject_iin = st.text(5);
     r.subject_bin = st.text(6);
-    r.not_before = at(st.integer(7));
-    r.not_after = at(st.integer(8));
-    r.created_at = at(st.integer(9));
+    r.not_before = time_at(st.integer(7));
+    r.not_after = time_at(st.integer(8));
+    r.created_at = time_at(st.integer(9));
     r.der = st.blob(10);
     if (!st.is_null(11)) {
-        r.revoked_at = at(st.integer(11));
+        r.revoked_at = time_at(st.integer(11));
         r.revocation_reason = static_cast<int>(st.integer(12));
     }
     if (!st.is_null(13)) r.request_key = st.text(13);
@@ -69,9 +69,9 @@ CertificateRecord read_row(sqlite::Statement& st) {
 RevocationRecord revocation_row(sqlite::Statement& st) {
     RevocationRecord r;
     r.serial = st.text(0);
-    r.at = at(st.integer(1));
+    r.at = time_at(st.integer(1));
     r.reason = static_cast<int>(st.integer(2));
-    if (!st.is_null(3)) r.invalidity_date = at(st.integer(3));
+    if (!st.is_null(3)) r.invalidity_date = time_at(st.integer(3));
     return r;
 }
 
@@ -95,7 +95,7 @@ public:
         };
         auto state = std::make_shared<State>(State{std::move(records), {}});
         state->out.resize(state->records.size());
-        const auto now = secs(clock_.now());
+        const auto now = seconds_of(clock_.now());
         auto committed = writes_.submit([state, now](sqlite::Connection& c) {
             auto insert = c.prepare(std::string("INSERT INTO certificates (") + kColumns +
                                     ", request_key, request_digest) VALUES ($1, $2, 'reserved', $3, $4, $5, $6, $7, $8, $9, NULL, $10, $11)");
@@ -108,8 +108,8 @@ public:
                     .bind(4, std::string_view(r.subject))
                     .bind_optional(5, r.subject_iin)
                     .bind_optional(6, r.subject_bin)
-                    .bind(7, secs(r.not_before))
-                    .bind(8, secs(r.not_after))
+                    .bind(7, seconds_of(r.not_before))
+                    .bind(8, seconds_of(r.not_after))
                     .bind(9, now)
                     .bind_optional(10, r.request_key);
                 if (r.request_digest.empty()) insert.bind_null(11);
@@ -131,7 +131,7 @@ public:
 
     std::future<void> finish_all_async(std::vector<Completion> completions) override {
         auto done = std::make_shared<std::vector<Completion>>(std::move(completions));
-        const auto now = secs(clock_.now());
+        const auto now = seconds_of(clock_.now());
         return writes_.submit([done, now](sqlite::Connection& c) {
             auto issued = c.prepare("UPDATE certificates SET status = 'issued', der = $1 "
                                     "WHERE issuer = $2 AND serial = $3 AND status = 'reserved'");
@@ -167,19 +167,11 @@ public:
     }
 
     std::optional<CertificateRecord> find(const std::string& issuer, const std::string& serial) override {
-        std::lock_guard lock(read_mutex_);
-        auto st = reader_->prepare("SELECT " + kSelectColumns + " FROM certificates WHERE issuer = $1 AND serial = $2");
-        st.bind(1, std::string_view(issuer)).bind(2, std::string_view(serial));
-        if (!st.step()) return std::nullopt;
-        return read_row(st);
+        return find_one("serial", issuer, serial);
     }
 
     std::optional<CertificateRecord> find_by_request_key(const std::string& issuer, const std::string& key) override {
-        std::lock_guard lock(read_mutex_);
-        auto st = reader_->prepare("SELECT " + kSelectColumns + " FROM certificates WHERE issuer = $1 AND request_key = $2");
-        st.bind(1, std::string_view(issuer)).bind(2, std::string_view(key));
-        if (!st.step()) return std::nullopt;
-        return read_row(st);
+        return find_one("request_key", issuer, key);
     }
 
     std::vector<CertificateRecord> list(const CertificateQuery& q) override {
@@ -222,21 +214,21 @@ public:
                     throw Error(ErrorCode::STORE_CONFLICT, ch.serial + " changed meanwhile");
                 up.reset();
                 if (ch.state) {
-                    up.bind(1, secs(ch.state->at)).bind(2, std::int64_t{ch.state->reason});
-                    if (ch.state->invalidity_date) up.bind(3, secs(*ch.state->invalidity_date));
+                    up.bind(1, seconds_of(ch.state->at)).bind(2, std::int64_t{ch.state->reason});
+                    if (ch.state->invalidity_date) up.bind(3, seconds_of(*ch.state->invalidity_date));
                     else up.bind_null(3);
                 } else {
                     up.bind_null(1).bind_null(2).bind_null(3);
                 }
                 up.bind(4, std::string_view(issuer)).bind(5, std::string_view(ch.serial)).run();
                 ev.reset();
-                ev.bind(1, std::string_view(issuer)).bind(2, std::string_view(ch.serial)).bind(3, secs(ch.event.at))
+                ev.bind(1, std::string_view(issuer)).bind(2, std::string_view(ch.serial)).bind(3, seconds_of(ch.event.at))
                     .bind(4, std::int64_t{ch.event.reason});
-                if (ch.event.invalidity_date) ev.bind(5, secs(*ch.event.invalidity_date));
+                if (ch.event.invalidity_date) ev.bind(5, seconds_of(*ch.event.invalidity_date));
                 else ev.bind_null(5);
                 ev.run();
             }
-            if (!changes.empty()) audit(log, secs(changes.front().event.at), note.action.c_str(), issuer, note.serial, note.detail);
+            if (!changes.empty()) audit(log, seconds_of(changes.front().event.at), note.action.c_str(), issuer, note.serial, note.detail);
         }).get();
     }
 
@@ -276,7 +268,7 @@ public:
         writes_.submit([&issuer, &crl](sqlite::Connection& c) {
             auto st = c.prepare("INSERT INTO crls (issuer, number, this_update, next_update, base_number, last_event, der) "
                                 "VALUES ($1, $2, $3, $4, $5, $6, $7)");
-            st.bind(1, std::string_view(issuer)).bind(2, crl.number).bind(3, secs(crl.this_update)).bind(4, secs(crl.next_update));
+            st.bind(1, std::string_view(issuer)).bind(2, crl.number).bind(3, seconds_of(crl.this_update)).bind(4, seconds_of(crl.next_update));
             if (crl.base_number) st.bind(5, *crl.base_number);
             else st.bind_null(5);
             st.bind(6, crl.last_event).bind(7, ByteView(crl.der)).run();
@@ -292,8 +284,8 @@ public:
         if (!st.step()) return std::nullopt;
         CrlRecord r;
         r.number = st.integer(0);
-        r.this_update = at(st.integer(1));
-        r.next_update = at(st.integer(2));
+        r.this_update = time_at(st.integer(1));
+        r.next_update = time_at(st.integer(2));
         if (!st.is_null(3)) r.base_number = st.integer(3);
         r.last_event = st.integer(4);
         if (fields == CrlFields::All) r.der = st.blob(5);
@@ -337,6 +329,15 @@ public:
     }
 
 private:
+    // The issuer's certificate whose `column` (serial, request_key: unique per issuer) is `value`.
+    std::optional<CertificateRecord> find_one(const char* column, const std::string& issuer, const std::string& value) {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare("SELECT " + kSelectColumns + " FROM certificates WHERE issuer = $1 AND " + column + " = $2");
+        st.bind(1, std::string_view(issuer)).bind(2, std::string_view(value));
+        if (!st.step()) return std::nullopt;
+        return read_row(st);
+    }
+
     std::optional<Error> fault() {
         std::lock_guard lock(fault_mutex_);
         return fault_;
@@ -368,13 +369,7 @@ private:
                                                                 rescued + "; restart to go on"));
             return fault();
         };
-        // Idle after a commit: fold the WAL into the database, so that little depends on it.
-        h.when_idle = [](sqlite::Connection& c) {
-            try {
-                c.exec("PRAGMA wal_checkpoint(PASSIVE)");
-            } catch (const Error&) {  // a busy reader: the next idle moment
-            }
-        };
+        h.when_idle = sqlite::checkpoint_passive;  // so that little depends on the WAL
         return h;
     }
 
@@ -424,13 +419,8 @@ std::string_view to_string(CertStatus s) {
 int sqlite_schema_version() { return static_cast<int>(migration_texts().size()); }
 
 std::unique_ptr<CaRepository> open_sqlite(const std::filesystem::path& file, OpenMode mode, const Clock& clock) {
-    if (mode == OpenMode::MustExist && !std::filesystem::exists(file))
-        throw Error(ErrorCode::FILE_NOT_FOUND, file.string());
-    auto writer = std::make_unique<sqlite::Connection>(file, mode == OpenMode::CreateIfMissing);
-    const auto damage = sqlite::migrate(*writer, file, kSchema);
-    auto reader = std::make_unique<sqlite::Connection>(file, false);
-    sqlite::tune(*reader, sqlite::Role::Reader);
-    return std::make_unique<SqliteRepository>(std::move(writer), std::move(reader), clock, damage);
+    auto s = sqlite::open_store(file, mode, kSchema);
+    return std::make_unique<SqliteRepository>(std::move(s.writer), std::move(s.reader), clock, s.damage);
 }
 
 }  // namespace tanba::store
