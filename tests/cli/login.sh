@@ -88,9 +88,21 @@ N=$(challenge); $TOKEN alice.key alice.pem "$ORIGIN" "$N" --format "web-auth:2.0
 N=$(challenge); $TOKEN alice.key alice.pem "$ORIGIN" "$N" --format web-eid:1.1 --signing-cert bobsign.pem > t.json
 refused 401 AUTH_SIGNING_CERT_MISMATCH "$N" t.json
 N=$(challenge); $TOKEN alice.key alice.pem "$ORIGIN" "$N" > t.json
-echo "+400" > offset.rc; sleep 1.2                                   # the server's clock: past the nonce's 5 minutes
+server_offset() {  # server_offset SECONDS — sets the server's clock offset and waits until its challenges show it
+  echo "+$1" > offset.rc
+  for _ in $(seq 100); do
+    local ahead; ahead=$(curl -s -X POST "$BASE/api/v1/auth/challenge" | "$PY" -c '
+import datetime, json, sys
+t = datetime.datetime.fromisoformat(json.load(sys.stdin)["expiresAt"].replace("Z", "+00:00"))
+print(int((t - datetime.datetime.now(datetime.timezone.utc)).total_seconds()) - 300)')
+    [ "$ahead" -ge $(($1 - 30)) ] && [ "$ahead" -le $(($1 + 30)) ] && return 0
+    sleep 0.1
+  done
+  fail "the server's clock did not move by $1 s"
+}
+server_offset 400                                                   # the server's clock: past the nonce's 5 minutes
 refused 401 AUTH_NONCE_EXPIRED "$N" t.json
-echo "+0" > offset.rc; sleep 1.2
+server_offset 0
 [ "$(curl -s -o x.json -w '%{http_code}' -H 'Content-Type: application/json' --data-binary '{"nonce": "x", ' "$BASE/api/v1/auth/login")" = 400 ] \
   && grep -q API_JSON_INVALID x.json || fail "malformed JSON: $(cat x.json)"; ok
 head -c 70000 /dev/zero | tr '\0' ' ' > big.json
