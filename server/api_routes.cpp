@@ -85,6 +85,22 @@ nlohmann::json person_json(const store::PersonRecord& p) {
             {"createdAt", format_rfc3339(p.created_at)}};
 }
 
+std::string pem_of(const std::vector<x509::Certificate>& chain) {
+    std::string out;
+    for (const auto& c : chain) out += c.pem();
+    return out;
+}
+
+nlohmann::json certificate_json(const ca::ListedCertificate& c) {
+    nlohmann::json j{{"serial", c.record.serial}, {"status", ca::to_string(c.state)}, {"profile", c.record.profile},
+                     {"notAfter", format_rfc3339(c.record.not_after)}};
+    if (c.record.revoked_at) {
+        j["revokedAt"] = format_rfc3339(*c.record.revoked_at);
+        j["reason"] = revocation::to_string(static_cast<revocation::Reason>(c.record.revocation_reason));
+    }
+    return j;
+}
+
 }  // namespace
 
 HttpResponse Router::api(HttpRequest& req, std::string_view path) {
@@ -130,6 +146,7 @@ HttpResponse Router::api(HttpRequest& req, std::string_view path) {
             return json(200, identity_json(login->session(bearer(req))));
         }
         if (path.starts_with("/api/v1/persons")) return persons(req, path, *login);
+        if (path.starts_with("/api/v1/certificates/")) return certificates(req, path, *login);
     } catch (const Error& e) {
         if (info(e.code()).retryable || e.code() == ErrorCode::INTERNAL) throw;  // the router logs and answers
         return problem(e.code(), e.context());
@@ -157,7 +174,47 @@ HttpResponse Router::persons(HttpRequest& req, std::string_view path, auth::Logi
         if (req.method != "POST") return not_allowed(req, "POST");
         return json(200, person_json(registry.approve(actor, std::string(iin))));
     }
+    if (tail == "/certificates") {
+        if (req.method != "POST") return not_allowed(req, "POST");
+        const auto body = body_of(req);
+        const auto csr = field(body, "csr"), profile = field(body, "profile");
+        if (csr.empty() || profile.empty()) throw Error(ErrorCode::API_JSON_INVALID, "an order is {\"csr\": PEM, \"profile\": name}");
+        const auto issued = registry.issue(actor, std::string(iin), issuer(), {profile, Bytes(csr.begin(), csr.end()), req.idempotency_key});
+        return json(201, {{"serial", issued.certificate.serial_hex()},
+                          {"profile", profile},
+                          {"notAfter", format_rfc3339(issued.certificate.not_after())},
+                          {"certificate", issued.certificate.pem()},
+                          {"chain", pem_of(issued.chain)}});
+    }
     return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
+}
+
+ca::CertificateAuthority& Router::issuer() {
+    auto* ca = services_.issuer();
+    if (!ca) throw Error(ErrorCode::REGISTRY_NO_ISSUER, "name the CA in identity.issuing_ca");
+    return *ca;
+}
+
+// /api/v1/certificates/SERIAL/revoke: a registrar revokes a person's certificate.
+HttpResponse Router::certificates(HttpRequest& req, std::string_view path, auth::LoginService& login) {
+    const auto rest = path.substr(std::string_view("/api/v1/certificates/").size());
+    const auto slash = rest.find('/');
+    if (slash == std::string_view::npos || rest.substr(slash) != "/revoke")
+        return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
+    if (req.method != "POST") return not_allowed(req, "POST");
+    const auto who = login.session(bearer(req));
+    auto reason = revocation::Reason::Unspecified;
+    if (!req.body.empty()) {
+        const auto name = field(body_of(req), "reason");
+        if (!name.empty()) {
+            const auto r = revocation::reason_from_string(name);
+            if (!r || *r == revocation::Reason::RemoveFromCrl) throw Error(ErrorCode::API_JSON_INVALID, "\"reason\" is not a CRL reason: " + name);
+            reason = *r;
+        }
+    }
+    const auto revoked = services_.registry()->revoke({who.iin, who.common_name}, issuer(), std::string(rest.substr(0, slash)), reason);
+    services_.ocsp().forget(revoked.record.serial);  // logins and OCSP see it now, not at the next refresh
+    return json(200, certificate_json(revoked));
 }
 
 }  // namespace tanba::server

@@ -140,7 +140,7 @@ void read_server(Reader& r, const toml::table& t, ServerConfig& c) {
 }
 
 void read_identity(Reader& r, const toml::table& t, ServerConfig& c) {
-    r.only(t, "identity.", {"store", "origin", "nonce_lifetime_s", "session_lifetime_s", "auth_requests_per_minute"});
+    r.only(t, "identity.", {"store", "origin", "nonce_lifetime_s", "session_lifetime_s", "auth_requests_per_minute", "issuing_ca"});
     IdentitySettings id;
     if (auto store = r.text(t, "identity.", "store", true))
         id.store = store->starts_with("sqlite:") ? "sqlite:" + r.resolve(store->substr(7)).string() : *store;
@@ -152,6 +152,7 @@ void read_identity(Reader& r, const toml::table& t, ServerConfig& c) {
     r.integer(t, "identity.", "session_lifetime_s", 60, 7 * 24 * 3600, n);
     id.session_lifetime = std::chrono::seconds(n);
     r.integer(t, "identity.", "auth_requests_per_minute", 1, 1'000'000, id.auth_requests_per_minute);
+    if (auto ca = r.text(t, "identity.", "issuing_ca")) id.issuing_ca = *ca;
     c.identity = id;
 }
 

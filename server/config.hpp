@@ -61,14 +61,17 @@ struct LogSettings {
     std::size_t sample_ok_ocsp = 1;
 };
 
-/// The identification server (logins; the registry comes next): its store and the origin
-/// login tokens are signed for.
+/// The identification server (logins, the registry, issuance to persons): its store, the
+/// origin login tokens are signed for, and the CA that issues.
 struct IdentitySettings {
     std::string store;                         // "sqlite:PATH"
     std::string origin;                        // https://HOST[:PORT], exactly as browsers send it
     std::chrono::seconds nonce_lifetime{300};
     std::chrono::seconds session_lifetime{3600};
     std::size_t auth_requests_per_minute = 120;   // per client address, challenge and login together
+    /// The id of the served CA (with its key) that issues persons' certificates; empty: the
+    /// only such CA, if there is exactly one.
+    std::string issuing_ca;
 };
 
 struct ServerConfig {

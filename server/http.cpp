@@ -13,6 +13,11 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::AUTH_TOKEN_FORMAT_UNSUPPORTED:
         case ErrorCode::AUTH_ALGORITHM_UNSUPPORTED:
         case ErrorCode::REGISTRY_INPUT_INVALID:
+        case ErrorCode::INVALID_ARGUMENT:
+        case ErrorCode::DECODE_FAILED:
+        case ErrorCode::CERT_DECODE_FAILED:
+        case ErrorCode::CSR_DECODE_FAILED:
+        case ErrorCode::CMS_DECODE_FAILED:
         case ErrorCode::OCSP_REQUEST_INVALID:
         case ErrorCode::TSP_DECODE_FAILED: return 400;
         case ErrorCode::AUTH_NONCE_UNKNOWN:
@@ -26,10 +31,32 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::AUTH_SESSION_INVALID: return 401;
         case ErrorCode::AUTH_FORBIDDEN:
         case ErrorCode::REGISTRY_SAME_PERSON: return 403;
-        case ErrorCode::REGISTRY_PERSON_NOT_FOUND: return 404;
+        case ErrorCode::REGISTRY_PERSON_NOT_FOUND:
+        case ErrorCode::REGISTRY_CERTIFICATE_NOT_FOUND: return 404;
         case ErrorCode::REGISTRY_DUPLICATE_DOCUMENT:
         case ErrorCode::REGISTRY_IIN_EXISTS:
-        case ErrorCode::REGISTRY_STATE_INVALID: return 409;
+        case ErrorCode::REGISTRY_STATE_INVALID:
+        case ErrorCode::CA_IDEMPOTENCY_CONFLICT:
+        case ErrorCode::CA_REQUEST_INCOMPLETE:
+        case ErrorCode::CA_ALREADY_REVOKED: return 409;
+        // Well-formed requests the CA's rules refuse.
+        case ErrorCode::CSR_BAD_SIGNATURE:
+        case ErrorCode::CSR_POLICY:
+        case ErrorCode::PROFILE_NOT_FOUND:
+        case ErrorCode::NAME_INVALID:
+        case ErrorCode::NAME_NOT_UTF8:
+        case ErrorCode::NAME_CONTROL_CHARACTER:
+        case ErrorCode::NAME_PADDING:
+        case ErrorCode::NAME_NOT_NFC:
+        case ErrorCode::NAME_MIXED_SCRIPT:
+        case ErrorCode::LINT_FAILED:
+        case ErrorCode::IDENTIFIER_INVALID:
+        case ErrorCode::KEY_UNSUPPORTED:
+        case ErrorCode::KEY_WEAK:
+        case ErrorCode::REGISTRY_CSR_MISMATCH:
+        case ErrorCode::REGISTRY_PROFILE_NOT_ALLOWED: return 422;
+        case ErrorCode::INPUT_TOO_LARGE: return 413;
+        case ErrorCode::REGISTRY_NO_ISSUER: return 501;
         case ErrorCode::HTTP_NOT_FOUND: return 404;
         case ErrorCode::HTTP_METHOD_NOT_ALLOWED: return 405;
         case ErrorCode::HTTP_REQUEST_TIMEOUT: return 408;

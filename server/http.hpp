@@ -18,6 +18,7 @@ struct HttpRequest {
     std::string peer;          // client address and port, for logs
     std::string address;       // client address alone (rate limits)
     std::string authorization; // the Authorization field, if any
+    std::string idempotency_key; // the Idempotency-Key field, if any
 };
 
 struct HttpResponse {

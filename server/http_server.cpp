@@ -226,6 +226,7 @@ private:
         request_.content_type = media_type(msg[http::field::content_type]);
         request_.address = address_;
         request_.authorization = std::string(msg[http::field::authorization]);
+        request_.idempotency_key = std::string(msg["Idempotency-Key"]);
         request_.body = std::move(msg.body());
         const bool keep_alive = msg.keep_alive();
         HttpResponse out;

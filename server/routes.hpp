@@ -33,6 +33,8 @@ private:
     HttpResponse metrics();
     HttpResponse api(HttpRequest& request, std::string_view path);  // api_routes.cpp
     HttpResponse persons(HttpRequest& request, std::string_view path, auth::LoginService& login);
+    HttpResponse certificates(HttpRequest& request, std::string_view path, auth::LoginService& login);
+    ca::CertificateAuthority& issuer();  // REGISTRY_NO_ISSUER when none
 
     Services& services_;
     Metrics& metrics_;

@@ -108,7 +108,17 @@ void Services::start_logins(const IdentitySettings& settings) {
     lo.nonce_lifetime = settings.nonce_lifetime;
     lo.session_lifetime = settings.session_lifetime;
     login_ = std::make_unique<auth::LoginService>(*identity_, auth::LoginPolicy{settings.origin, login_validator_.get()}, clock_, lo);
-    spdlog::info("logins for {} with {} trusted root(s), store {}", settings.origin, anchors.size(), settings.store);
+    // Issuance to persons: the CA named, or the only one served with its key.
+    std::vector<ca::CertificateAuthority*> online;
+    for (const auto& c : cas_)
+        if (c->key == CaKey::Online && (settings.issuing_ca.empty() || c->authority->config().id == settings.issuing_ca))
+            online.push_back(c->authority.get());
+    if (!settings.issuing_ca.empty() && online.empty())
+        throw Error(ErrorCode::CONFIG_INVALID, "identity.issuing_ca: no CA '" + settings.issuing_ca + "' is served with its key");
+    if (online.size() == 1) issuer_ = online.front();
+    else spdlog::warn("no certificates issued to persons: {} CAs are served with their keys, name one as identity.issuing_ca", online.size());
+    spdlog::info("logins for {} with {} trusted root(s), store {}; persons' certificates from {}", settings.origin, anchors.size(),
+                 settings.store, issuer_ ? issuer_->config().id : "no CA");
 }
 
 Services::~Services() {

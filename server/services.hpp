@@ -65,6 +65,8 @@ public:
     auth::LoginService* login() { return login_.get(); }
     /// The registry of persons and operators (with an identity store), else null.
     registry::Registry* registry() { return registry_.get(); }
+    /// The CA that issues persons' certificates (identity.issuing_ca), else null.
+    ca::CertificateAuthority* issuer() { return issuer_; }
     /// Seconds until each CA and OCSP responder certificate expires (negative: expired), as
     /// tanba_certificate_expiry_seconds{ca="ID",role="ca|ocsp"}.
     std::map<std::string, double> certificate_gauges() const;
@@ -102,6 +104,7 @@ private:
     std::unique_ptr<validation::Validator> login_validator_;
     std::unique_ptr<auth::LoginService> login_;
     std::unique_ptr<registry::Registry> registry_;
+    ca::CertificateAuthority* issuer_ = nullptr;
 
     mutable std::mutex crl_mutex_;   // guards Ca::full / Ca::delta
     std::atomic<bool> first_pass_done_{false};

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Enrolment at the identification server: operators logged in by their certificates (Web eID
 # tokens from python3-cryptography) enrol a non-resident (an IIN allocated: valid, right birth
-# date and sex), a different registrar approves; refusals each with their code and no state
+# date and sex), a different registrar approves and has certificates issued to her (repeated with an
+# idempotency key: the same one), she logs in, a registrar revokes; refusals each with their code and no state
 # change; concurrent enrolments get unique IINs with none skipped; the audit chain holds, and
 # `tanba audit verify` names an edited or deleted entry.
 source "$(dirname "$0")/lib.sh"
@@ -93,6 +94,69 @@ expect 200 "" "$REG" GET "/api/v1/persons/$IIN"
 grep -q '"number":"C01X00T47"' answer.json || fail "read: $(cat answer.json)"; ok
 expect 403 AUTH_FORBIDDEN "$NOBODY" GET "/api/v1/persons/$IIN"
 ! grep -q "C01X00T47\|1991-06-15\|1234567" server.log || fail "personal data in the log"; ok
+
+# Certificates for the approved person: a registrar sends her CSRs; the subject must be hers.
+order() {  # order CSR_FILE PROFILE → the JSON body
+  "$PY" -c 'import json,sys; print(json.dumps({"csr": open(sys.argv[1]).read(), "profile": sys.argv[2]}))' "$1" "$2"
+}
+"$TANBA" key new --algo ecdsa-p256 --out anna.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key anna.key --iin "$IIN" --surname MUELLER --given ANNA --country DE --out anna.csr 2> /dev/null
+"$TANBA" csr new --key anna.key --iin "$OWN" --surname MUELLER --given ANNA --out other.csr 2> /dev/null
+"$TANBA" csr new --key anna.key --iin "$IIN" --surname SCHMIDT --given ANNA --out renamed.csr 2> /dev/null
+"$PY" - anna.csr forged.csr <<'PYEOF'
+import base64, sys
+der = bytearray(base64.b64decode("".join(l for l in open(sys.argv[1]) if not l.startswith("-----"))))
+der[-1] ^= 1  # the signature's last byte: no longer the key holder's proof of possession
+open(sys.argv[2], "w").write("-----BEGIN CERTIFICATE REQUEST-----\n" + base64.encodebytes(bytes(der)).decode() + "-----END CERTIFICATE REQUEST-----\n")
+PYEOF
+certs() { sqlite3 root/ca.db 'SELECT count(*) FROM certificates'; }
+n=$(certs) a=$(sqlite3 identity.db 'SELECT count(*) FROM registry_audit')
+expect 403 AUTH_FORBIDDEN "$OPER" POST "/api/v1/persons/$IIN/certificates" "$(order anna.csr citizen-auth)"
+expect 409 REGISTRY_STATE_INVALID "$REG" POST "/api/v1/persons/$OWN/certificates" "$(order other.csr citizen-auth)"
+expect 404 REGISTRY_PERSON_NOT_FOUND "$REG" POST /api/v1/persons/000000000000/certificates "$(order anna.csr citizen-auth)"
+expect 422 REGISTRY_CSR_MISMATCH "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order other.csr citizen-auth)"
+expect 422 REGISTRY_CSR_MISMATCH "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order renamed.csr citizen-auth)"
+expect 422 REGISTRY_PROFILE_NOT_ALLOWED "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna.csr legal-ceo)"
+expect 422 REGISTRY_PROFILE_NOT_ALLOWED "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna.csr issuing-ca)"
+expect 422 PROFILE_NOT_FOUND "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna.csr no-such-profile)"
+expect 422 CSR_BAD_SIGNATURE "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order forged.csr citizen-auth)"
+expect 400 CSR_DECODE_FAILED "$REG" POST "/api/v1/persons/$IIN/certificates" '{"csr": "not a request", "profile": "citizen-auth"}'
+expect 400 API_JSON_INVALID "$REG" POST "/api/v1/persons/$IIN/certificates" '{"profile": "citizen-auth"}'
+[ "$(certs)" = "$n" ] && [ "$(sqlite3 identity.db 'SELECT count(*) FROM registry_audit')" = "$a" ] \
+  || fail "a refused order stored a certificate or an audit entry"; ok
+# Issued with an idempotency key; repeated (a lost answer): the same certificate, nothing new.
+issue() {  # issue KEY CSR PROFILE → status; body in answer.json
+  curl -s -o answer.json -w '%{http_code}' -X POST -H "Authorization: Bearer $REG" -H 'Content-Type: application/json' \
+    -H "Idempotency-Key: $1" --data-binary "$(order "$2" "$3")" "$BASE/api/v1/persons/$IIN/certificates"
+}
+[ "$(issue desk-7:anna-auth anna.csr citizen-auth)" = 201 ] || fail "issue: $(cat answer.json)"; ok
+"$PY" -c 'import json; r = json.load(open("answer.json")); open("anna.pem", "w").write(r["certificate"]); open("anna-chain.pem", "w").write(r["chain"]); print(r["serial"])' > serial.txt
+openssl verify -CAfile anna-chain.pem anna.pem > /dev/null || fail "openssl does not verify the issued certificate"; ok
+openssl x509 -in anna.pem -noout -subject -nameopt RFC2253 | grep -q "serialNumber=IIN$IIN" || fail "the certificate does not carry the IIN"; ok
+[ "$(certs)" = $((n + 1)) ] || fail "one certificate stored"; ok
+[ "$(issue desk-7:anna-auth anna.csr citizen-auth)" = 201 ] || fail "repeat: $(cat answer.json)"; ok
+"$PY" -c 'import json,sys; assert json.load(open("answer.json"))["serial"] == sys.argv[1]' "$(cat serial.txt)" || fail "the repeat returned another certificate"; ok
+[ "$(certs)" = $((n + 1)) ] || fail "the repeat stored a second certificate"; ok
+[ "$(issue desk-7:anna-auth anna.csr citizen-sign)" = 409 ] && grep -q CA_IDEMPOTENCY_CONFLICT answer.json || fail "the key reused for another request: $(cat answer.json)"; ok
+expect 200 "" "$REG" GET "/api/v1/persons/$IIN"
+grep -q '"status":"certified"' answer.json || fail "the person is not certified: $(cat answer.json)"; ok
+# She logs in with it; revoked by a registrar (not by an operator, and only persons' certificates), she cannot.
+ANNA=$(session anna)
+expect 200 "" "$ANNA" GET /api/v1/auth/session
+grep -q "\"iin\":\"$IIN\"" answer.json || fail "the person's login: $(cat answer.json)"; ok
+SERIAL=$(cat serial.txt)
+expect 403 AUTH_FORBIDDEN "$OPER" POST "/api/v1/certificates/$SERIAL/revoke" '{"reason": "keyCompromise"}'
+expect 404 REGISTRY_CERTIFICATE_NOT_FOUND "$REG" POST "/api/v1/certificates/$(openssl x509 -in oper.pem -noout -serial | cut -d= -f2)/revoke"
+expect 404 REGISTRY_CERTIFICATE_NOT_FOUND "$REG" POST /api/v1/certificates/0badc0de/revoke
+expect 400 API_JSON_INVALID "$REG" POST "/api/v1/certificates/$SERIAL/revoke" '{"reason": "tired"}'
+expect 200 "" "$REG" POST "/api/v1/certificates/$SERIAL/revoke" '{"reason": "keyCompromise"}'
+grep -q '"status":"revoked"' answer.json && grep -q '"reason":"keyCompromise"' answer.json || fail "revoke: $(cat answer.json)"; ok
+expect 409 CA_ALREADY_REVOKED "$REG" POST "/api/v1/certificates/$SERIAL/revoke"
+n=$(curl -s -X POST "$BASE/api/v1/auth/challenge" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["nonce"])')
+$TOKEN anna.key anna.pem "$ORIGIN" "$n" | "$PY" -c 'import json,sys; print(json.dumps({"nonce": sys.argv[1], "token": json.load(sys.stdin)}))' "$n" > login.json
+expect 401 AUTH_CERT_REVOKED "" POST /api/v1/auth/login "$(cat login.json)"
+[ "$(sqlite3 identity.db "SELECT count(*) FROM registry_audit WHERE action IN ('certificate.issue', 'certificate.revoke') AND subject = '$IIN'")" = 3 ] \
+  || fail "issuance and revocation are not audited"; ok
 
 # 4 processes × 50 concurrent enrolments, one birth date and sex: unique IINs, none skipped.
 pids=()

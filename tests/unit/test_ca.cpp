@@ -231,6 +231,18 @@ TEST_CASE("OCSP responder: pre-signed answers from the cache, kept fresh, revoca
     CHECK(revoked.from_cache);
     CHECK(status_in(revoked, a, ca_cert) == revocation::OcspStatus::Revoked);
 
+    // Revoked and forgotten (a revocation made in this process): the next answer is signed
+    // from the store at once, then cached again.
+    issuing.revoke(b.serial_hex(), revocation::Reason::Superseded);
+    const Bytes req_b = ocsp_request(b, ca_cert, false);
+    CHECK(status_in(responder.respond(req_b), b, ca_cert) == revocation::OcspStatus::Good);
+    responder.forget(b.serial_hex());
+    auto fresh = responder.respond(req_b);
+    CHECK_FALSE(fresh.from_cache);
+    CHECK(status_in(fresh, b, ca_cert) == revocation::OcspStatus::Revoked);
+    CHECK(responder.respond(req_b).from_cache);
+    CHECK(responder.refresh().status_changes == 1);
+
     // Past half the validity the refresh re-signs every cached answer; in the last quarter an
     // answer the refresh missed is signed on request instead of served stale.
     clock.t += std::chrono::minutes(31);

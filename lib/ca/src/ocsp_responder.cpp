@@ -79,7 +79,8 @@ struct OcspResponder::Impl {
         if (auto it = cache.find(key); it != cache.end()) {
             it->second = std::move(e);
         } else if (cache.size() < options.max_cached) {
-            cas[e.ca].keys_by_serial[to_hex(e.id.serial)].push_back(key);
+            auto& keys = cas[e.ca].keys_by_serial[to_hex(e.id.serial)];
+            if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);  // forget() left it
             cache.emplace(key, std::move(e));
         }
     }
@@ -210,6 +211,14 @@ RefreshStats OcspResponder::refresh() {
         m.presigned = true;
     }
     return stats;
+}
+
+void OcspResponder::forget(const std::string& serial) {
+    auto& m = *impl_;
+    std::unique_lock lock(m.mutex);
+    for (auto& served : m.cas)
+        if (auto it = served.keys_by_serial.find(serial); it != served.keys_by_serial.end())
+            for (const auto& key : it->second) m.cache.erase(key);
 }
 
 bool OcspResponder::answers_for(const x509::Certificate& issuer) const {

@@ -81,6 +81,10 @@ public:
     /// their validity, and on the first pass pre-signs (options.presign). Call from one
     /// thread at a time; respond() may run meanwhile.
     RefreshStats refresh();
+    /// Drops the cached answers about a serial (lower-case hex, as the store keeps it) of any
+    /// CA served here, so that the next answer is signed from the store: a revocation made in
+    /// this process counts at once, not at the next refresh().
+    void forget(const std::string& serial);
     /// True when `issuer` is the certificate of a CA answered for here.
     bool answers_for(const x509::Certificate& issuer) const;
 

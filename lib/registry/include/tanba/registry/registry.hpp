@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tanba/base/clock.hpp"
+#include "tanba/ca/authority.hpp"
 #include "tanba/store/identity_repository.hpp"
 
 namespace tanba::registry {
@@ -33,6 +34,20 @@ struct EnrolRequest {
     std::string iin;          // a resident's existing IIN; empty: allocate one
 };
 
+/// A certificate asked for a person at the desk: the profile, the request (PEM or DER; its
+/// signature is the proof of possession), and the requester's idempotency key (optional).
+struct CertificateOrder {
+    std::string profile;
+    Bytes csr;
+    std::string idempotency_key;
+};
+
+/// An issued certificate with the issuing CA's chain (the CA first, up to the root).
+struct IssuedCertificate {
+    x509::Certificate certificate;
+    std::vector<x509::Certificate> chain;
+};
+
 /// Where the audit chain breaks: the first entry that is missing, out of order or edited.
 struct AuditBreak {
     std::int64_t seq;
@@ -51,6 +66,19 @@ public:
     /// draft → verified (registrar role, not the operator who enrolled the person). Throws
     /// AUTH_FORBIDDEN, REGISTRY_PERSON_NOT_FOUND, REGISTRY_SAME_PERSON, REGISTRY_STATE_INVALID.
     store::PersonRecord approve(const Actor& by, const std::string& iin);
+    /// Issues a certificate to an approved person (registrar role) with the registry's CA: a
+    /// citizen profile, and a request whose subject carries the person's IIN and surname (Latin
+    /// or as registered). A verified person becomes certified; the issuance is an audit entry.
+    /// A repeat with the same idempotency key returns the first certificate. Throws
+    /// AUTH_FORBIDDEN, REGISTRY_PERSON_NOT_FOUND, REGISTRY_STATE_INVALID,
+    /// REGISTRY_PROFILE_NOT_ALLOWED, REGISTRY_CSR_MISMATCH, and the CA's errors (CSR_*,
+    /// PROFILE_NOT_FOUND, LINT_FAILED, CA_IDEMPOTENCY_CONFLICT, ...).
+    IssuedCertificate issue(const Actor& by, const std::string& iin, ca::CertificateAuthority& ca, const CertificateOrder& order);
+    /// Revokes a certificate the registry's CA issued to a registered person (registrar role),
+    /// with an audit entry. Throws AUTH_FORBIDDEN, REGISTRY_CERTIFICATE_NOT_FOUND,
+    /// CA_ALREADY_REVOKED.
+    ca::ListedCertificate revoke(const Actor& by, ca::CertificateAuthority& ca, const std::string& serial, revocation::Reason reason);
+
     /// A person's record (any role); the read is an audit entry. REGISTRY_PERSON_NOT_FOUND.
     store::PersonRecord read(const Actor& by, const std::string& iin);
 
