@@ -26,7 +26,7 @@ void register_cert(CLI::App& app, Context& ctx) {
         nlohmann::json arr = nlohmann::json::array();
         for (std::size_t i = 0; i < certs.size(); ++i) {
             auto info = x509::describe(certs[i]);
-            if (o->json) arr.push_back(info_json(info));
+            if (o->json) arr.push_back(validation::to_json(info));
             else std::cout << (i ? "\n" : "") << info_text(info);
         }
         if (o->json) print_json(certs.size() == 1 ? arr[0] : arr);

@@ -7,13 +7,6 @@
 namespace tanba::cli {
 namespace {
 
-nlohmann::json identifier_json(const x509::IdentifierField& f) {
-    if (f.status == x509::IdentifierStatus::Absent) return nullptr;
-    nlohmann::json j{{"value", f.value}, {"status", x509::to_string(f.status)}};
-    if (f.failure) j["code"] = to_string(*f.failure);
-    return j;
-}
-
 std::string identifier_text(const x509::IdentifierField& f) {
     if (f.status == x509::IdentifierStatus::Absent) return "-";
     std::string s = f.value + " (" + std::string(x509::to_string(f.status));
@@ -28,46 +21,6 @@ std::string joined(const std::vector<std::string>& v) {
 }
 
 }  // namespace
-
-nlohmann::json info_json(const x509::CertificateInfo& i) {
-    nlohmann::json roles = nlohmann::json::array();
-    for (const auto& r : i.roles) roles.push_back({{"oid", r.oid}, {"name", r.name}});
-    nlohmann::json attrs = nlohmann::json::array();
-    for (const auto& a : i.subject_attributes) attrs.push_back({{"oid", a.oid}, {"name", a.short_name}, {"value", a.value}});
-    nlohmann::json findings = nlohmann::json::array();
-    for (const auto& f : i.subject_text_findings)
-        findings.push_back({{"attribute", f.attribute}, {"code", to_string(f.problem.code)}, {"detail", f.problem.detail}});
-    nlohmann::json j{
-        {"subject", i.subject},
-        {"issuer", i.issuer},
-        {"serial", i.serial_hex},
-        {"sha256", i.sha256},
-        {"commonName", i.identity.common_name},
-        {"surname", i.identity.surname},
-        {"givenName", i.identity.given_name},
-        {"patronymic", i.identity.patronymic},
-        {"organization", i.identity.organization},
-        {"country", i.identity.country},
-        {"email", i.identity.email},
-        {"iin", identifier_json(i.iin)},
-        {"bin", identifier_json(i.bin)},
-        {"subjectAttributes", attrs},
-        {"nameFindings", findings},
-        {"keyUsage", i.key_usage},
-        {"extendedKeyUsage", i.extended_key_usage},
-        {"roles", roles},
-        {"policies", i.policies},
-        {"usageClass", x509::to_string(i.usage_class)},
-        {"notBefore", format_rfc3339(i.not_before)},
-        {"notAfter", format_rfc3339(i.not_after)},
-        {"isCa", i.is_ca},
-        {"signatureAlgorithm", i.signature_algorithm},
-        {"publicKeyAlgorithm", i.public_key_algorithm},
-        {"publicKeyBits", i.public_key_bits},
-    };
-    if (i.path_length) j["pathLength"] = *i.path_length;
-    return j;
-}
 
 std::string info_text(const x509::CertificateInfo& i) {
     std::ostringstream o;

@@ -8,7 +8,6 @@
 #include "tanba/x509/certificate.hpp"
 
 namespace tanba::cli {
-nlohmann::json info_json(const x509::CertificateInfo& info);
 std::string info_text(const x509::CertificateInfo& info);
 /// A listed certificate: serial, status (its state now), profile, subject, iin, bin, times,
 /// revokedAt and revocationReason (null unless revoked or on hold).

@@ -25,13 +25,6 @@ nlohmann::json body_of(const HttpRequest& req) {
     return j;
 }
 
-std::string bearer(const HttpRequest& req) {
-    constexpr std::string_view kScheme = "Bearer ";
-    const std::string_view a = req.authorization;
-    if (!a.starts_with(kScheme)) throw Error(ErrorCode::AUTH_SESSION_INVALID, "no Authorization: Bearer session");
-    return std::string(a.substr(kScheme.size()));
-}
-
 // The identity as lib/auth writes it (one definition of its field names).
 nlohmann::json identity_json(const auth::Identity& id) { return nlohmann::json::parse(auth::to_json(id)); }
 
@@ -104,6 +97,7 @@ nlohmann::json certificate_json(const ca::ListedCertificate& c) {
 }  // namespace
 
 HttpResponse Router::api(HttpRequest& req, std::string_view path) {
+    if (path.starts_with("/api/v1/verify/") || path == "/api/v1/certificates/info") return verification(req, path);
     auth::LoginService* login = services_.login();
     if (!login) return problem(ErrorCode::HTTP_NOT_FOUND, "this server has no identity store (--store, --origin)");
     const bool post = req.method == "POST";
@@ -143,10 +137,28 @@ HttpResponse Router::api(HttpRequest& req, std::string_view path) {
         }
         if (path == "/api/v1/auth/session") {
             if (req.method != "GET") return not_allowed(req, "GET");
-            return json(200, identity_json(login->session(bearer(req))));
+            const auto who = login->session(bearer(req));
+            auto out = identity_json(who);
+            out["operatorRoles"] = nlohmann::json::array();
+            for (auto role : services_.registry()->roles(who.iin)) out["operatorRoles"].push_back(registry::to_string(role));
+            return json(200, out);
         }
         if (path.starts_with("/api/v1/persons")) return persons(req, path, *login);
         if (path.starts_with("/api/v1/certificates/")) return certificates(req, path, *login);
+        if (path.starts_with("/api/v1/legal-entities")) return legal_entities(req, path, *login);
+        if (path == "/api/v1/operators") {
+            if (!post) return not_allowed(req, "POST");
+            const auto who = login->session(bearer(req));
+            const auto body = body_of(req);
+            const auto pem = field(body, "certificate");
+            const auto role = registry::role_from_string(field(body, "role"));
+            if (pem.empty() || !role)
+                throw Error(ErrorCode::API_JSON_INVALID, "an operator is {\"certificate\": PEM, \"role\": operator|registrar|admin}");
+            const auto cert = x509::describe(x509::Certificate::load(as_bytes(pem)));
+            const registry::Actor holder{cert.iin.value, cert.identity.common_name.empty() ? cert.subject : cert.identity.common_name};
+            services_.registry()->add_role({who.iin, who.common_name}, holder, *role);
+            return json(201, {{"iin", holder.iin}, {"name", holder.name}, {"role", registry::to_string(*role)}});
+        }
     } catch (const Error& e) {
         if (info(e.code()).retryable || e.code() == ErrorCode::INTERNAL) throw;  // the router logs and answers
         return problem(e.code(), e.context());
@@ -185,6 +197,60 @@ HttpResponse Router::persons(HttpRequest& req, std::string_view path, auth::Logi
                           {"notAfter", format_rfc3339(issued.certificate.not_after())},
                           {"certificate", issued.certificate.pem()},
                           {"chain", pem_of(issued.chain)}});
+    }
+    return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
+}
+
+// /api/v1/legal-entities[/BIN[/employees[/IIN/roles/ROLE]]]
+HttpResponse Router::legal_entities(HttpRequest& req, std::string_view path, auth::LoginService& login) {
+    auto& registry = *services_.registry();
+    const auto who = login.session(bearer(req));
+    const registry::Actor actor{who.iin, who.common_name};
+    std::vector<std::string> parts;  // after /api/v1/legal-entities
+    for (auto rest = path.substr(std::string_view("/api/v1/legal-entities").size()); !rest.empty();) {
+        rest.remove_prefix(1);
+        const auto slash = rest.find('/');
+        parts.emplace_back(rest.substr(0, slash));
+        rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+    }
+    auto entity_json = [](const store::LegalEntityRecord& e) {
+        return nlohmann::json{{"bin", e.bin}, {"name", e.name}, {"type", e.kind}, {"registrationDate", e.registration_date},
+                              {"status", e.status}, {"registeredBy", e.registered_by}, {"createdAt", format_rfc3339(e.created_at)}};
+    };
+    auto role_of = [](const std::string& name) {
+        const auto role = registry::employee_role_from_string(name);
+        if (!role) throw Error(ErrorCode::API_JSON_INVALID, "a role is ceo, signer, finance, hr or employee, not '" + name + "'");
+        return *role;
+    };
+    auto roles_json = [&](const std::string& bin, const std::string& iin) {
+        nlohmann::json roles = nlohmann::json::array();
+        for (auto r : registry.employee_roles(bin, iin)) roles.push_back(registry::to_string(r));
+        return nlohmann::json{{"bin", bin}, {"iin", iin}, {"roles", roles}};
+    };
+    if (parts.empty()) {
+        if (req.method != "POST") return not_allowed(req, "POST");
+        const auto body = body_of(req);
+        return json(201, entity_json(registry.register_entity(actor, {field(body, "name"), field(body, "type"), field(body, "registrationDate")})));
+    }
+    const std::string& bin = parts[0];
+    if (parts.size() == 1) {
+        if (req.method != "GET") return not_allowed(req, "GET");
+        return json(200, entity_json(registry.entity(actor, bin)));
+    }
+    if (parts[1] == "employees" && parts.size() == 2) {
+        if (req.method != "POST") return not_allowed(req, "POST");
+        const auto body = body_of(req);
+        const auto iin = field(body, "iin");
+        registry.add_employee(actor, bin, iin, role_of(field(body, "role")));
+        return json(201, roles_json(bin, iin));
+    }
+    if (parts[1] == "employees" && parts.size() == 5 && parts[3] == "roles") {
+        if (req.method != "DELETE") return not_allowed(req, "DELETE");
+        const auto revoked = registry.remove_employee(actor, issuer(), bin, parts[2], role_of(parts[4]));
+        for (const auto& serial : revoked) services_.ocsp().forget(serial);
+        auto out = roles_json(bin, parts[2]);
+        out["revoked"] = revoked;
+        return json(200, out);
     }
     return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
 }

@@ -65,6 +65,25 @@ public:
         out = *node->value<bool>();
     }
 
+    // A list of paths (a single string is a list of one).
+    std::vector<std::string> paths(const toml::table& t, const std::string& where, const char* key) {
+        std::vector<std::string> out;
+        const auto* node = t.get(key);
+        if (!node) return out;
+        if (node->is_string()) return {path(t, where, key).value_or("")};
+        const auto* array = node->as_array();
+        if (!array) {
+            problem(where + key, "must be a path or a list of paths");
+            return out;
+        }
+        for (const auto& item : *array) {
+            const auto s = item.value<std::string>();
+            if (!s || s->empty()) problem(where + key, "must list non-empty paths");
+            else out.push_back(resolve(*s).string());
+        }
+        return out;
+    }
+
     const toml::table* table(const toml::table& root, const char* key) {
         const auto* node = root.get(key);
         if (!node) return nullptr;
@@ -156,6 +175,20 @@ void read_identity(Reader& r, const toml::table& t, ServerConfig& c) {
     c.identity = id;
 }
 
+void read_verify(Reader& r, const toml::table& t, ServerConfig& c) {
+    r.only(t, "verify.", {"access", "trust", "untrusted", "fetch", "max_body_bytes"});
+    VerifySettings v;
+    if (auto access = r.text(t, "verify.", "access")) {
+        if (*access == "open") v.access = VerifyAccess::Open;
+        else if (*access != "session") r.problem("verify.access", "must be open or session");
+    }
+    v.trust = r.paths(t, "verify.", "trust");
+    v.untrusted = r.paths(t, "verify.", "untrusted");
+    r.boolean(t, "verify.", "fetch", v.fetch);
+    r.integer(t, "verify.", "max_body_bytes", 1024, 256 << 20, v.max_body_bytes);
+    c.verify = v;
+}
+
 }  // namespace
 
 Listen parse_listen(const std::string& listen) {
@@ -187,8 +220,9 @@ ServerConfig load_config(const fs::path& file) {
     }
     ServerConfig c;
     Reader r(file.string(), fs::absolute(file).parent_path());
-    r.only(root, "", {"server", "tls", "ca", "ocsp", "crl", "tsa", "identity"});
+    r.only(root, "", {"server", "tls", "ca", "ocsp", "crl", "tsa", "identity", "verify"});
     if (const auto* t = r.table(root, "identity")) read_identity(r, *t, c);
+    if (const auto* t = r.table(root, "verify")) read_verify(r, *t, c);
     if (const auto* t = r.table(root, "server")) read_server(r, *t, c);
     if (const auto* t = r.table(root, "tls")) {
         r.only(*t, "tls.", {"cert", "key", "pass_file", "pin_file"});
@@ -293,6 +327,14 @@ void validate(const ServerConfig& c) {
         }
         if (std::none_of(c.cas.begin(), c.cas.end(), [](const CaSettings& ca) { return ca.key == CaKey::Online; }))
             problems.push_back("identity: logins need a CA served with its key (--ca): its certificates are the ones that log in");
+    }
+    if (c.verify) {
+        for (const auto& f : c.verify->trust) need_file("verify.trust", f);
+        for (const auto& f : c.verify->untrusted) need_file("verify.untrusted", f);
+        if (c.verify->access == VerifyAccess::Session && !c.identity)
+            problems.push_back("verify.access: session needs the identity store ([identity] or --store/--origin); or make it open");
+        if (c.verify->trust.empty() && c.cas.empty())
+            problems.push_back("verify: no trust anchors (verify.trust) and no CA served");
     }
     if (c.tls) {
         need_file("tls.cert", c.tls->cert_chain);

@@ -74,6 +74,19 @@ struct IdentitySettings {
     std::string issuing_ca;
 };
 
+/// Who may call the verification API (/api/v1/verify/cms, /api/v1/certificates/info).
+enum class VerifyAccess { Open, Session };
+
+/// The verification API for developers: signatures and certificates checked against the
+/// served CAs' roots and the anchors named here.
+struct VerifySettings {
+    VerifyAccess access = VerifyAccess::Session;  // Session needs [identity]
+    std::vector<std::string> trust;               // more trust anchors (PEM files, each one or more)
+    std::vector<std::string> untrusted;           // intermediate CAs to build paths with
+    bool fetch = false;                           // fetch other CAs' CRLs and OCSP over the network
+    std::size_t max_body_bytes = 4 << 20;         // these endpoints' request bodies (documents)
+};
+
 struct ServerConfig {
     std::string host = "127.0.0.1";
     unsigned short port = 8080;
@@ -95,6 +108,7 @@ struct ServerConfig {
     std::chrono::hours cert_expiry_warning{30 * 24};
     LogSettings log;
     std::optional<IdentitySettings> identity;
+    std::optional<VerifySettings> verify;
 };
 
 /// Reads a TOML file. Throws CONFIG_INVALID listing every problem ("file: key: what").

@@ -32,13 +32,15 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::AUTH_FORBIDDEN:
         case ErrorCode::REGISTRY_SAME_PERSON: return 403;
         case ErrorCode::REGISTRY_PERSON_NOT_FOUND:
-        case ErrorCode::REGISTRY_CERTIFICATE_NOT_FOUND: return 404;
+        case ErrorCode::REGISTRY_CERTIFICATE_NOT_FOUND:
+        case ErrorCode::REGISTRY_ENTITY_NOT_FOUND: return 404;
         case ErrorCode::REGISTRY_DUPLICATE_DOCUMENT:
         case ErrorCode::REGISTRY_IIN_EXISTS:
         case ErrorCode::REGISTRY_STATE_INVALID:
         case ErrorCode::CA_IDEMPOTENCY_CONFLICT:
         case ErrorCode::CA_REQUEST_INCOMPLETE:
-        case ErrorCode::CA_ALREADY_REVOKED: return 409;
+        case ErrorCode::CA_ALREADY_REVOKED:
+        case ErrorCode::REGISTRY_ROLE_EXISTS: return 409;
         // Well-formed requests the CA's rules refuse.
         case ErrorCode::CSR_BAD_SIGNATURE:
         case ErrorCode::CSR_POLICY:
@@ -54,7 +56,8 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::KEY_UNSUPPORTED:
         case ErrorCode::KEY_WEAK:
         case ErrorCode::REGISTRY_CSR_MISMATCH:
-        case ErrorCode::REGISTRY_PROFILE_NOT_ALLOWED: return 422;
+        case ErrorCode::REGISTRY_PROFILE_NOT_ALLOWED:
+        case ErrorCode::REGISTRY_NOT_EMPLOYEE: return 422;
         case ErrorCode::INPUT_TOO_LARGE: return 413;
         case ErrorCode::REGISTRY_NO_ISSUER: return 501;
         case ErrorCode::HTTP_NOT_FOUND: return 404;
@@ -87,6 +90,13 @@ HttpResponse problem(ErrorCode code, const std::string& detail) {
     if (status == 503 || status == 429) r.headers.emplace_back("Retry-After", "1");
     if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
+}
+
+std::string bearer(const HttpRequest& req) {
+    constexpr std::string_view kScheme = "Bearer ";
+    const std::string_view a = req.authorization;
+    if (!a.starts_with(kScheme)) throw Error(ErrorCode::AUTH_SESSION_INVALID, "no Authorization: Bearer session");
+    return std::string(a.substr(kScheme.size()));
 }
 
 HttpResponse not_allowed(const HttpRequest& req, const char* allow) {

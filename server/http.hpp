@@ -38,6 +38,8 @@ unsigned http_status(ErrorCode code);
 /// "urn:tanba:error:<NAME>", title (the code's message), status, detail, code (stable name)
 /// and number; Retry-After for 503.
 HttpResponse problem(ErrorCode code, const std::string& detail);
+/// The session of an `Authorization: Bearer …` field. Throws AUTH_SESSION_INVALID without one.
+std::string bearer(const HttpRequest& req);
 /// 405 naming the methods the resource takes (Allow).
 HttpResponse not_allowed(const HttpRequest& req, const char* allow);
 

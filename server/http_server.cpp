@@ -157,9 +157,18 @@ private:
     void read() {
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(shared_->limits.max_header_bytes));
-        parser_->body_limit(shared_->limits.max_body_bytes);
+        body_limit_ = shared_->limits.max_body_bytes;
+        parser_->body_limit(body_limit_);
         if (served_ > 0) idle_ticket_ = shared_->registry.idle(this->weak_from_this());  // between keep-alive requests
         arm(shared_->limits.request_timeout);
+        http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, this->shared_from_this()));
+    }
+
+    // The header is in: the body's limit depends on the target.
+    void on_header(beast::error_code ec, std::size_t n) {
+        if (ec) return on_read(ec, n);
+        body_limit_ = shared_->limits.body_limit_for(parser_->get().target());
+        parser_->body_limit(body_limit_);
         http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, this->shared_from_this()));
     }
 
@@ -182,8 +191,7 @@ private:
                                      std::to_string(shared_->limits.request_timeout.count()) + " ms"), false);
         }
         if (ec == http::error::body_limit)
-            return reply(problem(ErrorCode::HTTP_BODY_TOO_LARGE, "the body may have at most " +
-                                     std::to_string(shared_->limits.max_body_bytes) + " bytes"), false);
+            return reply(problem(ErrorCode::HTTP_BODY_TOO_LARGE, "the body may have at most " + std::to_string(body_limit_) + " bytes"), false);
         if (ec == http::error::header_limit)
             return reply(problem(ErrorCode::HTTP_HEADER_TOO_LARGE, "the header may have at most " +
                                      std::to_string(shared_->limits.max_header_bytes) + " bytes"), false);
@@ -307,6 +315,7 @@ private:
     bool timed_out_ = false;
     std::uint64_t generation_ = 0;
     std::uint64_t served_ = 0;       // responses written on this connection
+    std::size_t body_limit_ = 0;     // of the request being read
     std::uint64_t idle_ticket_ = 0;  // in the registry's idle list while non-zero
     Clock::time_point started_{};
     std::array<char, 4096> drain_{};
@@ -365,6 +374,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
             std::make_shared<Session<beast::tcp_stream>>(shared, address, std::move(socket))->start();
     }
 };
+
+std::size_t HttpLimits::body_limit_for(std::string_view target) const {
+    for (const auto& [prefix, limit] : body_limits)
+        if (target.starts_with(prefix)) return limit;
+    return max_body_bytes;
+}
 
 HttpServer::HttpServer(const std::string& host, unsigned short port, HttpLimits limits, Handler handler, Observer observer,
                        const std::optional<TlsSettings>& tls)

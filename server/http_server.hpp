@@ -20,6 +20,9 @@ namespace tanba::server {
 struct HttpLimits {
     std::size_t max_header_bytes = 8 * 1024;
     std::size_t max_body_bytes = 64 * 1024;
+    /// Request targets starting with a prefix here take bodies up to its size instead.
+    std::vector<std::pair<std::string, std::size_t>> body_limits;
+    std::size_t body_limit_for(std::string_view target) const;
     /// From the first byte awaited to the whole request read; also the keep-alive idle time.
     std::chrono::milliseconds request_timeout{10'000};
     std::chrono::milliseconds write_timeout{10'000};

@@ -26,8 +26,8 @@ using namespace tanba;
 using namespace tanba::server;
 
 struct Flags {
-    std::string config, listen, probe_listen, log_file, store, origin, tsa_cert, tsa_key, tsa_chain, ocsp_cert, ocsp_key, tls_cert, tls_key, log_level;
-    std::vector<std::string> cas, offline_cas, ca_pass_files;
+    std::string config, listen, probe_listen, log_file, store, origin, verify_api, tsa_cert, tsa_key, tsa_chain, ocsp_cert, ocsp_key, tls_cert, tls_key, log_level;
+    std::vector<std::string> cas, offline_cas, ca_pass_files, trust;
     std::string ocsp_pass_file, tsa_pass_file, tls_pass_file;
     frontend::PassphraseOptions secrets;  // --pass-file / --pin-file: for every key without its own
     unsigned threads = 0;
@@ -88,6 +88,11 @@ ServerConfig configure(const Flags& f) {
         if (!c.identity) c.identity.emplace();
         if (!f.store.empty()) c.identity->store = f.store;
         if (!f.origin.empty()) c.identity->origin = f.origin;
+    }
+    if (!f.verify_api.empty() || !f.trust.empty()) {
+        if (!c.verify) c.verify.emplace();
+        if (!f.verify_api.empty()) c.verify->access = f.verify_api == "open" ? VerifyAccess::Open : VerifyAccess::Session;
+        c.verify->trust.insert(c.verify->trust.end(), f.trust.begin(), f.trust.end());
     }
     validate(c);
     return c;
@@ -155,7 +160,11 @@ int serve(ServerConfig config) {
                      q.method.empty() ? "-" : q.method, printable(q.target), r.status, bytes,
                      std::chrono::duration<double, std::milli>(latency).count(), r.code.empty() ? "" : " code=", r.code);
     };
-    HttpServer server(config.host, config.port, config.limits, std::ref(router), observer, tls);
+    HttpLimits limits = config.limits;
+    if (config.verify)  // documents: the verification API's bodies may be larger
+        for (const char* prefix : {"/api/v1/verify/", "/api/v1/certificates/info"})
+            limits.body_limits.emplace_back(prefix, config.verify->max_body_bytes);
+    HttpServer server(config.host, config.port, limits, std::ref(router), observer, tls);
     server.on_warning([](const std::string& m) { spdlog::warn("{}", m); });
     running = &server;
     // Probes on their own listener and thread: answered however full the main one is.
@@ -210,6 +219,9 @@ int main(int argc, char** argv) {
     app.add_option("--threads", f.threads, "worker threads (default: one per core)");
     app.add_option("--store", f.store, "the identification server's store: sqlite:PATH (logins, sessions)");
     app.add_option("--origin", f.origin, "the origin logins are signed for: https://HOST[:PORT], as the browser sends it");
+    app.add_option("--verify-api", f.verify_api, "serve /api/v1/verify/cms and /api/v1/certificates/info: open (any caller) or session")
+        ->check(CLI::IsMember({"open", "session"}));
+    app.add_option("--trust", f.trust, "trust anchors of the verification API beside the served CAs' roots (PEM; repeatable)");
     app.add_option("--probe-listen", f.probe_listen, "ADDR:PORT of a second listener for /healthz, /readyz and /metrics only");
     app.add_option("--log-file", f.log_file, "log to this file, rotated by size (default: standard error)");
     app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error or off")

@@ -34,6 +34,8 @@ private:
     HttpResponse api(HttpRequest& request, std::string_view path);  // api_routes.cpp
     HttpResponse persons(HttpRequest& request, std::string_view path, auth::LoginService& login);
     HttpResponse certificates(HttpRequest& request, std::string_view path, auth::LoginService& login);
+    HttpResponse legal_entities(HttpRequest& request, std::string_view path, auth::LoginService& login);
+    HttpResponse verification(HttpRequest& request, std::string_view path);  // verify_routes.cpp
     ca::CertificateAuthority& issuer();  // REGISTRY_NO_ISSUER when none
 
     Services& services_;

@@ -58,18 +58,21 @@ Services::Services(const ServerConfig& config, const Clock& clock) : config_(con
         spdlog::info("serving a TSA with policy {}", config.tsa->policy);
     }
     if (config.identity) start_logins(*config.identity);
+    if (config.verify) start_verification(*config.verify);
 }
 
-// For the login validator: the CRLs this server serves (an offline root's, made with
-// `tanba ca crl`) for the certificates their CAs issued.
+// For the validators of logins and of the verification API: the CRLs this server serves (an
+// offline root's, made with `tanba ca crl`) for the certificates their CAs issued; `next`
+// (may be null) for the others.
 class Services::ServedCrls final : public revocation::RevocationSource {
 public:
-    explicit ServedCrls(const Services& s) : s_(s) {}
-    std::vector<std::shared_ptr<const revocation::OcspResponse>> ocsp(const x509::Certificate&, const x509::Certificate&,
-                                                                      std::vector<std::string>&) override {
-        return {};
+    ServedCrls(const Services& s, revocation::RevocationSource* next) : s_(s), next_(next) {}
+    std::vector<std::shared_ptr<const revocation::OcspResponse>> ocsp(const x509::Certificate& cert, const x509::Certificate& issuer,
+                                                                      std::vector<std::string>& problems) override {
+        if (served(cert) || !next_) return {};
+        return next_->ocsp(cert, issuer, problems);
     }
-    std::vector<std::shared_ptr<const revocation::Crl>> crls(const x509::Certificate& cert, std::vector<std::string>&) override {
+    std::vector<std::shared_ptr<const revocation::Crl>> crls(const x509::Certificate& cert, std::vector<std::string>& problems) override {
         std::vector<std::shared_ptr<const revocation::Crl>> out;
         for (const auto& c : s_.cas_) {
             if (c->authority->certificate().subject_text() != cert.issuer_text()) continue;
@@ -77,19 +80,20 @@ public:
             for (const ServedCrl* served : {&c->full, &c->delta})
                 if (served->parsed) out.push_back(served->parsed);
         }
+        if (out.empty() && next_ && !served(cert)) return next_->crls(cert, problems);
         return out;
     }
 
 private:
+    bool served(const x509::Certificate& cert) const {
+        return std::any_of(s_.cas_.begin(), s_.cas_.end(),
+                           [&](const auto& c) { return c->authority->certificate().subject_text() == cert.issuer_text(); });
+    }
     const Services& s_;
+    revocation::RevocationSource* next_;
 };
 
-void Services::start_logins(const IdentitySettings& settings) {
-    identity_ = store::open_identity_store(settings.store, store::OpenMode::CreateIfMissing, clock_);
-    registry_ = std::make_unique<registry::Registry>(*identity_, clock_);
-    // Who may log in: holders of certificates from the CAs served here, by path to their roots;
-    // revocation from the CAs' own OCSP answers (the store, no network) and the CRLs served here.
-    std::vector<x509::Certificate> anchors, untrusted;
+void Services::served_paths(std::vector<x509::Certificate>& anchors, std::vector<x509::Certificate>& untrusted) const {
     auto known = [](const std::vector<x509::Certificate>& v, const x509::Certificate& c) {
         return std::any_of(v.begin(), v.end(), [&](const x509::Certificate& k) { return k.der() == c.der(); });
     };
@@ -100,7 +104,35 @@ void Services::start_logins(const IdentitySettings& settings) {
             if (!known(into, chain[i])) into.push_back(chain[i]);
         }
     }
-    served_crls_ = std::make_unique<ServedCrls>(*this);
+}
+
+void Services::start_verification(const VerifySettings& settings) {
+    std::vector<x509::Certificate> anchors, untrusted;
+    served_paths(anchors, untrusted);
+    for (const auto& f : settings.trust)
+        for (auto& c : x509::Certificate::load_all(read_file(f))) anchors.push_back(std::move(c));
+    for (const auto& f : settings.untrusted)
+        for (auto& c : x509::Certificate::load_all(read_file(f))) untrusted.push_back(std::move(c));
+    if (settings.fetch) {
+        http_ = net::make_curl_client();
+        online_ = std::make_unique<revocation::OnlineRevocation>(*http_, clock_);
+    }
+    verify_crls_ = std::make_unique<ServedCrls>(*this, online_.get());
+    verify_revocation_ = std::make_unique<ca::ResponderRevocation>(*responder_, verify_crls_.get());
+    verify_validator_ = std::make_unique<validation::Validator>(anchors, untrusted, std::vector<revocation::Crl>{},
+                                                                std::vector<revocation::OcspResponse>{}, verify_revocation_.get());
+    spdlog::info("verification API ({}) with {} trust anchor(s){}", settings.access == VerifyAccess::Open ? "open" : "behind a session",
+                 anchors.size(), settings.fetch ? ", other CAs' revocation fetched" : "");
+}
+
+void Services::start_logins(const IdentitySettings& settings) {
+    identity_ = store::open_identity_store(settings.store, store::OpenMode::CreateIfMissing, clock_);
+    registry_ = std::make_unique<registry::Registry>(*identity_, clock_);
+    // Who may log in: holders of certificates from the CAs served here, by path to their roots;
+    // revocation from the CAs' own OCSP answers (the store, no network) and the CRLs served here.
+    std::vector<x509::Certificate> anchors, untrusted;
+    served_paths(anchors, untrusted);
+    served_crls_ = std::make_unique<ServedCrls>(*this, nullptr);
     own_revocation_ = std::make_unique<ca::ResponderRevocation>(*responder_, served_crls_.get());
     login_validator_ = std::make_unique<validation::Validator>(anchors, untrusted, std::vector<revocation::Crl>{},
                                                                std::vector<revocation::OcspResponse>{}, own_revocation_.get());

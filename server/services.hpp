@@ -65,6 +65,9 @@ public:
     auth::LoginService* login() { return login_.get(); }
     /// The registry of persons and operators (with an identity store), else null.
     registry::Registry* registry() { return registry_.get(); }
+    /// The validator of the verification API ([verify]), else null.
+    const validation::Validator* verifier() const { return verify_validator_.get(); }
+    VerifyAccess verify_access() const { return config_.verify ? config_.verify->access : VerifyAccess::Session; }
     /// The CA that issues persons' certificates (identity.issuing_ca), else null.
     ca::CertificateAuthority* issuer() { return issuer_; }
     /// Seconds until each CA and OCSP responder certificate expires (negative: expired), as
@@ -88,6 +91,9 @@ private:
     void warn_before_next_update(Ca& ca);
     void warn_before_expiry(Ca& ca, TimePoint now);
     void start_logins(const IdentitySettings& settings);
+    void start_verification(const VerifySettings& settings);
+    /// The served CAs' roots (anchors) and the certificates below them (untrusted), each once.
+    void served_paths(std::vector<x509::Certificate>& anchors, std::vector<x509::Certificate>& untrusted) const;
     class ServedCrls;
 
     const ServerConfig& config_;
@@ -105,6 +111,12 @@ private:
     std::unique_ptr<auth::LoginService> login_;
     std::unique_ptr<registry::Registry> registry_;
     ca::CertificateAuthority* issuer_ = nullptr;
+    // The verification API: other CAs' revocation over the network when configured (fetch).
+    std::unique_ptr<net::HttpClient> http_;
+    std::unique_ptr<revocation::RevocationSource> online_;
+    std::unique_ptr<revocation::RevocationSource> verify_crls_;
+    std::unique_ptr<ca::ResponderRevocation> verify_revocation_;
+    std::unique_ptr<validation::Validator> verify_validator_;
 
     mutable std::mutex crl_mutex_;   // guards Ca::full / Ca::delta
     std::atomic<bool> first_pass_done_{false};

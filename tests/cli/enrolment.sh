@@ -48,17 +48,6 @@ session() {  # session NAME → a session token for NAME's certificate
     | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["session"])'
 }
 OPER=$(session oper) REG=$(session reg) BOTH=$(session both) NOBODY=$(session nobody)
-call() {  # call SESSION METHOD PATH [BODY] → status; body in answer.json
-  curl -s -o answer.json -w '%{http_code}' -X "$2" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
-    ${4:+--data-binary "$4"} "$BASE$3"
-}
-expect() {  # expect STATUS [CODE] -- call args…
-  local want=$1 code=$2; shift 2
-  local got; got=$(call "$@")
-  [ "$got" = "$want" ] || fail "$2 $3: wanted $want, got $got $(cat answer.json)"
-  [ -z "$code" ] || grep -q "\"code\":\"$code\"" answer.json || fail "$2 $3: wanted $code: $(cat answer.json)"
-  ok
-}
 persons() { sqlite3 identity.db 'SELECT count(*) FROM persons'; }
 visitor() {  # visitor DOC_NUMBER [BIRTH] [SEX]
   printf '{"document": {"type": "passport", "number": "%s", "country": "DE", "expiry": "2031-05-01"}, "surname": "MÜLLER", "givenName": "ANNA", "surnameLatin": "MUELLER", "birthDate": "%s", "sex": "%s", "citizenship": "DE", "contact": "+49 30 1234567"}' "$1" "${2:-1991-06-15}" "${3:-F}"
@@ -116,7 +105,6 @@ expect 409 REGISTRY_STATE_INVALID "$REG" POST "/api/v1/persons/$OWN/certificates
 expect 404 REGISTRY_PERSON_NOT_FOUND "$REG" POST /api/v1/persons/000000000000/certificates "$(order anna.csr citizen-auth)"
 expect 422 REGISTRY_CSR_MISMATCH "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order other.csr citizen-auth)"
 expect 422 REGISTRY_CSR_MISMATCH "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order renamed.csr citizen-auth)"
-expect 422 REGISTRY_PROFILE_NOT_ALLOWED "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna.csr legal-ceo)"
 expect 422 REGISTRY_PROFILE_NOT_ALLOWED "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna.csr issuing-ca)"
 expect 422 PROFILE_NOT_FOUND "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna.csr no-such-profile)"
 expect 422 CSR_BAD_SIGNATURE "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order forged.csr citizen-auth)"
@@ -157,6 +145,64 @@ $TOKEN anna.key anna.pem "$ORIGIN" "$n" | "$PY" -c 'import json,sys; print(json.
 expect 401 AUTH_CERT_REVOKED "" POST /api/v1/auth/login "$(cat login.json)"
 [ "$(sqlite3 identity.db "SELECT count(*) FROM registry_audit WHERE action IN ('certificate.issue', 'certificate.revoke') AND subject = '$IIN'")" = 3 ] \
   || fail "issuance and revocation are not audited"; ok
+
+# Legal entities: a BIN allocated for the registration month and kind; employees with NCA roles;
+# role certificates only for the roles held; removing a role revokes the certificates carrying it.
+entity() { printf '{"name": "%s", "type": "%s", "registrationDate": "%s"}' "$1" "$2" "$3"; }
+field() { "$PY" -c 'import json,sys; print(json.load(open("answer.json"))[sys.argv[1]])' "$1"; }
+expect 201 "" "$OPER" POST /api/v1/legal-entities "$(entity 'Steppe Logistics LLP' resident 2024-03-15)"
+BIN=$(field bin)
+expect 201 "" "$OPER" POST /api/v1/legal-entities "$(entity 'Steppe Trading LLP' resident 2024-03-02)"
+BIN2=$(field bin)
+expect 201 "" "$OPER" POST /api/v1/legal-entities "$(entity 'Rhein GmbH' non-resident 2024-03-20)"
+BIN3=$(field bin)
+expect 201 "" "$OPER" POST /api/v1/legal-entities "$(entity 'Steppe Logistics Almaty branch' branch 2025-11-01)"
+BIN4=$(field bin)
+for b in "$BIN" "$BIN2" "$BIN3" "$BIN4"; do "$TANBA" id check "$b" > /dev/null || fail "the allocated BIN $b is not valid"; done; ok
+[ "${BIN:0:6}" = 240340 ] && [ "${BIN2:0:6}" = 240340 ] && [ "${BIN3:0:6}" = 240350 ] && [ "${BIN4:0:6}" = 251141 ] \
+  || fail "BIN prefixes: $BIN $BIN2 $BIN3 $BIN4"; ok
+[ "$BIN" != "$BIN2" ] && [ $((10#${BIN2:6:5})) -gt $((10#${BIN:6:5})) ] || fail "the second BIN of the month: $BIN $BIN2"; ok
+e=$(sqlite3 identity.db 'SELECT count(*) FROM legal_entities')
+expect 403 AUTH_FORBIDDEN "$NOBODY" POST /api/v1/legal-entities "$(entity 'Nobody LLP' resident 2024-01-01)"
+expect 400 REGISTRY_INPUT_INVALID "$OPER" POST /api/v1/legal-entities "$(entity 'Charity' charity 2024-01-01)"
+expect 400 REGISTRY_INPUT_INVALID "$OPER" POST /api/v1/legal-entities "$(entity 'Future LLP' resident 2099-01-01)"
+expect 400 REGISTRY_INPUT_INVALID "$OPER" POST /api/v1/legal-entities "$(entity '' resident 2024-01-01)"
+[ "$(sqlite3 identity.db 'SELECT count(*) FROM legal_entities')" = "$e" ] || fail "a refused registration stored an entity"; ok
+expect 200 "" "$REG" GET "/api/v1/legal-entities/$BIN"
+[ "$(field name)" = "Steppe Logistics LLP" ] || fail "read: $(cat answer.json)"; ok
+expect 404 REGISTRY_ENTITY_NOT_FOUND "$REG" GET /api/v1/legal-entities/000000000000
+expect 201 "" "$OPER" POST "/api/v1/legal-entities/$BIN/employees" "{\"iin\": \"$IIN\", \"role\": \"ceo\"}"
+expect 201 "" "$OPER" POST "/api/v1/legal-entities/$BIN/employees" "{\"iin\": \"$IIN\", \"role\": \"signer\"}"
+"$PY" -c 'import json; assert json.load(open("answer.json"))["roles"] == ["ceo", "signer"]' || fail "roles: $(cat answer.json)"; ok
+expect 409 REGISTRY_ROLE_EXISTS "$OPER" POST "/api/v1/legal-entities/$BIN/employees" "{\"iin\": \"$IIN\", \"role\": \"ceo\"}"
+expect 404 REGISTRY_PERSON_NOT_FOUND "$OPER" POST "/api/v1/legal-entities/$BIN/employees" '{"iin": "000000000000", "role": "ceo"}'
+expect 404 REGISTRY_ENTITY_NOT_FOUND "$OPER" POST /api/v1/legal-entities/000000000000/employees "{\"iin\": \"$IIN\", \"role\": \"ceo\"}"
+expect 400 API_JSON_INVALID "$OPER" POST "/api/v1/legal-entities/$BIN/employees" "{\"iin\": \"$IIN\", \"role\": \"boss\"}"
+expect 403 AUTH_FORBIDDEN "$NOBODY" POST "/api/v1/legal-entities/$BIN/employees" "{\"iin\": \"$IIN\", \"role\": \"hr\"}"
+"$TANBA" csr new --key anna.key --iin "$IIN" --bin "$BIN" --org "Steppe Logistics LLP" --surname MUELLER --given ANNA --out anna-legal.csr 2> /dev/null
+"$TANBA" csr new --key anna.key --iin "$IIN" --bin "$BIN2" --org "Steppe Trading LLP" --surname MUELLER --given ANNA --out anna-other.csr 2> /dev/null
+expect 201 "" "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna-legal.csr legal-ceo)"
+"$PY" -c 'import json; open("ceo.pem", "w").write(json.load(open("answer.json"))["certificate"])'
+openssl x509 -in ceo.pem -noout -subject -nameopt RFC2253 | grep -q "OU=BIN$BIN" || fail "the CEO certificate lacks the BIN"; ok
+openssl x509 -in ceo.pem -noout -ext extendedKeyUsage | grep -q "1.2.398.3.3.4.1.2.1" || fail "the CEO certificate lacks the role OID"; ok
+expect 201 "" "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna-legal.csr legal-sign)"
+"$PY" -c 'import json; open("signer.pem", "w").write(json.load(open("answer.json"))["certificate"])'
+expect 422 REGISTRY_NOT_EMPLOYEE "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna-legal.csr legal-hr)"
+expect 422 REGISTRY_NOT_EMPLOYEE "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna-other.csr legal-ceo)"
+expect 422 REGISTRY_CSR_MISMATCH "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna.csr legal-ceo)"
+expect 422 REGISTRY_CSR_MISMATCH "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna-legal.csr citizen-sign)"
+# The CEO role removed (a registrar's act): its certificate revoked at once, the signer's not; again: nothing more.
+expect 403 AUTH_FORBIDDEN "$OPER" DELETE "/api/v1/legal-entities/$BIN/employees/$IIN/roles/ceo"
+expect 200 "" "$REG" DELETE "/api/v1/legal-entities/$BIN/employees/$IIN/roles/ceo"
+"$PY" -c 'import json,sys; r = json.load(open("answer.json")); assert r["roles"] == ["signer"] and r["revoked"] == [sys.argv[1]], r' \
+  "$(openssl x509 -in ceo.pem -noout -serial | cut -d= -f2 | tr A-F a-f)" || fail "role removal: $(cat answer.json)"; ok
+for c in ceo:revoked signer:good; do
+  openssl ocsp -issuer root/ca.pem -cert "${c%%:*}.pem" -url "$BASE/ocsp" -CAfile root/ca.pem > ocsp.out 2>&1 || true
+  grep -q "${c%%:*}.pem: ${c##*:}" ocsp.out || fail "OCSP after the role removal, $c: $(cat ocsp.out)"; ok
+done
+expect 200 "" "$REG" DELETE "/api/v1/legal-entities/$BIN/employees/$IIN/roles/ceo"
+"$PY" -c 'import json; assert json.load(open("answer.json"))["revoked"] == []' || fail "a repeated removal: $(cat answer.json)"; ok
+expect 422 REGISTRY_NOT_EMPLOYEE "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna-legal.csr legal-ceo)"
 
 # 4 processes × 50 concurrent enrolments, one birth date and sex: unique IINs, none skipped.
 pids=()

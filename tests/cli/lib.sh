@@ -47,4 +47,19 @@ await_readyz() {
   fail "tanba-server never answered /readyz $want: $(cat readyz.json) $(cat "$log")"
 }
 
+# The identification server's JSON API at $BASE:
+# call SESSION METHOD PATH [BODY] → HTTP status; the body in answer.json.
+call() {
+  curl -s -o answer.json -w '%{http_code}' -X "$2" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
+    ${4:+--data-binary "$4"} "$BASE$3"
+}
+# expect STATUS [CODE] SESSION METHOD PATH [BODY]: the call answers STATUS (and the problem CODE).
+expect() {
+  local want=$1 code=$2; shift 2
+  local got; got=$(call "$@")
+  [ "$got" = "$want" ] || fail "$2 $3: wanted $want, got $got $(cat answer.json)"
+  [ -z "$code" ] || grep -q "\"code\":\"$code\"" answer.json || fail "$2 $3: wanted $code: $(cat answer.json)"
+  ok
+}
+
 done_checks() { echo "$1: $checks checks passed"; }

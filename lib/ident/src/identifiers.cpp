@@ -208,4 +208,20 @@ Iin generate_iin(year_month_day birth, Sex sex, int serial) {
     throw Error(ErrorCode::ID_BAD_SERIAL, "no issuable serial from " + std::to_string(serial) + " to 9999");
 }
 
+Bin generate_bin(int year, unsigned month, int entity_type, int attribute, int serial) {
+    if (year < 1951 || year > 2050) throw Error(ErrorCode::ID_BAD_DATE, "a BIN's registration year is 1951..2050");
+    if (month < 1 || month > 12) throw Error(ErrorCode::ID_BAD_MONTH, "month must be 1..12");
+    if (entity_type < 4 || entity_type > 6) throw Error(ErrorCode::ID_BAD_ENTITY_TYPE, "entity type must be 4, 5 or 6");
+    if (attribute < 0 || attribute > 3) throw Error(ErrorCode::ID_BAD_ATTRIBUTE, "attribute must be 0..3");
+    if (serial < 0 || serial > 99999) throw Error(ErrorCode::ID_BAD_SERIAL, "serial must be 0..99999");
+    for (int s = serial; s <= 99999; ++s) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%02d%02u%d%d%05d", year % 100, month, entity_type, attribute, s);
+        auto cd = kz_mod11(buf).check_digit();
+        if (!cd) continue;  // never issued: take the next serial
+        return Bin{std::string(buf) + char('0' + *cd), year, month, entity_type, attribute, s};
+    }
+    throw Error(ErrorCode::ID_BAD_SERIAL, "no issuable serial from " + std::to_string(serial) + " to 99999");
+}
+
 }  // namespace tanba::ident

@@ -14,12 +14,12 @@ bool equal_ascii_case(std::string_view a, std::string_view b) {
            });
 }
 
-// The request names this person: their IIN, no organisation, and the surname as registered
-// (either spelling; ASCII letters in any case, as NCA writes names in capitals).
-void require_subject_of(const store::PersonRecord& p, const x509::CertificateRequest& csr) {
-    const auto id = x509::identity_from_name(csr.subject());
+// The request names this person: their IIN, a BIN only for a legal profile, and the surname
+// as registered (either spelling; ASCII letters in any case, as NCA writes names in capitals).
+void require_subject_of(const store::PersonRecord& p, const x509::SubjectIdentity& id, bool legal) {
     if (id.iin != p.iin) throw Error(ErrorCode::REGISTRY_CSR_MISMATCH, "the request's serialNumber is not IIN" + p.iin);
-    if (!id.bin.empty()) throw Error(ErrorCode::REGISTRY_CSR_MISMATCH, "a citizen profile's request carries no BIN");
+    if (!legal && !id.bin.empty()) throw Error(ErrorCode::REGISTRY_CSR_MISMATCH, "a citizen profile's request carries no BIN");
+    if (legal && id.bin.empty()) throw Error(ErrorCode::REGISTRY_CSR_MISMATCH, "a legal profile's request carries the BIN in OU");
     if (!equal_ascii_case(id.surname, p.surname) && (p.surname_latin.empty() || !equal_ascii_case(id.surname, p.surname_latin)))
         throw Error(ErrorCode::REGISTRY_CSR_MISMATCH, "the request's SURNAME is not the registered surname");
 }
@@ -33,10 +33,20 @@ IssuedCertificate Registry::issue(const Actor& by, const std::string& iin, ca::C
     if (person->status != "verified" && person->status != "certified")
         throw Error(ErrorCode::REGISTRY_STATE_INVALID, "certificates are issued to approved persons; this one is " + person->status);
     const auto& profile = ca.profiles().get(order.profile);
-    if (profile.is_ca() || profile.subject != x509::SubjectRule::Citizen)
-        throw Error(ErrorCode::REGISTRY_PROFILE_NOT_ALLOWED, "'" + order.profile + "' is not a citizen profile");
+    const bool legal = profile.subject == x509::SubjectRule::Legal;
+    const auto role = employee_role_of(profile);
+    if (profile.is_ca() || !(profile.subject == x509::SubjectRule::Citizen || (legal && role)))
+        throw Error(ErrorCode::REGISTRY_PROFILE_NOT_ALLOWED, "'" + order.profile + "' is neither a citizen profile nor a legal role's");
     const auto csr = x509::CertificateRequest::load(order.csr);
-    require_subject_of(*person, csr);
+    const auto subject = x509::identity_from_name(csr.subject());
+    require_subject_of(*person, subject, legal);
+    if (legal) {
+        const auto entity = repo_.find_legal_entity(subject.bin);
+        if (!entity || entity->status != "active") throw Error(ErrorCode::REGISTRY_ENTITY_NOT_FOUND, "no active entity BIN " + subject.bin);
+        const auto held = employee_roles(subject.bin, iin);
+        if (std::find(held.begin(), held.end(), *role) == held.end())
+            throw Error(ErrorCode::REGISTRY_NOT_EMPLOYEE, "IIN " + iin + " is not " + std::string(to_string(*role)) + " at BIN " + subject.bin);
+    }
 
     auto certificate = ca.issue(order.profile, csr, ca::IssueOptions{order.idempotency_key});
     // The certificate is stored (the CA's store) before the registry records it: a failure here

@@ -6,15 +6,12 @@
 
 #include "tanba/ident/identifiers.hpp"
 #include "tanba/ossl/codec.hpp"
+#include "rules.hpp"
 
 namespace tanba::registry {
-namespace {
+namespace detail {
 
 void bad(const std::string& what) { throw Error(ErrorCode::REGISTRY_INPUT_INVALID, what); }
-
-bool all_of(std::string_view s, int (*pred)(int)) {
-    return std::all_of(s.begin(), s.end(), [pred](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
-}
 
 // Names: 1–100 bytes of UTF-8 text without control characters.
 void require_name(const std::string& field, const std::string& v, bool required) {
@@ -27,11 +24,6 @@ void require_name(const std::string& field, const std::string& v, bool required)
         bad(field + " has control characters");
 }
 
-void require_country(const std::string& field, const std::string& v) {
-    if ((v.size() != 2 && v.size() != 3) || !all_of(v, [](int c) { return (c >= 'A' && c <= 'Z') ? 1 : 0; }))
-        bad(field + " is not an ISO 3166 code (2 or 3 capital letters)");
-}
-
 std::chrono::year_month_day parse_date(const std::string& field, const std::string& v) {
     int y = 0;
     unsigned m = 0, d = 0;
@@ -39,6 +31,21 @@ std::chrono::year_month_day parse_date(const std::string& field, const std::stri
     const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m), std::chrono::day(d)};
     if (!ymd.ok()) bad(field + " is not a date");
     return ymd;
+}
+
+}  // namespace detail
+namespace {
+using detail::bad;
+using detail::parse_date;
+using detail::require_name;
+
+bool all_of(std::string_view s, int (*pred)(int)) {
+    return std::all_of(s.begin(), s.end(), [pred](char c) { return pred(static_cast<unsigned char>(c)) != 0; });
+}
+
+void require_country(const std::string& field, const std::string& v) {
+    if ((v.size() != 2 && v.size() != 3) || !all_of(v, [](int c) { return (c >= 'A' && c <= 'Z') ? 1 : 0; }))
+        bad(field + " is not an ISO 3166 code (2 or 3 capital letters)");
 }
 
 void validate(const EnrolRequest& r, TimePoint now) {

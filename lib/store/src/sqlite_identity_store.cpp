@@ -215,6 +215,76 @@ public:
         return out;
     }
 
+    LegalEntityRecord add_legal_entity(LegalEntityRecord rec, const BinAllocation& allocation, AuditEntry entry,
+                                       const AuditSeal& seal) override {
+        auto out = std::make_shared<LegalEntityRecord>(std::move(rec));
+        writes_.submit([out, &allocation, &entry, &seal](sqlite::Connection& c) {
+            auto& e = *out;
+            auto used = c.prepare("SELECT coalesce(max(bin_serial) + 1, 0) FROM legal_entities WHERE bin_prefix = $1");
+            used.bind(1, std::string_view(allocation.prefix6));
+            const auto [bin, serial] = allocation.make(used.step() ? static_cast<int>(used.integer(0)) : 0);
+            e.bin = bin;
+            c.prepare("INSERT INTO legal_entities (bin, bin_prefix, bin_serial, name, kind, registration_date, status, registered_by, "
+                      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(1, std::string_view(e.bin))
+                .bind(2, std::string_view(allocation.prefix6))
+                .bind(3, std::int64_t{serial})
+                .bind(4, std::string_view(e.name))
+                .bind(5, std::string_view(e.kind))
+                .bind(6, std::string_view(e.registration_date))
+                .bind(7, std::string_view(e.status))
+                .bind(8, std::string_view(e.registered_by))
+                .bind(9, seconds_of(e.created_at))
+                .run();
+            if (entry.subject.empty()) entry.subject = e.bin;
+            audit(c, entry, seal);
+        }).get();
+        return *out;
+    }
+
+    std::optional<LegalEntityRecord> find_legal_entity(const std::string& bin) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare(
+            "SELECT bin, name, kind, registration_date, status, registered_by, created_at FROM legal_entities WHERE bin = $1");
+        st.bind(1, std::string_view(bin));
+        if (!st.step()) return std::nullopt;
+        return LegalEntityRecord{st.text(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), time_at(st.integer(6))};
+    }
+
+    void add_employee_role(const std::string& bin, const std::string& iin, const std::string& role, const std::string& added_by,
+                           AuditEntry entry, const AuditSeal& seal) override {
+        writes_.submit([&](sqlite::Connection& c) {
+            c.prepare("INSERT INTO employee_roles (bin, iin, role, added_by, added_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(1, std::string_view(bin))
+                .bind(2, std::string_view(iin))
+                .bind(3, std::string_view(role))
+                .bind(4, std::string_view(added_by))
+                .bind(5, seconds_of(entry.at))
+                .run();
+            audit(c, entry, seal);
+        }).get();
+    }
+
+    bool remove_employee_role(const std::string& bin, const std::string& iin, const std::string& role, AuditEntry entry,
+                              const AuditSeal& seal) override {
+        bool removed = false;
+        writes_.submit([&](sqlite::Connection& c) {
+            auto del = c.prepare("DELETE FROM employee_roles WHERE bin = $1 AND iin = $2 AND role = $3");
+            removed = del.bind(1, std::string_view(bin)).bind(2, std::string_view(iin)).bind(3, std::string_view(role)).run() > 0;
+            if (removed) audit(c, entry, seal);
+        }).get();
+        return removed;
+    }
+
+    std::vector<std::string> employee_roles(const std::string& bin, const std::string& iin) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare("SELECT role FROM employee_roles WHERE bin = $1 AND iin = $2 ORDER BY role");
+        st.bind(1, std::string_view(bin)).bind(2, std::string_view(iin));
+        std::vector<std::string> out;
+        while (st.step()) out.push_back(st.text(0));
+        return out;
+    }
+
     void append_audit(AuditEntry entry, const AuditSeal& seal) override {
         writes_.submit([&](sqlite::Connection& c) { audit(c, entry, seal); }).get();
     }

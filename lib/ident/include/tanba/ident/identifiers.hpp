@@ -83,5 +83,10 @@ std::string_view attribute_name(int attribute);       // "head unit", ...
 /// serial (0..9999) and skipping serials whose check digit is undefined. Throws ID_BAD_DATE,
 /// ID_BAD_SERIAL (serial out of range, or none left up to 9999).
 Iin generate_iin(std::chrono::year_month_day birth_date, Sex sex, int serial);
+/// Builds a BIN registered in year (1951..2050) and month, with the entity-type (4..6) and
+/// attribute (0..3) digits, starting at serial (0..99999) and skipping serials whose check
+/// digit is undefined. Throws ID_BAD_DATE, ID_BAD_MONTH, ID_BAD_ENTITY_TYPE, ID_BAD_ATTRIBUTE,
+/// ID_BAD_SERIAL.
+Bin generate_bin(int year, unsigned month, int entity_type, int attribute, int serial);
 
 }  // namespace tanba::ident

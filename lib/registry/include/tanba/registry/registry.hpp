@@ -34,6 +34,23 @@ struct EnrolRequest {
     std::string iin;          // a resident's existing IIN; empty: allocate one
 };
 
+/// An organisation registered at the desk; its BIN is allocated from the registration date and
+/// the kind: resident (entity type 4, head unit), non-resident (5, head unit), branch (4, 1),
+/// representative-office (4, 2).
+struct EntityRequest {
+    std::string name;
+    std::string kind = "resident";
+    std::string registration_date;  // YYYY-MM-DD
+};
+
+/// NCA roles of an employee at a legal entity, as the legal-* profiles' role OIDs
+/// 1.2.398.3.3.4.1.2.1 … .5 name them.
+enum class EmployeeRole { Ceo = 1, Signer, Finance, Hr, Employee };
+std::string_view to_string(EmployeeRole r);  // "ceo", "signer", "finance", "hr", "employee"
+std::optional<EmployeeRole> employee_role_from_string(std::string_view s);
+/// The role a profile's extended key usage carries (1.2.398.3.3.4.1.2.N), if any.
+std::optional<EmployeeRole> employee_role_of(const x509::Profile& profile);
+
 /// A certificate asked for a person at the desk: the profile, the request (PEM or DER; its
 /// signature is the proof of possession), and the requester's idempotency key (optional).
 struct CertificateOrder {
@@ -67,8 +84,9 @@ public:
     /// AUTH_FORBIDDEN, REGISTRY_PERSON_NOT_FOUND, REGISTRY_SAME_PERSON, REGISTRY_STATE_INVALID.
     store::PersonRecord approve(const Actor& by, const std::string& iin);
     /// Issues a certificate to an approved person (registrar role) with the registry's CA: a
-    /// citizen profile, and a request whose subject carries the person's IIN and surname (Latin
-    /// or as registered). A verified person becomes certified; the issuance is an audit entry.
+    /// citizen profile, or a legal one whose role the person holds at the BIN the request's OU
+    /// names (REGISTRY_NOT_EMPLOYEE otherwise); a request whose subject carries the person's IIN
+    /// and surname (Latin or as registered). A verified person becomes certified; the issuance is an audit entry.
     /// A repeat with the same idempotency key returns the first certificate. Throws
     /// AUTH_FORBIDDEN, REGISTRY_PERSON_NOT_FOUND, REGISTRY_STATE_INVALID,
     /// REGISTRY_PROFILE_NOT_ALLOWED, REGISTRY_CSR_MISMATCH, and the CA's errors (CSR_*,
@@ -78,6 +96,22 @@ public:
     /// with an audit entry. Throws AUTH_FORBIDDEN, REGISTRY_CERTIFICATE_NOT_FOUND,
     /// CA_ALREADY_REVOKED.
     ca::ListedCertificate revoke(const Actor& by, ca::CertificateAuthority& ca, const std::string& serial, revocation::Reason reason);
+
+    /// Registers a legal entity (operator role) with the next free BIN for its registration
+    /// month and kind. Throws AUTH_FORBIDDEN, REGISTRY_INPUT_INVALID.
+    store::LegalEntityRecord register_entity(const Actor& by, const EntityRequest& request);
+    /// A legal entity (any role). REGISTRY_ENTITY_NOT_FOUND.
+    store::LegalEntityRecord entity(const Actor& by, const std::string& bin);
+    /// Links a registered person to an active entity with a role (operator role). Throws
+    /// AUTH_FORBIDDEN, REGISTRY_ENTITY_NOT_FOUND, REGISTRY_PERSON_NOT_FOUND,
+    /// REGISTRY_ROLE_EXISTS.
+    void add_employee(const Actor& by, const std::string& bin, const std::string& iin, EmployeeRole role);
+    /// Removes the role (registrar role) and revokes (affiliationChanged) every certificate of
+    /// the CA for that person and BIN whose profile carries it; returns their serials. Safe to
+    /// repeat: a role already removed still has its certificates revoked. AUTH_FORBIDDEN.
+    std::vector<std::string> remove_employee(const Actor& by, ca::CertificateAuthority& ca, const std::string& bin, const std::string& iin,
+                                             EmployeeRole role);
+    std::vector<EmployeeRole> employee_roles(const std::string& bin, const std::string& iin);
 
     /// A person's record (any role); the read is an audit entry. REGISTRY_PERSON_NOT_FOUND.
     store::PersonRecord read(const Actor& by, const std::string& iin);

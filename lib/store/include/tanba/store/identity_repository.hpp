@@ -59,6 +59,24 @@ struct IinAllocation {
     std::function<std::pair<std::string, int>(int first_free)> make;
 };
 
+/// A legal entity in the registry, as stored.
+struct LegalEntityRecord {
+    std::string bin, name;
+    std::string kind;                        // resident, non-resident, branch, representative-office
+    std::string registration_date;           // YYYY-MM-DD
+    std::string status = "active";           // active, closed
+    std::string registered_by;               // the operator's IIN
+    TimePoint created_at{};
+};
+
+/// A BIN, allocated inside the commit that stores the entity: `make` gets the first free serial
+/// for the prefix (digits 1-6) — one more than the largest used, 0 when none — and returns the
+/// BIN and the serial it took.
+struct BinAllocation {
+    std::string prefix6;
+    std::function<std::pair<std::string, int>(int first_free)> make;
+};
+
 class IdentityRepository {
 public:
     virtual ~IdentityRepository() = default;
@@ -91,6 +109,20 @@ public:
     virtual void add_role(const std::string& iin, const std::string& role, const std::string& name, AuditEntry audit,
                           const AuditSeal& seal) = 0;
     virtual std::vector<std::string> roles_of(const std::string& iin) = 0;
+    /// Stores a legal entity (its BIN allocated inside the commit) with the audit entry (its
+    /// subject set to the BIN when empty).
+    virtual LegalEntityRecord add_legal_entity(LegalEntityRecord rec, const BinAllocation& allocation, AuditEntry audit,
+                                               const AuditSeal& seal) = 0;
+    virtual std::optional<LegalEntityRecord> find_legal_entity(const std::string& bin) = 0;
+    /// Links an employee (IIN) to an entity with a role, with the audit entry. STORE_CONFLICT,
+    /// nothing written, when the role is held already.
+    virtual void add_employee_role(const std::string& bin, const std::string& iin, const std::string& role, const std::string& added_by,
+                                   AuditEntry audit, const AuditSeal& seal) = 0;
+    /// Removes the role with the audit entry, in one commit; false (nothing written) when it
+    /// was not held.
+    virtual bool remove_employee_role(const std::string& bin, const std::string& iin, const std::string& role, AuditEntry audit,
+                                      const AuditSeal& seal) = 0;
+    virtual std::vector<std::string> employee_roles(const std::string& bin, const std::string& iin) = 0;
     /// Appends an entry that records no change of its own (a login, a read of personal data).
     virtual void append_audit(AuditEntry audit, const AuditSeal& seal) = 0;
     /// Every entry in seq order (streamed), as stored.

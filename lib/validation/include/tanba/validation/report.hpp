@@ -84,6 +84,11 @@ struct ValidationReport {
     void add(FindingCode code, Severity severity, std::string detail = {}, std::optional<int> cert = {});
 };
 
+/// Everything `tanba cert show --json` reports about a certificate (x509::describe): subject,
+/// issuer, serial, sha256, names, iin/bin {value, status, code}, subjectAttributes,
+/// nameFindings, keyUsage, extendedKeyUsage, roles, policies, usageClass, validity, isCa,
+/// pathLength, algorithms.
+nlohmann::json to_json(const x509::CertificateInfo& info);
 /// The identity fields reported for a certificate ("signer" / "certificate" objects).
 nlohmann::json identity_json(const x509::Certificate& cert);
 /// Findings as JSON objects: code, severity, message, certificate (when about one).
