@@ -10,6 +10,13 @@
 #include "tanba/ca/authority.hpp"
 
 namespace tanba::cli {
+
+ca::KeyLoader loader_for(const PassphraseOptions& pass) {
+    return [&pass](const std::filesystem::path& dir, const std::string& ref) -> std::unique_ptr<keys::Signer> {
+        return load_key(hsm::is_pkcs11_uri(ref) ? ref : (dir / ref).string(), pass).key;
+    };
+}
+
 namespace {
 
 // One options struct per command: no command's defaults can leak into another's.
@@ -56,12 +63,6 @@ struct ListOptions {
 revocation::Reason reason_of(const std::string& name) {
     if (auto r = revocation::reason_from_string(name)) return *r;
     throw Error(ErrorCode::USAGE, "unknown revocation reason: " + name);
-}
-
-ca::KeyLoader loader_for(const PassphraseOptions& pass) {
-    return [&pass](const std::filesystem::path& dir, const std::string& ref) -> std::unique_ptr<keys::Signer> {
-        return load_key(hsm::is_pkcs11_uri(ref) ? ref : (dir / ref).string(), pass).key;
-    };
 }
 
 void add_init(CLI::App& ca, Context& ctx) {

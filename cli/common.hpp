@@ -13,6 +13,7 @@
 #include "tanba/base/clock.hpp"
 #include "tanba/base/error.hpp"
 #include "tanba/base/file_io.hpp"
+#include "tanba/ca/authority.hpp"
 #include "tanba/frontend/key_loading.hpp"
 #include "tanba/net/http_client.hpp"
 
@@ -37,6 +38,8 @@ using frontend::PassphrasePurpose;
 using frontend::pin_prompt;
 using frontend::resolve_passphrase;
 void add_passphrase_options(CLI::App& cmd, PassphraseOptions& opts, const std::string& prefix = "");
+/// Unlocks a CA's key (a file in its directory by passphrase, or a pkcs11: URI by PIN).
+ca::KeyLoader loader_for(const PassphraseOptions& pass);
 /// Only --pin-file (token commands).
 void add_pin_option(CLI::App& cmd, PassphraseOptions& opts);
 

@@ -237,6 +237,21 @@ grep -q "audit log intact: [0-9]* entries" audit.txt || fail "audit verify: $(ca
 [ "$(sqlite3 identity.db "SELECT count(*) FROM registry_audit WHERE action = 'person.read' AND actor LIKE '%' AND subject = '$IIN'")" -ge 1 ] \
   || fail "the read of a person's record was not audited"; ok
 [ "$(sqlite3 identity.db "SELECT count(*) FROM registry_audit WHERE action = 'login'")" -ge 4 ] || fail "logins not audited"; ok
+# The head exported signed by the CA (openssl checks it) for a witness; the log checked against it.
+"$TANBA" audit head --store "$STORE" --ca root --out head.txt --sig head.p7s --no-passphrase > /dev/null 2> head.err || fail "audit head: $(cat head.err)"
+grep -q "^seq: $(sqlite3 identity.db 'SELECT max(seq) FROM registry_audit')$" head.txt || fail "the head statement: $(cat head.txt)"; ok
+openssl cms -verify -binary -inform DER -in head.p7s -content head.txt -CAfile root/ca.pem -purpose any > /dev/null 2>&1 \
+  || fail "openssl rejects the signed head"; ok
+"$TANBA" audit verify --store "$STORE" --head head.txt --head-sig head.p7s --trust root/ca.pem > audit.txt || fail "against the head: $(cat audit.txt)"
+contains audit.txt "holds entry"
+# Cut back by its last entries: the chain alone still holds, the witnessed head does not.
+cp identity.db short.db; sqlite3 short.db "DELETE FROM registry_audit WHERE seq > (SELECT max(seq) - 3 FROM registry_audit)"
+"$TANBA" audit verify --store "sqlite:$WORK/short.db" > /dev/null || fail "a cut-back chain still verifies alone"; ok
+expect_fail 2 AUDIT_CHAIN_BROKEN "$TANBA" audit verify --store "sqlite:$WORK/short.db" --head head.txt --head-sig head.p7s --trust root/ca.pem
+contains err.txt "is gone (the log was cut back)"
+sed 's/^seq: .*/seq: 1/' head.txt > forged.txt
+expect_fail 2 AUDIT_CHAIN_BROKEN "$TANBA" audit verify --store "$STORE" --head forged.txt --head-sig head.p7s --trust root/ca.pem
+contains err.txt "is not a valid signature"
 cp identity.db edited.db; sqlite3 edited.db "UPDATE registry_audit SET actor = 'someone' WHERE seq = 7"
 expect_fail 2 AUDIT_CHAIN_BROKEN "$TANBA" audit verify --store "sqlite:$WORK/edited.db"
 contains err.txt "entry 7 was edited"

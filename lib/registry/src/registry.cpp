@@ -193,24 +193,68 @@ void Registry::record_login(const std::string& iin, const std::string& outcome) 
     repo_.append_audit({0, clock_.now(), iin.empty() ? "-" : iin, "login", iin.empty() ? "-" : iin, outcome, {}, {}}, seal);
 }
 
-std::optional<AuditBreak> Registry::verify_audit() {
+std::optional<AuditBreak> Registry::verify_audit(const AuditHead* witnessed) {
     std::optional<AuditBreak> broken;
     std::int64_t expected = 1;
     Bytes prev(32, 0);
+    bool witness_found = false;
     repo_.for_each_audit([&](const store::AuditEntry& e) {
         if (broken) return;
         if (e.seq != expected) broken = AuditBreak{expected, "entry " + std::to_string(expected) + " is missing (next is " + std::to_string(e.seq) + ")"};
         else if (e.prev_hash != prev) broken = AuditBreak{e.seq, "entry " + std::to_string(e.seq) + " does not follow the one before it"};
         else if (seal(e) != e.hash) broken = AuditBreak{e.seq, "entry " + std::to_string(e.seq) + " was edited"};
+        else if (witnessed && e.seq == witnessed->seq) {
+            witness_found = true;
+            if (e.hash != witnessed->hash)
+                broken = AuditBreak{e.seq, "entry " + std::to_string(e.seq) + " is not the one witnessed at " + format_rfc3339(witnessed->at) +
+                                               " (the log was rewritten)"};
+        }
         prev = e.hash;
         ++expected;
     });
+    if (!broken && witnessed && !witness_found)
+        broken = AuditBreak{witnessed->seq, "entry " + std::to_string(witnessed->seq) + ", witnessed at " + format_rfc3339(witnessed->at) +
+                                                ", is gone (the log was cut back)"};
     return broken;
 }
 
-std::pair<std::int64_t, Bytes> Registry::audit_head() {
-    std::pair<std::int64_t, Bytes> head{0, Bytes(32, 0)};
-    repo_.for_each_audit([&](const store::AuditEntry& e) { head = {e.seq, e.hash}; });
+AuditHead Registry::audit_head() {
+    AuditHead head{0, Bytes(32, 0), clock_.now()};
+    repo_.for_each_audit([&](const store::AuditEntry& e) {
+        head.seq = e.seq;
+        head.hash = e.hash;
+    });
+    return head;
+}
+
+std::string to_statement(const AuditHead& head) {
+    return "tanba audit head\nseq: " + std::to_string(head.seq) + "\nhash: " + to_hex(head.hash) + "\nat: " + format_rfc3339(head.at) + "\n";
+}
+
+AuditHead parse_statement(std::string_view text) {
+    auto fail = []() -> void { throw Error(ErrorCode::DECODE_FAILED, "not a tanba audit head statement"); };
+    if (text.size() > 512 || !text.starts_with("tanba audit head\n")) fail();
+    AuditHead head;
+    std::string seq, hash, at;
+    for (auto [line, rest] = std::pair{std::string_view(), text.substr(17)}; !rest.empty();) {
+        const auto nl = rest.find('\n');
+        if (nl == std::string_view::npos) fail();
+        line = rest.substr(0, nl);
+        rest.remove_prefix(nl + 1);
+        if (line.starts_with("seq: ")) seq = line.substr(5);
+        else if (line.starts_with("hash: ")) hash = line.substr(6);
+        else if (line.starts_with("at: ")) at = line.substr(4);
+        else fail();
+    }
+    if (seq.empty() || seq.size() > 18 || !std::all_of(seq.begin(), seq.end(), [](char c) { return c >= '0' && c <= '9'; })) fail();
+    try {
+        head.hash = from_hex(hash);
+        head.at = parse_rfc3339(at);
+    } catch (const Error&) {
+        fail();
+    }
+    if (head.hash.size() != 32) fail();
+    head.seq = std::stoll(seq);
     return head;
 }
 

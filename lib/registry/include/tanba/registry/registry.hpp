@@ -65,6 +65,18 @@ struct IssuedCertificate {
     std::vector<x509::Certificate> chain;
 };
 
+/// The audit chain's head as a witness keeps it: the last entry's number and hash, and when.
+/// Its statement is the text "tanba audit head\nseq: N\nhash: HEX\nat: RFC3339\n", which the
+/// CA signs (a detached CMS) for the witness to hold.
+struct AuditHead {
+    std::int64_t seq = 0;
+    Bytes hash;
+    TimePoint at{};
+};
+std::string to_statement(const AuditHead& head);
+/// Reads a statement back. Throws DECODE_FAILED for anything else.
+AuditHead parse_statement(std::string_view text);
+
 /// Where the audit chain breaks: the first entry that is missing, out of order or edited.
 struct AuditBreak {
     std::int64_t seq;
@@ -124,10 +136,12 @@ public:
     /// Records a login (success or the refusal's code) in the audit log.
     void record_login(const std::string& iin, const std::string& outcome);
 
-    /// Walks the audit log: the first broken entry, or nullopt when the chain holds.
-    std::optional<AuditBreak> verify_audit();
-    /// The chain head (last seq and hash), for an external witness.
-    std::pair<std::int64_t, Bytes> audit_head();
+    /// Walks the audit log: the first broken entry, or nullopt when the chain holds — and, with
+    /// a witnessed head, still holds the entry the witness saw (a log rewritten whole, its hashes
+    /// recomputed, or cut back, breaks there).
+    std::optional<AuditBreak> verify_audit(const AuditHead* witnessed = nullptr);
+    /// The chain head now, for an external witness.
+    AuditHead audit_head();
 
 private:
     void require(const Actor& by, Role role);
