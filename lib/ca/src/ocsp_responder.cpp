@@ -230,8 +230,21 @@ std::vector<std::shared_ptr<const revocation::OcspResponse>> ResponderRevocation
                                                                                       std::vector<std::string>& problems) {
     if (!responder_.answers_for(issuer)) return fallback_ ? fallback_->ocsp(cert, issuer, problems) : decltype(ocsp(cert, issuer, problems)){};
     try {
-        auto answer = responder_.respond(revocation::ocsp_request(cert, issuer));
-        return {std::make_shared<const revocation::OcspResponse>(revocation::OcspResponse::from_der(answer.der))};
+        const Bytes request = revocation::ocsp_request(cert, issuer);
+        auto answer = responder_.respond(request);
+        const std::string key(request.begin(), request.end());
+        {
+            std::lock_guard lock(mutex_);
+            if (auto it = parsed_.find(key); it != parsed_.end() && it->second.der == answer.der) return {it->second.response};
+        }
+        auto parsed = std::make_shared<const revocation::OcspResponse>(revocation::OcspResponse::from_der(answer.der));
+        if (answer.from_cache) {  // the same bytes will be served again: keep them parsed
+            constexpr std::size_t kMaxParsed = 100'000;
+            std::lock_guard lock(mutex_);
+            if (parsed_.size() >= kMaxParsed) parsed_.clear();
+            parsed_[key] = Parsed{std::move(answer.der), parsed};
+        }
+        return {parsed};
     } catch (const Error& e) {  // a CA that cannot sign now (expired, store damaged): no answer, said why
         problems.push_back(std::string("the CA's own OCSP answer: ") + e.what());
         return {};

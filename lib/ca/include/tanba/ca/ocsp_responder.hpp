@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -97,7 +99,8 @@ private:
 
 /// Revocation for a validator (a login server checking its own CAs' certificates): the
 /// responder's own answer for certificates its CAs issued — the store's state, no network —
-/// and `fallback` (may be null: nothing) for the others.
+/// and `fallback` (may be null: nothing) for the others. An answer the responder serves from
+/// its cache is parsed once: while its bytes stay the same, the parsed response is reused.
 class ResponderRevocation final : public revocation::RevocationSource {
 public:
     ResponderRevocation(OcspResponder& responder, revocation::RevocationSource* fallback) : responder_(responder), fallback_(fallback) {}
@@ -106,8 +109,14 @@ public:
     std::vector<std::shared_ptr<const revocation::Crl>> crls(const x509::Certificate& cert, std::vector<std::string>& problems) override;
 
 private:
+    struct Parsed {
+        Bytes der;
+        std::shared_ptr<const revocation::OcspResponse> response;
+    };
     OcspResponder& responder_;
     revocation::RevocationSource* fallback_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, Parsed> parsed_;  // by request; emptied when it reaches kMaxParsed
 };
 
 }  // namespace tanba::ca
