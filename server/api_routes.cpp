@@ -186,6 +186,17 @@ HttpResponse Router::persons(HttpRequest& req, std::string_view path, auth::Logi
         if (req.method != "POST") return not_allowed(req, "POST");
         return json(200, person_json(registry.approve(actor, std::string(iin))));
     }
+    if (tail == "/suspend" || tail == "/reinstate" || tail == "/close") {
+        if (req.method != "POST") return not_allowed(req, "POST");
+        const std::string who_iin(iin);
+        const auto changed = tail == "/suspend"     ? registry.suspend(actor, issuer(), who_iin)
+                             : tail == "/reinstate" ? registry.reinstate(actor, issuer(), who_iin)
+                                                    : registry.close(actor, issuer(), who_iin);
+        for (const auto& serial : changed.certificates) services_.ocsp().forget(serial);
+        auto out = person_json(changed.person);
+        out["certificates"] = changed.certificates;
+        return json(200, out);
+    }
     if (tail == "/certificates") {
         if (req.method != "POST") return not_allowed(req, "POST");
         const auto body = body_of(req);

@@ -204,6 +204,31 @@ expect 200 "" "$REG" DELETE "/api/v1/legal-entities/$BIN/employees/$IIN/roles/ce
 "$PY" -c 'import json; assert json.load(open("answer.json"))["revoked"] == []' || fail "a repeated removal: $(cat answer.json)"; ok
 expect 422 REGISTRY_NOT_EMPLOYEE "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna-legal.csr legal-ceo)"
 
+# Suspended (her valid certificates on hold), reinstated (released), closed (revoked, for good).
+SIGNER=$(openssl x509 -in signer.pem -noout -serial | cut -d= -f2 | tr A-F a-f)
+ocsp_says() {  # ocsp_says CERT STATUS
+  openssl ocsp -issuer root/ca.pem -cert "$1" -url "$BASE/ocsp" -CAfile root/ca.pem > ocsp.out 2>&1 || true
+  grep -q "$1: $2" ocsp.out || fail "OCSP for $1 wanted $2: $(cat ocsp.out)"; ok
+}
+certs_in_answer() { "$PY" -c 'import json; r = json.load(open("answer.json")); print(r["status"], " ".join(r["certificates"]))'; }
+expect 403 AUTH_FORBIDDEN "$OPER" POST "/api/v1/persons/$IIN/suspend"
+expect 409 REGISTRY_STATE_INVALID "$REG" POST "/api/v1/persons/$OWN/suspend"
+expect 409 REGISTRY_STATE_INVALID "$REG" POST "/api/v1/persons/$IIN/reinstate"
+expect 200 "" "$REG" POST "/api/v1/persons/$IIN/suspend"
+[ "$(certs_in_answer)" = "suspended $SIGNER" ] || fail "suspend: $(cat answer.json)"; ok
+ocsp_says signer.pem revoked
+expect 409 REGISTRY_STATE_INVALID "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna-legal.csr legal-sign)"
+expect 200 "" "$REG" POST "/api/v1/persons/$IIN/reinstate"
+[ "$(certs_in_answer)" = "certified $SIGNER" ] || fail "reinstate: $(cat answer.json)"; ok
+ocsp_says signer.pem good
+expect 200 "" "$REG" POST "/api/v1/persons/$IIN/close"
+[ "$(certs_in_answer)" = "closed $SIGNER" ] || fail "close: $(cat answer.json)"; ok
+ocsp_says signer.pem revoked
+expect 200 "" "$REG" POST "/api/v1/persons/$IIN/close"
+[ "$(certs_in_answer)" = "closed " ] || fail "a repeated close: $(cat answer.json)"; ok
+expect 409 REGISTRY_STATE_INVALID "$REG" POST "/api/v1/persons/$IIN/suspend"
+expect 409 REGISTRY_DUPLICATE_DOCUMENT "$OPER" POST /api/v1/persons "$(visitor C01X00T47)"
+
 # 4 processes × 50 concurrent enrolments, one birth date and sex: unique IINs, none skipped.
 pids=()
 for p in 1 2 3 4; do

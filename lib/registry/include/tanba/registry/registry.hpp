@@ -77,6 +77,12 @@ std::string to_statement(const AuditHead& head);
 /// Reads a statement back. Throws DECODE_FAILED for anything else.
 AuditHead parse_statement(std::string_view text);
 
+/// A person's status changed, and what it did to their certificates (serials).
+struct StatusChange {
+    store::PersonRecord person;
+    std::vector<std::string> certificates;
+};
+
 /// Where the audit chain breaks: the first entry that is missing, out of order or edited.
 struct AuditBreak {
     std::int64_t seq;
@@ -108,6 +114,16 @@ public:
     /// with an audit entry. Throws AUTH_FORBIDDEN, REGISTRY_CERTIFICATE_NOT_FOUND,
     /// CA_ALREADY_REVOKED.
     ca::ListedCertificate revoke(const Actor& by, ca::CertificateAuthority& ca, const std::string& serial, revocation::Reason reason);
+
+    /// verified or certified → suspended (registrar role): every valid certificate of the person
+    /// from the CA put on hold. Repeated on a suspended person, holds what is still valid.
+    /// Throws AUTH_FORBIDDEN, REGISTRY_PERSON_NOT_FOUND, REGISTRY_STATE_INVALID.
+    StatusChange suspend(const Actor& by, ca::CertificateAuthority& ca, const std::string& iin);
+    /// suspended → certified (verified when none is left): the held certificates released.
+    StatusChange reinstate(const Actor& by, ca::CertificateAuthority& ca, const std::string& iin);
+    /// Any status → closed, for good (registrar role): every valid or held certificate revoked
+    /// (cessationOfOperation); the IIN is never given again. Repeated, revokes what is left.
+    StatusChange close(const Actor& by, ca::CertificateAuthority& ca, const std::string& iin);
 
     /// Registers a legal entity (operator role) with the next free BIN for its registration
     /// month and kind. Throws AUTH_FORBIDDEN, REGISTRY_INPUT_INVALID.
