@@ -117,7 +117,6 @@ HttpResponse Router::api(HttpRequest& req, std::string_view path) {
             try {
                 const auto s = login->login(token->is_string() ? token->get<std::string>() : token->dump(), nonce->get<std::string>());
                 metrics_.login("ok");
-                services_.registry()->record_login(s.identity.iin, "ok");
                 auto out = identity_json(s.identity);
                 out["session"] = s.token;
                 out["expiresAt"] = format_rfc3339(s.expires_at);

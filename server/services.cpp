@@ -139,6 +139,8 @@ void Services::start_logins(const IdentitySettings& settings) {
     auth::LoginOptions lo;
     lo.nonce_lifetime = settings.nonce_lifetime;
     lo.session_lifetime = settings.session_lifetime;
+    lo.audit_entry = [r = registry_.get()](const auth::Identity& who) { return r->login_entry(who.iin, "ok"); };
+    lo.seal = registry::seal;
     login_ = std::make_unique<auth::LoginService>(*identity_, auth::LoginPolicy{settings.origin, login_validator_.get()}, clock_, lo);
     // Issuance to persons: the CA named, or the only one served with its key.
     std::vector<ca::CertificateAuthority*> online;

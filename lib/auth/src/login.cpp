@@ -151,14 +151,27 @@ Challenge LoginService::challenge() {
 }
 
 Session LoginService::login(std::string_view token_text, std::string_view nonce) {
-    switch (repo_.take_nonce(hash_of(nonce), clock_.now())) {  // one try per challenge, whatever follows
-        case store::NonceTaken::Unknown: throw Error(ErrorCode::AUTH_NONCE_UNKNOWN, "the nonce was not issued here or was used already");
-        case store::NonceTaken::Expired: throw Error(ErrorCode::AUTH_NONCE_EXPIRED, "ask for a new challenge");
-        case store::NonceTaken::Taken: break;
+    const Bytes nonce_hash = hash_of(nonce);
+    auto refuse = [](store::NonceTaken found) {
+        if (found == store::NonceTaken::Expired) throw Error(ErrorCode::AUTH_NONCE_EXPIRED, "ask for a new challenge");
+        throw Error(ErrorCode::AUTH_NONCE_UNKNOWN, "the nonce was not issued here or was used already");
+    };
+    if (const auto found = repo_.peek_nonce(nonce_hash, clock_.now()); found != store::NonceTaken::Taken) {
+        repo_.take_nonce(nonce_hash, clock_.now());  // an expired one goes now
+        refuse(found);
     }
-    const auto token = parse_web_eid_token(token_text);
-    Session s{random_text(Base64::Url), verify_web_eid(token, nonce, policy_, clock_.now()), clock_.now() + options_.session_lifetime};
-    repo_.add_session(hash_of(s.token), to_json(s.identity), clock_.now(), s.expires_at);
+    Session s;
+    try {
+        s = {random_text(Base64::Url), verify_web_eid(parse_web_eid_token(token_text), nonce, policy_, clock_.now()),
+             clock_.now() + options_.session_lifetime};
+    } catch (...) {
+        repo_.take_nonce(nonce_hash, clock_.now());  // one try per challenge
+        throw;
+    }
+    std::optional<store::AuditEntry> entry;
+    if (options_.audit_entry) entry = options_.audit_entry(s.identity);
+    const auto found = repo_.open_session(nonce_hash, clock_.now(), hash_of(s.token), to_json(s.identity), s.expires_at, entry, options_.seal);
+    if (found != store::NonceTaken::Taken) refuse(found);  // taken meanwhile by a login racing with the same nonce
     return s;
 }
 

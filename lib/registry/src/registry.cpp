@@ -189,9 +189,11 @@ std::vector<Role> Registry::roles(const std::string& iin) {
     return out;
 }
 
-void Registry::record_login(const std::string& iin, const std::string& outcome) {
-    repo_.append_audit({0, clock_.now(), iin.empty() ? "-" : iin, "login", iin.empty() ? "-" : iin, outcome, {}, {}}, seal);
+store::AuditEntry Registry::login_entry(const std::string& iin, const std::string& outcome) const {
+    return {0, clock_.now(), iin.empty() ? "-" : iin, "login", iin.empty() ? "-" : iin, outcome, {}, {}};
 }
+
+void Registry::record_login(const std::string& iin, const std::string& outcome) { repo_.append_audit(login_entry(iin, outcome), seal); }
 
 std::optional<AuditBreak> Registry::verify_audit(const AuditHead* witnessed) {
     std::optional<AuditBreak> broken;

@@ -65,11 +65,38 @@ void Connection::exec(std::string_view sql) {
     if (rc != SQLITE_OK) fail(rc, "executing SQL");
 }
 
+Connection::~Connection() {
+    for (auto& [sql, stmts] : idle_)
+        for (auto* s : stmts) sqlite3_finalize(s);
+}
+
 Statement Connection::prepare(std::string_view sql) {
+    std::string key(sql);
+    if (auto it = idle_.find(key); it != idle_.end() && !it->second.empty()) {
+        sqlite3_stmt* stmt = it->second.back();
+        it->second.pop_back();
+        return Statement(*this, stmt, std::move(key));
+    }
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) fail(rc, "preparing SQL");
-    return Statement(*this, stmt);
+    return Statement(*this, stmt, std::move(key));
+}
+
+void Connection::recycle(std::string sql, sqlite3_stmt* stmt) noexcept {
+    constexpr std::size_t kIdlePerStatement = 4;
+    if (!stmt) return;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    try {
+        auto& idle = idle_[std::move(sql)];
+        if (idle.size() < kIdlePerStatement) {
+            idle.push_back(stmt);
+            return;
+        }
+    } catch (...) {  // no memory for the cache: finalized instead
+    }
+    sqlite3_finalize(stmt);
 }
 
 Statement& Statement::bind(int i, std::string_view text) {

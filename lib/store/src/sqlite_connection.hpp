@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <unordered_map>
+#include <vector>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,8 +29,11 @@ public:
     Connection(const std::filesystem::path& file, bool create);
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
+    ~Connection();
 
     void exec(std::string_view sql);
+    /// A prepared statement; one prepared before for the same SQL on this connection is used
+    /// again (statements go back to the connection, reset, when they are destroyed).
     Statement prepare(std::string_view sql);
     sqlite3* handle() const { return db_.get(); }
     /// Maps the last SQLite result to a tanba::Error (STORE_BUSY, STORE_CONFLICT, ...):
@@ -39,8 +44,11 @@ public:
     const std::filesystem::path& file() const { return file_; }
 
 private:
+    friend class Statement;
+    void recycle(std::string sql, sqlite3_stmt* stmt) noexcept;
     std::filesystem::path file_;
     std::function<void(const Error&)> on_damage_;
+    std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;  // prepared, reset, unused
     struct Close {
         void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
     };
@@ -52,7 +60,7 @@ private:
 /// in that order; bind() takes that index.
 class Statement {
 public:
-    Statement(Connection& conn, sqlite3_stmt* stmt) : conn_(&conn), stmt_(stmt) {}
+    Statement(Connection& conn, sqlite3_stmt* stmt, std::string sql) : conn_(&conn), stmt_(stmt, Recycle{&conn, std::move(sql)}) {}
 
     Statement& bind(int index, std::string_view text);
     Statement& bind(int index, std::int64_t value);
@@ -72,11 +80,13 @@ public:
     bool is_null(int col) const;
 
 private:
-    struct Finalize {
-        void operator()(sqlite3_stmt* s) const noexcept { sqlite3_finalize(s); }
+    struct Recycle {
+        Connection* conn;
+        std::string sql;
+        void operator()(sqlite3_stmt* s) noexcept { conn->recycle(std::move(sql), s); }
     };
     Connection* conn_;
-    std::unique_ptr<sqlite3_stmt, Finalize> stmt_;
+    std::unique_ptr<sqlite3_stmt, Recycle> stmt_;
 };
 
 }  // namespace tanba::store::sqlite

@@ -72,6 +72,17 @@ sqlite::GroupCommitter::Hooks checkpoint_when_idle() {
     return h;
 }
 
+// Removes a nonce, whatever its state: what was there.
+NonceTaken take(sqlite::Connection& c, const Bytes& hash, TimePoint now) {
+    auto st = c.prepare("DELETE FROM login_nonces WHERE hash = $1 RETURNING expires_at");
+    st.bind(1, ByteView(hash));
+    auto found = NonceTaken::Unknown;
+    if (st.step()) found = st.integer(0) >= seconds_of(now) ? NonceTaken::Taken : NonceTaken::Expired;
+    while (st.step()) {
+    }
+    return found;
+}
+
 class SqliteIdentityRepository final : public IdentityRepository {
 public:
     SqliteIdentityRepository(std::unique_ptr<sqlite::Connection> writer, std::unique_ptr<sqlite::Connection> reader)
@@ -87,26 +98,34 @@ public:
     NonceTaken take_nonce(ByteView hash, TimePoint now) override {
         Bytes h(hash.begin(), hash.end());
         auto found = std::make_shared<NonceTaken>(NonceTaken::Unknown);
-        writes_.submit([h, now, found](sqlite::Connection& c) {
-            auto st = c.prepare("DELETE FROM login_nonces WHERE hash = $1 RETURNING expires_at");
-            st.bind(1, ByteView(h));
-            if (st.step()) *found = st.integer(0) >= seconds_of(now) ? NonceTaken::Taken : NonceTaken::Expired;
-            while (st.step()) {
-            }
-        }).get();
+        writes_.submit([h, now, found](sqlite::Connection& c) { *found = take(c, h, now); }).get();
         return *found;
     }
 
-    void add_session(ByteView hash, const std::string& subject, TimePoint created_at, TimePoint expires_at) override {
-        Bytes h(hash.begin(), hash.end());
-        writes_.submit([h, subject, created_at, expires_at](sqlite::Connection& c) {
+    NonceTaken peek_nonce(ByteView hash, TimePoint now) override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare("SELECT expires_at FROM login_nonces WHERE hash = $1");
+        st.bind(1, hash);
+        if (!st.step()) return NonceTaken::Unknown;
+        return st.integer(0) >= seconds_of(now) ? NonceTaken::Taken : NonceTaken::Expired;
+    }
+
+    NonceTaken open_session(ByteView nonce_hash, TimePoint now, ByteView session_hash, const std::string& subject, TimePoint expires_at,
+                            const std::optional<AuditEntry>& entry, const AuditSeal& seal) override {
+        const Bytes n(nonce_hash.begin(), nonce_hash.end()), h(session_hash.begin(), session_hash.end());
+        auto found = NonceTaken::Unknown;
+        writes_.submit([&](sqlite::Connection& c) {
+            found = take(c, n, now);
+            if (found != NonceTaken::Taken) return;
             c.prepare("INSERT INTO sessions (hash, subject, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(1, ByteView(h))
                 .bind(2, std::string_view(subject))
-                .bind(3, seconds_of(created_at))
+                .bind(3, seconds_of(now))
                 .bind(4, seconds_of(expires_at))
                 .run();
+            if (entry) audit(c, *entry, seal);
         }).get();
+        return found;
     }
 
     std::optional<std::string> find_session(ByteView hash, TimePoint now) override {

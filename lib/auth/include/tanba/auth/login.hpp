@@ -5,6 +5,7 @@
 // and revocation, and opens a session for the identity in the certificate. The HTTP routes
 // (server/) only parse and answer.
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,6 +56,10 @@ struct Session {
 struct LoginOptions {
     std::chrono::seconds nonce_lifetime{300};
     std::chrono::seconds session_lifetime{3600};
+    /// The audit entry of a successful login (the registry's), written in the commit that
+    /// takes the nonce and opens the session, with its seal. Unset: none.
+    std::function<store::AuditEntry(const Identity&)> audit_entry;
+    store::AuditSeal seal;
 };
 
 /// Challenges, logins and sessions over an identity store. Thread-safe.
@@ -63,8 +68,10 @@ public:
     LoginService(store::IdentityRepository& repo, LoginPolicy policy, const Clock& clock, LoginOptions options = {});
 
     Challenge challenge();
-    /// Takes the nonce first (used whatever happens next: one try per challenge), then
-    /// verify_web_eid; AUTH_NONCE_UNKNOWN / AUTH_NONCE_EXPIRED before anything else.
+    /// AUTH_NONCE_UNKNOWN / AUTH_NONCE_EXPIRED before anything else; then verify_web_eid. The
+    /// nonce is used whatever happens (one try per challenge): a refused token takes it, and a
+    /// good one takes it in the one commit that opens the session (and records the audit entry),
+    /// so that of two logins racing with one nonce only one opens a session.
     Session login(std::string_view token_text, std::string_view nonce);
     /// The identity of a live session; AUTH_SESSION_INVALID otherwise.
     Identity session(std::string_view token);

@@ -151,6 +151,8 @@ public:
     std::vector<Role> roles(const std::string& iin);
     /// Records a login (success or the refusal's code) in the audit log.
     void record_login(const std::string& iin, const std::string& outcome);
+    /// The entry record_login appends, for a store that writes it in the login's own commit.
+    store::AuditEntry login_entry(const std::string& iin, const std::string& outcome) const;
 
     /// Walks the audit log: the first broken entry, or nullopt when the chain holds — and, with
     /// a witnessed head, still holds the entry the witness saw (a log rewritten whole, its hashes

@@ -86,7 +86,13 @@ public:
     /// Removes the nonce, whatever its state (single use: a second take is Unknown).
     virtual NonceTaken take_nonce(ByteView hash, TimePoint now) = 0;
 
-    virtual void add_session(ByteView hash, const std::string& subject, TimePoint created_at, TimePoint expires_at) = 0;
+    /// What take_nonce would find, without taking it (reads only).
+    virtual NonceTaken peek_nonce(ByteView hash, TimePoint now) = 0;
+    /// A login in one durable commit: takes the nonce and, when it was there and in time,
+    /// stores the session and the audit entry (if given). Returns what taking found; only
+    /// Taken stores anything beyond the nonce's removal.
+    virtual NonceTaken open_session(ByteView nonce_hash, TimePoint now, ByteView session_hash, const std::string& subject,
+                                    TimePoint expires_at, const std::optional<AuditEntry>& audit, const AuditSeal& seal) = 0;
     /// The subject of a session that exists and has not expired at `now`.
     virtual std::optional<std::string> find_session(ByteView hash, TimePoint now) = 0;
     /// True when the session existed (it is gone now).
