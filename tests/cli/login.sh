@@ -108,6 +108,18 @@ server_offset 0
 head -c 70000 /dev/zero | tr '\0' ' ' > big.json
 [ "$(curl -s -o x.json -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @big.json "$BASE/api/v1/auth/login")" = 413 ] || fail "oversized body: $(cat x.json)"; ok
 [ "$(sessions)" = 1 ] || fail "a refused login opened a session: $(sessions)"; ok
+# 8 logins racing with one nonce and a good token: one session, the others AUTH_NONCE_UNKNOWN.
+N=$(challenge); $TOKEN alice.key alice.pem "$ORIGIN" "$N" > race.json
+"$PY" -c 'import json,sys; print(json.dumps({"nonce": sys.argv[1], "token": json.load(open("race.json"))}))' "$N" > race-body.json
+pids=()
+for i in 1 2 3 4 5 6 7 8; do
+  curl -s -o "race$i.out" -w '%{http_code}\n' -H 'Content-Type: application/json' --data-binary @race-body.json "$BASE/api/v1/auth/login" > "race$i.code" &
+  pids+=($!)
+done
+wait "${pids[@]}"
+[ "$(cat race*.code | grep -c '^200$')" = 1 ] && [ "$(grep -l AUTH_NONCE_UNKNOWN race*.out | wc -l)" = 7 ] \
+  || fail "racing logins: $(cat race*.code | tr '\n' ' ')"; ok
+[ "$(sessions)" = 2 ] || fail "racing logins opened $(($(sessions) - 1)) sessions"; ok
 # web-eid:1.1 with the holder's own signing certificate logs in.
 N=$(challenge); $TOKEN alice.key alice.pem "$ORIGIN" "$N" --format web-eid:1.1 --signing-cert alicesign.pem > t11.json
 [ "$(login "$N" t11.json)" = 200 ] || fail "web-eid:1.1 login: $(cat login.json)"; ok
@@ -116,7 +128,7 @@ N=$(challenge); $TOKEN alice.key alice.pem "$ORIGIN" "$N" --format web-eid:1.1 -
 [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $S" "$BASE/api/v1/auth/logout")" = 204 ] || fail "logout"; ok
 [ "$(curl -s -o x.json -w '%{http_code}' -H "Authorization: Bearer $S" "$BASE/api/v1/auth/session")" = 401 ] && grep -q AUTH_SESSION_INVALID x.json || fail "an ended session still works"; ok
 curl -s "$BASE/metrics" > metrics.txt
-grep -q 'tanba_logins_total{outcome="ok"} 2' metrics.txt && grep -q 'tanba_logins_total{outcome="AUTH_CERT_REVOKED"} 1' metrics.txt || fail "login metrics: $(grep logins metrics.txt)"; ok
+grep -q 'tanba_logins_total{outcome="ok"} 3' metrics.txt && grep -q 'tanba_logins_total{outcome="AUTH_CERT_REVOKED"} 1' metrics.txt || fail "login metrics: $(grep logins metrics.txt)"; ok
 ! grep -q "$IIN\|$S" server.log metrics.txt || fail "an IIN or a session token is in the log or the metrics"; ok
 # Rate limit per client address (120 a minute by default).
 for _ in $(seq 130); do curl -s -o /dev/null -w '%{http_code}\n' -X POST "$BASE/api/v1/auth/challenge"; done > rates.txt
