@@ -73,6 +73,27 @@ bool OcspResponse::responder_is(const x509::Certificate& cert) const {
 
 bool OcspResponse::signature_valid(const EVP_PKEY* key) const {
     if (!successful() || !key) return false;
+    unsigned char* spki = nullptr;
+    const int spki_len = i2d_PUBKEY(const_cast<EVP_PKEY*>(key), &spki);
+    if (spki_len <= 0) {
+        ossl::clear_errors();
+        return false;
+    }
+    Bytes id(spki, spki + spki_len);
+    OPENSSL_free(spki);
+    constexpr std::size_t kKeysKept = 4;
+    {
+        std::lock_guard lock(state_->checked_mutex);
+        for (const auto& [k, ok] : state_->checked)
+            if (k == id) return ok;
+    }
+    const bool ok = verify_signature(key);
+    std::lock_guard lock(state_->checked_mutex);
+    if (state_->checked.size() < kKeysKept) state_->checked.emplace_back(std::move(id), ok);
+    return ok;
+}
+
+bool OcspResponse::verify_signature(const EVP_PKEY* key) const {
     const ASN1_OCTET_STRING* sig = OCSP_resp_get0_signature(state_->basic.get());
     const X509_ALGOR* alg = OCSP_resp_get0_tbs_sigalg(state_->basic.get());
     const bool ok = ASN1_item_verify(ASN1_ITEM_rptr(OCSP_RESPDATA), const_cast<X509_ALGOR*>(alg),

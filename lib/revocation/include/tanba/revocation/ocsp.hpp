@@ -2,6 +2,7 @@
 // A parsed OCSP response (RFC 6960) that keeps its DER: what path validation needs to use it
 // as revocation evidence (CertID matching, the responder, the signature, the times).
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <vector>
@@ -42,17 +43,22 @@ public:
     std::optional<OcspSingle> find(const x509::Certificate& cert, const x509::Certificate& issuer) const;
     /// Whether the responderID names this certificate (by name or key hash).
     bool responder_is(const x509::Certificate& cert) const;
+    /// Whether the response is signed by `key`. Checked once per key: the outcome is kept with
+    /// the parsed response (which a cache may hand to many validations).
     bool signature_valid(const EVP_PKEY* key) const;
     /// The nonce extension's value (the raw OCTET STRING content), when present.
     std::optional<Bytes> nonce() const;
 
 private:
+    bool verify_signature(const EVP_PKEY* key) const;
     struct State {
         Bytes der;
         ossl::OcspResponse response;
         ossl::OcspBasic basic;
         int status = 0;
         std::vector<x509::Certificate> certs;
+        mutable std::mutex checked_mutex;
+        mutable std::vector<std::pair<Bytes, bool>> checked;  // by the key's SubjectPublicKeyInfo
     };
     explicit OcspResponse(std::shared_ptr<const State> s) : state_(std::move(s)) {}
     std::shared_ptr<const State> state_;
