@@ -99,6 +99,7 @@ bool Engine::crl_signed_by(const Crl& crl, const CertFacts& signer, const EVP_PK
     if (!budget.spend()) return false;
     const bool ok = crl.signature_valid(key);
     std::lock_guard lock(cache_mutex_);
+    if (crl_signatures_.size() >= kMaxCached) crl_signatures_.clear();
     crl_signatures_.emplace(std::move(id), ok);
     return ok;
 }

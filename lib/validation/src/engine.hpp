@@ -86,6 +86,9 @@ private:
     std::vector<const revocation::Crl*> crl_ptrs_;
     std::vector<const revocation::OcspResponse*> ocsp_ptrs_;
     revocation::RevocationSource* online_;
+    /// Each cache is emptied when it reaches this many entries: untrusted input (every login's
+    /// certificate) cannot grow them without bound.
+    static constexpr std::size_t kMaxCached = 4096;
     mutable std::mutex cache_mutex_;
     mutable std::unordered_map<std::string, bool> signatures_;  // child ‖ parent fingerprints
     mutable std::unordered_map<std::string, bool> crl_signatures_;  // CRL signature value ‖ signer fingerprint

@@ -136,6 +136,7 @@ bool Engine::signed_by(const CertFacts& child, const CertFacts& parent, Budget& 
     const bool ok = pk && X509_verify(child.x, pk.get()) == 1;
     ossl::clear_errors();
     std::lock_guard lock(cache_mutex_);
+    if (signatures_.size() >= kMaxCached) signatures_.clear();
     signatures_.emplace(std::move(key), ok);
     return ok;
 }
@@ -169,7 +170,6 @@ void Engine::second_opinion(const x509::Certificate& leaf, const ValidationOptio
 }
 
 std::shared_ptr<const CertFacts> Engine::facts(const x509::Certificate& c) const {
-    constexpr std::size_t kMaxCached = 4096;
     const Bytes digest = ossl::sha256(c.der());
     std::string key(digest.begin(), digest.end());
     {
