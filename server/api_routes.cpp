@@ -3,37 +3,14 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api_json.hpp"
 #include "routes.hpp"
 
 namespace tanba::server {
 namespace {
 
-HttpResponse json(unsigned status, const nlohmann::json& body) {
-    HttpResponse r;
-    r.status = status;
-    r.content_type = "application/json";
-    r.body = body.dump() + "\n";
-    r.headers.emplace_back("Cache-Control", "no-store");
-    return r;
-}
-
-nlohmann::json body_of(const HttpRequest& req) {
-    if (req.content_type != "application/json")
-        throw Error(ErrorCode::HTTP_UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json, not '" + req.content_type + "'");
-    auto j = nlohmann::json::parse(req.body.begin(), req.body.end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) throw Error(ErrorCode::API_JSON_INVALID, "the body is not a JSON object");
-    return j;
-}
-
 // The identity as lib/auth writes it (one definition of its field names).
 nlohmann::json identity_json(const auth::Identity& id) { return nlohmann::json::parse(auth::to_json(id)); }
-
-std::string field(const nlohmann::json& j, const char* name) {
-    auto it = j.find(name);
-    if (it == j.end() || it->is_null()) return {};
-    if (!it->is_string()) throw Error(ErrorCode::API_JSON_INVALID, std::string("\"") + name + "\" is not a string");
-    return it->get<std::string>();
-}
 
 registry::EnrolRequest enrol_request(const nlohmann::json& j) {
     registry::EnrolRequest r;
@@ -84,6 +61,12 @@ std::string pem_of(const std::vector<x509::Certificate>& chain) {
     return out;
 }
 
+// Who calls: the holder of the request's session.
+registry::Actor actor_of(auth::LoginService& login, const HttpRequest& req) {
+    const auto who = login.session(bearer(req));
+    return {who.iin, who.common_name};
+}
+
 nlohmann::json certificate_json(const ca::ListedCertificate& c) {
     nlohmann::json j{{"serial", c.record.serial}, {"status", ca::to_string(c.state)}, {"profile", c.record.profile},
                      {"notAfter", format_rfc3339(c.record.not_after)}};
@@ -97,11 +80,11 @@ nlohmann::json certificate_json(const ca::ListedCertificate& c) {
 }  // namespace
 
 HttpResponse Router::api(HttpRequest& req, std::string_view path) {
-    if (path.starts_with("/api/v1/verify/") || path == "/api/v1/certificates/info") return verification(req, path);
-    auth::LoginService* login = services_.login();
-    if (!login) return problem(ErrorCode::HTTP_NOT_FOUND, "this server has no identity store (--store, --origin)");
     const bool post = req.method == "POST";
     try {
+        if (is_verification(path)) return verification(req, path);
+        auth::LoginService* login = services_.login();
+        if (!login) return problem(ErrorCode::HTTP_NOT_FOUND, "this server has no identity store (--store, --origin)");
         if (path == "/api/v1/auth/challenge" || path == "/api/v1/auth/login") {
             if (!post) return not_allowed(req, "POST");
             if (!auth_limit_.allow(req.address)) return problem(ErrorCode::AUTH_RATE_LIMITED, "too many challenges and logins from " + req.address);
@@ -147,7 +130,7 @@ HttpResponse Router::api(HttpRequest& req, std::string_view path) {
         if (path.starts_with("/api/v1/legal-entities")) return legal_entities(req, path, *login);
         if (path == "/api/v1/operators") {
             if (!post) return not_allowed(req, "POST");
-            const auto who = login->session(bearer(req));
+            const auto by = actor_of(*login, req);
             const auto body = body_of(req);
             const auto pem = field(body, "certificate");
             const auto role = registry::role_from_string(field(body, "role"));
@@ -155,7 +138,7 @@ HttpResponse Router::api(HttpRequest& req, std::string_view path) {
                 throw Error(ErrorCode::API_JSON_INVALID, "an operator is {\"certificate\": PEM, \"role\": operator|registrar|admin}");
             const auto cert = x509::describe(x509::Certificate::load(as_bytes(pem)));
             const registry::Actor holder{cert.iin.value, cert.identity.common_name.empty() ? cert.subject : cert.identity.common_name};
-            services_.registry()->add_role({who.iin, who.common_name}, holder, *role);
+            services_.registry()->add_role(by, holder, *role);
             return json(201, {{"iin", holder.iin}, {"name", holder.name}, {"role", registry::to_string(*role)}});
         }
     } catch (const Error& e) {
@@ -165,43 +148,43 @@ HttpResponse Router::api(HttpRequest& req, std::string_view path) {
     return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
 }
 
-// /api/v1/persons[/IIN[/approve]]: every call by a session's holder, whose roles the registry checks.
+// /api/v1/persons[/IIN[/approve|suspend|reinstate|close|certificates]]: every call by a
+// session's holder, whose roles the registry checks.
 HttpResponse Router::persons(HttpRequest& req, std::string_view path, auth::LoginService& login) {
     auto& registry = *services_.registry();
-    const auto who = login.session(bearer(req));
-    const registry::Actor actor{who.iin, who.common_name};
-    const auto rest = path.substr(std::string_view("/api/v1/persons").size());
-    if (rest.empty() || rest == "/") {
+    const auto actor = actor_of(login, req);
+    const auto parts = segments(path, "/api/v1/persons");
+    if (!parts || parts->size() > 2) return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
+    if (parts->empty()) {
         if (req.method != "POST") return not_allowed(req, "POST");
         return json(201, person_json(registry.enrol(actor, enrol_request(body_of(req)))));
     }
-    const auto iin = rest.substr(1, rest.find('/', 1) == std::string_view::npos ? std::string_view::npos : rest.find('/', 1) - 1);
-    const auto tail = rest.substr(1 + iin.size());
-    if (tail.empty()) {
+    const std::string& iin = (*parts)[0];
+    if (parts->size() == 1) {
         if (req.method != "GET") return not_allowed(req, "GET");
-        return json(200, person_json(registry.read(actor, std::string(iin))));
+        return json(200, person_json(registry.read(actor, iin)));
     }
-    if (tail == "/approve") {
+    const std::string& action = (*parts)[1];
+    if (action == "approve") {
         if (req.method != "POST") return not_allowed(req, "POST");
-        return json(200, person_json(registry.approve(actor, std::string(iin))));
+        return json(200, person_json(registry.approve(actor, iin)));
     }
-    if (tail == "/suspend" || tail == "/reinstate" || tail == "/close") {
+    if (action == "suspend" || action == "reinstate" || action == "close") {
         if (req.method != "POST") return not_allowed(req, "POST");
-        const std::string who_iin(iin);
-        const auto changed = tail == "/suspend"     ? registry.suspend(actor, issuer(), who_iin)
-                             : tail == "/reinstate" ? registry.reinstate(actor, issuer(), who_iin)
-                                                    : registry.close(actor, issuer(), who_iin);
-        for (const auto& serial : changed.certificates) services_.ocsp().forget(serial);
+        const auto changed = action == "suspend"     ? registry.suspend(actor, issuer(), iin)
+                             : action == "reinstate" ? registry.reinstate(actor, issuer(), iin)
+                                                     : registry.close(actor, issuer(), iin);
+        forget(changed.certificates);
         auto out = person_json(changed.person);
         out["certificates"] = changed.certificates;
         return json(200, out);
     }
-    if (tail == "/certificates") {
+    if (action == "certificates") {
         if (req.method != "POST") return not_allowed(req, "POST");
         const auto body = body_of(req);
         const auto csr = field(body, "csr"), profile = field(body, "profile");
         if (csr.empty() || profile.empty()) throw Error(ErrorCode::API_JSON_INVALID, "an order is {\"csr\": PEM, \"profile\": name}");
-        const auto issued = registry.issue(actor, std::string(iin), issuer(), {profile, Bytes(csr.begin(), csr.end()), req.idempotency_key});
+        const auto issued = registry.issue(actor, iin, issuer(), {profile, Bytes(csr.begin(), csr.end()), req.idempotency_key});
         return json(201, {{"serial", issued.certificate.serial_hex()},
                           {"profile", profile},
                           {"notAfter", format_rfc3339(issued.certificate.not_after())},
@@ -214,15 +197,10 @@ HttpResponse Router::persons(HttpRequest& req, std::string_view path, auth::Logi
 // /api/v1/legal-entities[/BIN[/employees[/IIN/roles/ROLE]]]
 HttpResponse Router::legal_entities(HttpRequest& req, std::string_view path, auth::LoginService& login) {
     auto& registry = *services_.registry();
-    const auto who = login.session(bearer(req));
-    const registry::Actor actor{who.iin, who.common_name};
-    std::vector<std::string> parts;  // after /api/v1/legal-entities
-    for (auto rest = path.substr(std::string_view("/api/v1/legal-entities").size()); !rest.empty();) {
-        rest.remove_prefix(1);
-        const auto slash = rest.find('/');
-        parts.emplace_back(rest.substr(0, slash));
-        rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
-    }
+    const auto actor = actor_of(login, req);
+    const auto found = segments(path, "/api/v1/legal-entities");
+    if (!found) return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
+    const auto& parts = *found;
     auto entity_json = [](const store::LegalEntityRecord& e) {
         return nlohmann::json{{"bin", e.bin}, {"name", e.name}, {"type", e.kind}, {"registrationDate", e.registration_date},
                               {"status", e.status}, {"registeredBy", e.registered_by}, {"createdAt", format_rfc3339(e.created_at)}};
@@ -257,7 +235,7 @@ HttpResponse Router::legal_entities(HttpRequest& req, std::string_view path, aut
     if (parts[1] == "employees" && parts.size() == 5 && parts[3] == "roles") {
         if (req.method != "DELETE") return not_allowed(req, "DELETE");
         const auto revoked = registry.remove_employee(actor, issuer(), bin, parts[2], role_of(parts[4]));
-        for (const auto& serial : revoked) services_.ocsp().forget(serial);
+        forget(revoked);
         auto out = roles_json(bin, parts[2]);
         out["revoked"] = revoked;
         return json(200, out);
@@ -271,14 +249,16 @@ ca::CertificateAuthority& Router::issuer() {
     return *ca;
 }
 
+void Router::forget(const std::vector<std::string>& serials) {
+    for (const auto& serial : serials) services_.ocsp().forget(serial);  // logins and OCSP see it now, not at the next refresh
+}
+
 // /api/v1/certificates/SERIAL/revoke: a registrar revokes a person's certificate.
 HttpResponse Router::certificates(HttpRequest& req, std::string_view path, auth::LoginService& login) {
-    const auto rest = path.substr(std::string_view("/api/v1/certificates/").size());
-    const auto slash = rest.find('/');
-    if (slash == std::string_view::npos || rest.substr(slash) != "/revoke")
-        return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
+    const auto parts = segments(path, "/api/v1/certificates");
+    if (!parts || parts->size() != 2 || (*parts)[1] != "revoke") return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
     if (req.method != "POST") return not_allowed(req, "POST");
-    const auto who = login.session(bearer(req));
+    const auto actor = actor_of(login, req);
     auto reason = revocation::Reason::Unspecified;
     if (!req.body.empty()) {
         const auto name = field(body_of(req), "reason");
@@ -288,8 +268,8 @@ HttpResponse Router::certificates(HttpRequest& req, std::string_view path, auth:
             reason = *r;
         }
     }
-    const auto revoked = services_.registry()->revoke({who.iin, who.common_name}, issuer(), std::string(rest.substr(0, slash)), reason);
-    services_.ocsp().forget(revoked.record.serial);  // logins and OCSP see it now, not at the next refresh
+    const auto revoked = services_.registry()->revoke(actor, issuer(), (*parts)[0], reason);
+    forget({revoked.record.serial});
     return json(200, certificate_json(revoked));
 }
 

@@ -162,8 +162,7 @@ int serve(ServerConfig config) {
     };
     HttpLimits limits = config.limits;
     if (config.verify)  // documents: the verification API's bodies may be larger
-        for (const char* prefix : {"/api/v1/verify/", "/api/v1/certificates/info"})
-            limits.body_limits.emplace_back(prefix, config.verify->max_body_bytes);
+        for (const auto prefix : kVerifyPaths) limits.body_limits.emplace_back(prefix, config.verify->max_body_bytes);
     HttpServer server(config.host, config.port, limits, std::ref(router), observer, tls);
     server.on_warning([](const std::string& m) { spdlog::warn("{}", m); });
     running = &server;

@@ -7,6 +7,7 @@
 //   GET  /healthz, /readyz, /metrics
 // Every error is application/problem+json with tanba's stable code.
 #include <functional>
+#include <string_view>
 
 #include "http.hpp"
 #include "metrics.hpp"
@@ -14,6 +15,11 @@
 #include "services.hpp"
 
 namespace tanba::server {
+
+/// The verification API's paths: /api/v1/verify/… and /api/v1/certificates/info. Their
+/// bodies may be larger ([verify] max_body_bytes).
+inline constexpr std::string_view kVerifyPaths[] = {"/api/v1/verify/", "/api/v1/certificates/info"};
+inline bool is_verification(std::string_view path) { return path.starts_with(kVerifyPaths[0]) || path == kVerifyPaths[1]; }
 
 class Router {
 public:
@@ -37,6 +43,8 @@ private:
     HttpResponse legal_entities(HttpRequest& request, std::string_view path, auth::LoginService& login);
     HttpResponse verification(HttpRequest& request, std::string_view path);  // verify_routes.cpp
     ca::CertificateAuthority& issuer();  // REGISTRY_NO_ISSUER when none
+    /// Certificates whose status changed here: their cached OCSP answers dropped.
+    void forget(const std::vector<std::string>& serials);
 
     Services& services_;
     Metrics& metrics_;

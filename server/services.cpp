@@ -73,14 +73,14 @@ public:
         return next_->ocsp(cert, issuer, problems);
     }
     std::vector<std::shared_ptr<const revocation::Crl>> crls(const x509::Certificate& cert, std::vector<std::string>& problems) override {
+        if (!served(cert)) return next_ ? next_->crls(cert, problems) : std::vector<std::shared_ptr<const revocation::Crl>>{};
         std::vector<std::shared_ptr<const revocation::Crl>> out;
         for (const auto& c : s_.cas_) {
             if (c->authority->certificate().subject_text() != cert.issuer_text()) continue;
             std::lock_guard lock(s_.crl_mutex_);
-            for (const ServedCrl* served : {&c->full, &c->delta})
-                if (served->parsed) out.push_back(served->parsed);
+            for (const ServedCrl* crl : {&c->full, &c->delta})
+                if (crl->parsed) out.push_back(crl->parsed);
         }
-        if (out.empty() && next_ && !served(cert)) return next_->crls(cert, problems);
         return out;
     }
 

@@ -1,0 +1,26 @@
+#pragma once
+// What the /api/v1 routes share: JSON answers and bodies, string fields, path segments.
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http.hpp"
+
+namespace tanba::server {
+
+/// An application/json answer, not to be cached (invalid UTF-8 replaced, never thrown on).
+HttpResponse json(unsigned status, const nlohmann::json& body);
+/// The request's JSON object. HTTP_UNSUPPORTED_MEDIA_TYPE unless application/json;
+/// API_JSON_INVALID unless an object.
+nlohmann::json body_of(const HttpRequest& req);
+/// A string field; empty when absent or null. API_JSON_INVALID when not a string.
+std::string field(const nlohmann::json& j, const char* name);
+/// The segments of `path` after `prefix` (empty ones dropped): "/api/v1/persons/X/approve"
+/// after "/api/v1/persons" is {"X", "approve"}; nullopt when path does not go on from prefix
+/// with '/' (or end there).
+std::optional<std::vector<std::string>> segments(std::string_view path, std::string_view prefix);
+
+}  // namespace tanba::server
