@@ -28,10 +28,9 @@ void require_subject_of(const store::PersonRecord& p, const x509::SubjectIdentit
 
 IssuedCertificate Registry::issue(const Actor& by, const std::string& iin, ca::CertificateAuthority& ca, const CertificateOrder& order) {
     require(by, Role::Registrar);
-    const auto person = repo_.find_person(iin);
-    if (!person) throw Error(ErrorCode::REGISTRY_PERSON_NOT_FOUND, iin);
-    if (person->status != "verified" && person->status != "certified")
-        throw Error(ErrorCode::REGISTRY_STATE_INVALID, "certificates are issued to approved persons; this one is " + person->status);
+    const auto person = this->person(iin);
+    if (person.status != "verified" && person.status != "certified")
+        throw Error(ErrorCode::REGISTRY_STATE_INVALID, "certificates are issued to approved persons; this one is " + person.status);
     const auto& profile = ca.profiles().get(order.profile);
     const bool legal = profile.subject == x509::SubjectRule::Legal;
     const auto role = employee_role_of(profile);
@@ -39,7 +38,7 @@ IssuedCertificate Registry::issue(const Actor& by, const std::string& iin, ca::C
         throw Error(ErrorCode::REGISTRY_PROFILE_NOT_ALLOWED, "'" + order.profile + "' is neither a citizen profile nor a legal role's");
     const auto csr = x509::CertificateRequest::load(order.csr);
     const auto subject = x509::identity_from_name(csr.subject());
-    require_subject_of(*person, subject, legal);
+    require_subject_of(person, subject, legal);
     if (legal) {
         const auto entity = repo_.find_legal_entity(subject.bin);
         if (!entity || entity->status != "active") throw Error(ErrorCode::REGISTRY_ENTITY_NOT_FOUND, "no active entity BIN " + subject.bin);
@@ -53,7 +52,7 @@ IssuedCertificate Registry::issue(const Actor& by, const std::string& iin, ca::C
     // is answered as an error, and the request repeated with its idempotency key records it.
     store::AuditEntry audit{0, clock_.now(), by.iin, "certificate.issue", iin, certificate.serial_hex() + " " + order.profile, {}, {}};
     bool recorded = false;
-    if (person->status == "verified") {
+    if (person.status == "verified") {
         try {
             repo_.change_person_status(iin, "verified", "certified", "", audit, seal);
             recorded = true;
@@ -76,9 +75,15 @@ ca::ListedCertificate Registry::revoke(const Actor& by, ca::CertificateAuthority
     // Only the certificates of registered persons: not the CA's own responder or TSA.
     if (!found || found->record.subject_iin.empty() || !repo_.find_person(found->record.subject_iin))
         throw Error(ErrorCode::REGISTRY_CERTIFICATE_NOT_FOUND, serial);
+    return revoke_recorded(by, ca, found->record.subject_iin, found->record.serial, reason);
+}
+
+ca::ListedCertificate Registry::revoke_recorded(const Actor& by, ca::CertificateAuthority& ca, const std::string& iin, const std::string& serial,
+                                                revocation::Reason reason) {
     auto revoked = ca.revoke(serial, reason);
-    repo_.append_audit({0, clock_.now(), by.iin, "certificate.revoke", found->record.subject_iin,
-                        revoked.record.serial + " " + std::string(revocation::to_string(reason)), {}, {}},
+    const bool hold = reason == revocation::Reason::CertificateHold;
+    repo_.append_audit({0, clock_.now(), by.iin, hold ? "certificate.hold" : "certificate.revoke", iin,
+                        serial + " " + std::string(revocation::to_string(reason)), {}, {}},
                        seal);
     return revoked;
 }

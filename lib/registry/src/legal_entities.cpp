@@ -80,7 +80,7 @@ void Registry::add_employee(const Actor& by, const std::string& bin, const std::
     const auto e = repo_.find_legal_entity(bin);
     if (!e) throw Error(ErrorCode::REGISTRY_ENTITY_NOT_FOUND, bin);
     if (e->status != "active") throw Error(ErrorCode::REGISTRY_STATE_INVALID, "the entity is " + e->status);
-    if (!repo_.find_person(iin)) throw Error(ErrorCode::REGISTRY_PERSON_NOT_FOUND, iin);
+    person(iin);  // registered
     try {
         repo_.add_employee_role(bin, iin, std::string(to_string(role)), by.iin,
                                 {0, clock_.now(), by.iin, "employee.add", iin, bin + " " + std::string(to_string(role)), {}, {}}, seal);
@@ -96,17 +96,12 @@ std::vector<std::string> Registry::remove_employee(const Actor& by, ca::Certific
     const std::string name(to_string(role));
     repo_.remove_employee_role(bin, iin, name, {0, clock_.now(), by.iin, "employee.remove", iin, bin + " " + name, {}, {}}, seal);
     // The role's certificates: this person's at this BIN whose profile carries the role.
-    store::CertificateQuery q;
-    q.issuer = ca.issuer_id();
-    q.subject_iin = iin;
-    q.subject_bin = bin;
     std::vector<std::string> revoked;
-    for (const auto& c : ca.list(q, ca::CertificateState::Valid)) {
+    for (const auto& c : detail::certificates_of(ca, iin, ca::CertificateState::Valid, bin)) {
         const auto names = ca.profiles().names();
         if (std::find(names.begin(), names.end(), c.record.profile) == names.end()) continue;  // a profile removed since
         if (employee_role_of(ca.profiles().get(c.record.profile)) != role) continue;
-        ca.revoke(c.record.serial, revocation::Reason::AffiliationChanged);
-        repo_.append_audit({0, clock_.now(), by.iin, "certificate.revoke", iin, c.record.serial + " affiliationChanged", {}, {}}, seal);
+        revoke_recorded(by, ca, iin, c.record.serial, revocation::Reason::AffiliationChanged);
         revoked.push_back(c.record.serial);
     }
     return revoked;

@@ -33,6 +33,15 @@ std::chrono::year_month_day parse_date(const std::string& field, const std::stri
     return ymd;
 }
 
+std::vector<ca::ListedCertificate> certificates_of(ca::CertificateAuthority& ca, const std::string& iin, ca::CertificateState state,
+                                                   const std::string& bin) {
+    store::CertificateQuery q;
+    q.issuer = ca.issuer_id();
+    q.subject_iin = iin;
+    if (!bin.empty()) q.subject_bin = bin;
+    return ca.list(q, state);
+}
+
 }  // namespace detail
 namespace {
 using detail::bad;
@@ -147,19 +156,28 @@ store::PersonRecord Registry::enrol(const Actor& by, const EnrolRequest& r) {
     }
 }
 
-store::PersonRecord Registry::approve(const Actor& by, const std::string& iin) {
-    require(by, Role::Registrar);
+store::PersonRecord Registry::person(const std::string& iin) {
     auto p = repo_.find_person(iin);
     if (!p) throw Error(ErrorCode::REGISTRY_PERSON_NOT_FOUND, iin);
-    if (p->enrolled_by == by.iin) throw Error(ErrorCode::REGISTRY_SAME_PERSON, "enrolled by the same person");
+    return *p;
+}
+
+void Registry::change_status(const std::string& iin, const std::string& from, const std::string& to, const std::string& approved_by,
+                             store::AuditEntry entry) {
     try {
-        repo_.change_person_status(iin, "draft", "verified", by.iin, {0, clock_.now(), by.iin, "person.approve", iin, "", {}, {}}, seal);
+        repo_.change_person_status(iin, from, to, approved_by, std::move(entry), seal);
     } catch (const Error& e) {
-        if (e.code() == ErrorCode::STORE_CONFLICT) throw Error(ErrorCode::REGISTRY_STATE_INVALID, "the person is not a draft (" + e.context() + ")");
+        if (e.code() == ErrorCode::STORE_CONFLICT) throw Error(ErrorCode::REGISTRY_STATE_INVALID, "the person is not " + from + " (" + e.context() + ")");
         if (e.code() == ErrorCode::STORE_NOT_FOUND) throw Error(ErrorCode::REGISTRY_PERSON_NOT_FOUND, iin);
         throw;
     }
-    return *repo_.find_person(iin);
+}
+
+store::PersonRecord Registry::approve(const Actor& by, const std::string& iin) {
+    require(by, Role::Registrar);
+    if (person(iin).enrolled_by == by.iin) throw Error(ErrorCode::REGISTRY_SAME_PERSON, "enrolled by the same person");
+    change_status(iin, "draft", "verified", by.iin, {0, clock_.now(), by.iin, "person.approve", iin, "", {}, {}});
+    return person(iin);
 }
 
 store::PersonRecord Registry::read(const Actor& by, const std::string& iin) {

@@ -1,7 +1,10 @@
 #pragma once
-// The registry's input rules, shared by its source files.
+// What the registry's source files share: input rules, and the CA's certificates of a person.
 #include <chrono>
 #include <string>
+#include <vector>
+
+#include "tanba/ca/authority.hpp"
 
 namespace tanba::registry::detail {
 
@@ -11,5 +14,8 @@ namespace tanba::registry::detail {
 std::chrono::year_month_day parse_date(const std::string& field, const std::string& value);
 /// 1–100 bytes of UTF-8 without control characters (empty allowed unless required).
 void require_name(const std::string& field, const std::string& value, bool required);
+/// The CA's certificates of a person (at a BIN, when given) in that state.
+std::vector<ca::ListedCertificate> certificates_of(ca::CertificateAuthority& ca, const std::string& iin, ca::CertificateState state,
+                                                   const std::string& bin = {});
 
 }  // namespace tanba::registry::detail

@@ -163,6 +163,15 @@ public:
 
 private:
     void require(const Actor& by, Role role);
+    /// The person's record; REGISTRY_PERSON_NOT_FOUND.
+    store::PersonRecord person(const std::string& iin);
+    /// from → to with the audit entry; REGISTRY_STATE_INVALID when the status is not `from`
+    /// (moved meanwhile), REGISTRY_PERSON_NOT_FOUND.
+    void change_status(const std::string& iin, const std::string& from, const std::string& to, const std::string& approved_by,
+                       store::AuditEntry entry);
+    /// Revokes (or holds) one of the person's certificates, with its audit entry.
+    ca::ListedCertificate revoke_recorded(const Actor& by, ca::CertificateAuthority& ca, const std::string& iin, const std::string& serial,
+                         revocation::Reason reason);
     store::IdentityRepository& repo_;
     const Clock& clock_;
 };
