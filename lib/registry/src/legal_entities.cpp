@@ -55,7 +55,7 @@ store::LegalEntityRecord Registry::register_entity(const Actor& by, const Entity
     const unsigned month = static_cast<unsigned>(registered.month());
     if (year < 1991) detail::bad("registrationDate is before 1991");
     const auto first = ident::generate_bin(year, month, kind->entity_type, kind->attribute, 0).digits;
-    store::BinAllocation allocation{first.substr(0, 6), [=](int first_free) {
+    store::Allocation allocation{first.substr(0, 6), [=](int first_free) {
                                         const auto bin = ident::generate_bin(year, month, kind->entity_type, kind->attribute, first_free);
                                         return std::pair{bin.digits, bin.serial};
                                     }};

@@ -131,13 +131,13 @@ store::PersonRecord Registry::enrol(const Actor& by, const EnrolRequest& r) {
     p.birth_date = r.birth_date, p.sex = r.sex, p.citizenship = r.citizenship, p.contact = r.contact;
     p.enrolled_by = by.iin;
     p.created_at = p.updated_at = now;
-    std::optional<store::IinAllocation> allocation;
+    std::optional<store::Allocation> allocation;
     if (r.iin.empty()) {
         const auto first = ident::generate_iin(born, sex, 0).digits;
-        allocation = store::IinAllocation{first.substr(0, 6), first[6] - '0', [born, sex](int first_free) {
-                                              const auto iin = ident::generate_iin(born, sex, first_free);
-                                              return std::pair{iin.digits, iin.serial};
-                                          }};
+        allocation = store::Allocation{first.substr(0, 7), [born, sex](int first_free) {
+                                           const auto iin = ident::generate_iin(born, sex, first_free);
+                                           return std::pair{iin.digits, iin.serial};
+                                       }};
     } else {
         if (!ident::check_iin(r.iin).valid()) bad("iin " + r.iin + " is not a valid IIN");
         const auto iin = ident::parse_iin(r.iin);

@@ -154,7 +154,7 @@ public:
         return *n;
     }
 
-    PersonRecord add_person(PersonRecord rec, const std::optional<IinAllocation>& allocation, AuditEntry entry,
+    PersonRecord add_person(PersonRecord rec, const std::optional<Allocation>& allocation, AuditEntry entry,
                             const AuditSeal& seal) override {
         auto out = std::make_shared<PersonRecord>(std::move(rec));
         writes_.submit([out, allocation, entry, seal](sqlite::Connection& c) mutable {
@@ -165,7 +165,7 @@ public:
             int serial = 0;
             if (allocation) {
                 auto used = c.prepare("SELECT coalesce(max(iin_serial) + 1, 0) FROM persons WHERE iin_date = $1 AND iin_digit = $2");
-                used.bind(1, std::string_view(allocation->date6)).bind(2, std::int64_t{allocation->digit});
+                used.bind(1, std::string_view(allocation->prefix).substr(0, 6)).bind(2, std::int64_t{allocation->prefix.at(6) - '0'});
                 const int first_free = used.step() ? static_cast<int>(used.integer(0)) : 0;
                 std::tie(p.iin, serial) = allocation->make(first_free);
             } else {
@@ -234,19 +234,19 @@ public:
         return out;
     }
 
-    LegalEntityRecord add_legal_entity(LegalEntityRecord rec, const BinAllocation& allocation, AuditEntry entry,
+    LegalEntityRecord add_legal_entity(LegalEntityRecord rec, const Allocation& allocation, AuditEntry entry,
                                        const AuditSeal& seal) override {
         auto out = std::make_shared<LegalEntityRecord>(std::move(rec));
         writes_.submit([out, &allocation, &entry, &seal](sqlite::Connection& c) {
             auto& e = *out;
             auto used = c.prepare("SELECT coalesce(max(bin_serial) + 1, 0) FROM legal_entities WHERE bin_prefix = $1");
-            used.bind(1, std::string_view(allocation.prefix6));
+            used.bind(1, std::string_view(allocation.prefix));
             const auto [bin, serial] = allocation.make(used.step() ? static_cast<int>(used.integer(0)) : 0);
             e.bin = bin;
             c.prepare("INSERT INTO legal_entities (bin, bin_prefix, bin_serial, name, kind, registration_date, status, registered_by, "
                       "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                 .bind(1, std::string_view(e.bin))
-                .bind(2, std::string_view(allocation.prefix6))
+                .bind(2, std::string_view(allocation.prefix))
                 .bind(3, std::int64_t{serial})
                 .bind(4, std::string_view(e.name))
                 .bind(5, std::string_view(e.kind))

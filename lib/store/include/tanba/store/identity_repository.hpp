@@ -49,13 +49,13 @@ struct AuditEntry {
 /// The entry's hash from its fields and prev_hash: lib/registry's rule, run inside the commit.
 using AuditSeal = std::function<Bytes(const AuditEntry&)>;
 
-/// A non-resident's IIN, allocated inside the commit that stores the person: `make` gets the
-/// first free serial for the birth date (YYMMDD) and century/sex digit — one more than the
-/// largest used, 0 when none — and returns the IIN and the serial it took (it may skip serials
-/// whose check digit is undefined).
-struct IinAllocation {
-    std::string date6;
-    int digit = 0;
+/// An identifier allocated inside the commit that stores its holder: a non-resident's IIN (the
+/// prefix is its first 7 digits: birth date YYMMDD and the century/sex digit) or a legal
+/// entity's BIN (its first 6: registration YYMM, entity type, attribute). `make` gets the first
+/// free serial for the prefix — one more than the largest used, 0 when none — and returns the
+/// identifier and the serial it took (it may skip serials whose check digit is undefined).
+struct Allocation {
+    std::string prefix;
     std::function<std::pair<std::string, int>(int first_free)> make;
 };
 
@@ -67,14 +67,6 @@ struct LegalEntityRecord {
     std::string status = "active";           // active, closed
     std::string registered_by;               // the operator's IIN
     TimePoint created_at{};
-};
-
-/// A BIN, allocated inside the commit that stores the entity: `make` gets the first free serial
-/// for the prefix (digits 1-6) — one more than the largest used, 0 when none — and returns the
-/// BIN and the serial it took.
-struct BinAllocation {
-    std::string prefix6;
-    std::function<std::pair<std::string, int>(int first_free)> make;
 };
 
 class IdentityRepository {
@@ -104,7 +96,7 @@ public:
     /// durable commit, the IIN allocated inside it when `allocation` is given (else rec.iin as
     /// given). Throws STORE_CONFLICT, nothing written, when the document (country, number) or
     /// the IIN is registered already — its context names the existing person's IIN.
-    virtual PersonRecord add_person(PersonRecord rec, const std::optional<IinAllocation>& allocation, AuditEntry audit,
+    virtual PersonRecord add_person(PersonRecord rec, const std::optional<Allocation>& allocation, AuditEntry audit,
                                     const AuditSeal& seal) = 0;
     virtual std::optional<PersonRecord> find_person(const std::string& iin) = 0;
     /// Sets status `to` (and approved_by when not empty) on the person whose status is `from`,
@@ -117,7 +109,7 @@ public:
     virtual std::vector<std::string> roles_of(const std::string& iin) = 0;
     /// Stores a legal entity (its BIN allocated inside the commit) with the audit entry (its
     /// subject set to the BIN when empty).
-    virtual LegalEntityRecord add_legal_entity(LegalEntityRecord rec, const BinAllocation& allocation, AuditEntry audit,
+    virtual LegalEntityRecord add_legal_entity(LegalEntityRecord rec, const Allocation& allocation, AuditEntry audit,
                                                const AuditSeal& seal) = 0;
     virtual std::optional<LegalEntityRecord> find_legal_entity(const std::string& bin) = 0;
     /// Links an employee (IIN) to an entity with a role, with the audit entry. STORE_CONFLICT,
