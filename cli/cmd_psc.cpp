@@ -19,11 +19,9 @@ struct PscOptions {
 // command-line value (it would show in the process list).
 std::string session_of(const PscOptions& o) {
     if (!o.session_file.empty()) {
-        const auto bytes = read_file(o.session_file);
-        std::string s(bytes.begin(), bytes.end());
-        s = s.substr(0, s.find_first_of("\r\n"));
+        const auto s = frontend::secret_line(o.session_file);
         if (s.empty()) throw Error(ErrorCode::AUTH_SESSION_INVALID, o.session_file + " is empty");
-        return s;
+        return s.reveal();
     }
     if (const char* env = std::getenv("TANBA_SESSION"); env && *env) return env;
     throw Error(ErrorCode::AUTH_SESSION_INVALID, "no session: log in as a registrar and give --session-file or TANBA_SESSION");

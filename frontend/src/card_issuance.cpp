@@ -66,10 +66,8 @@ std::vector<CardCertificate> issue_card(ApiClient& api, const CardIssueOptions& 
         // The same key asks for the same certificate: a repeat after a lost answer gets it again.
         const std::string idempotency_key = "card:" + to_hex(ossl::sha256(signer->public_key_der())).substr(0, 32) + ":" + role.profile;
         const auto issued = api.order_certificate(o.iin, role.profile, csr, idempotency_key);
-        hsm::Pkcs11Uri cert_at = o.card;
-        cert_at.object = role.label;
-        cert_at.id = key_uri.id;
-        hsm::import_certificate(cert_at, issued.certificate, pin);
+        at.id = key_uri.id;  // beside its key
+        hsm::import_certificate(at, issued.certificate, pin);
         done.serial = issued.serial;
         out.push_back(done);
     }

@@ -49,6 +49,8 @@ std::optional<Secret> prompt(const std::string& text) {
 
 }  // namespace
 
+Secret secret_line(const std::string& file) { return first_line(read_file(file, 64 * 1024)); }
+
 std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, PassphrasePurpose purpose,
                                          const std::string& what) {
     if (purpose == PassphrasePurpose::Create && opts.no_passphrase) return std::nullopt;
@@ -62,7 +64,7 @@ std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, Passphra
         return std::optional<Secret>(std::move(s));
     };
     if (!opts.pass_file.empty()) {
-        auto s = first_line(read_file(opts.pass_file, 64 * 1024));
+        auto s = secret_line(opts.pass_file);
         if (s.empty()) throw Error(ErrorCode::KEY_NO_PASSPHRASE, opts.pass_file + " holds an empty passphrase");
         return checked(std::move(s));
     }
@@ -80,7 +82,7 @@ std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, Passphra
 
 Secret secret_from(const std::string& file, const std::string& what, Entry entry) {
     if (!file.empty()) {
-        auto s = first_line(read_file(file, 64 * 1024));
+        auto s = secret_line(file);
         if (s.empty()) throw Error(ErrorCode::TOKEN_NO_PIN, file + " is empty");
         return s;
     }
@@ -95,7 +97,7 @@ Secret secret_from(const std::string& file, const std::string& what, Entry entry
 
 std::function<std::optional<Secret>(const std::string&)> pin_prompt(const PassphraseOptions& opts) {
     return [&opts](const std::string& what) -> std::optional<Secret> {
-        if (!opts.pin_file.empty()) return first_line(read_file(opts.pin_file, 64 * 1024));
+        if (!opts.pin_file.empty()) return secret_line(opts.pin_file);
         if (auto env = take_env_secret("TANBA_PIN")) return std::move(*env);
         return prompt("PIN for " + what + ": ");
     };

@@ -34,6 +34,8 @@ std::optional<Secret> resolve_passphrase(const PassphraseOptions& opts, Passphra
 /// a PIN asked Once, else a prompt on the terminal naming `what` (asked twice for a new one:
 /// KEY_PASSPHRASE_MISMATCH when they differ). Throws TOKEN_NO_PIN without file or terminal.
 enum class Entry { Once, Twice };
+/// The first line of a secret's file (a session, a PIN), the file's bytes wiped after reading.
+Secret secret_line(const std::string& file);
 Secret secret_from(const std::string& file, const std::string& what, Entry entry);
 
 /// A key from a file (PKCS#8 / traditional PEM or DER, encrypted or not, or PKCS#12 whose
