@@ -76,8 +76,8 @@ std::string nonce_of(const std::string& json) {
     return json.substr(start, json.find('"', start) - start);
 }
 
-// ES256 over H(origin) || H(nonce), as raw r||s.
-std::string es256(EVP_PKEY* key, const std::string& data) {
+// ECDSA with SHA-256 over data: the DER signature.
+std::string der_sign(EVP_PKEY* key, const std::string& data) {
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     std::size_t len = 0;
     EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key);
@@ -85,8 +85,15 @@ std::string es256(EVP_PKEY* key, const std::string& data) {
     std::string der(len, '\0');
     EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(der.data()), &len, reinterpret_cast<const unsigned char*>(data.data()), data.size());
     EVP_MD_CTX_free(ctx);
+    der.resize(len);
+    return der;
+}
+
+// ES256 over H(origin) || H(nonce), as raw r||s in base64.
+std::string es256(EVP_PKEY* key, const std::string& data) {
+    const std::string der = der_sign(key, data);
     const auto* p = reinterpret_cast<const unsigned char*>(der.data());
-    ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(len));
+    ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size()));
     unsigned char raw[64];
     BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32);
     BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32);
@@ -146,14 +153,7 @@ int main(int argc, char** argv) {
 
     // The raw rate: P-256 verifications of a 64-byte message on every core.
     const std::string message = origin_hash + sha256("nonce");
-    EVP_MD_CTX* sctx = EVP_MD_CTX_new();
-    std::size_t sig_len = 0;
-    EVP_DigestSignInit(sctx, nullptr, EVP_sha256(), nullptr, key);
-    EVP_DigestSign(sctx, nullptr, &sig_len, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-    std::string sig(sig_len, '\0');
-    EVP_DigestSign(sctx, reinterpret_cast<unsigned char*>(sig.data()), &sig_len, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-    sig.resize(sig_len);
-    EVP_MD_CTX_free(sctx);
+    const std::string sig = der_sign(key, message);
     EVP_PKEY* pub = X509_get0_pubkey(cert);
     std::atomic<long> verified{0};
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
