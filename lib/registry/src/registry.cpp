@@ -239,12 +239,8 @@ std::optional<AuditBreak> Registry::verify_audit(const AuditHead* witnessed) {
 }
 
 AuditHead Registry::audit_head() {
-    AuditHead head{0, Bytes(32, 0), clock_.now()};
-    repo_.for_each_audit([&](const store::AuditEntry& e) {
-        head.seq = e.seq;
-        head.hash = e.hash;
-    });
-    return head;
+    const auto last = repo_.last_audit();
+    return last ? AuditHead{last->seq, last->hash, clock_.now()} : AuditHead{0, Bytes(32, 0), clock_.now()};
 }
 
 std::string to_statement(const AuditHead& head) {

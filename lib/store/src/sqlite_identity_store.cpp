@@ -43,6 +43,12 @@ PersonRecord person_row(sqlite::Statement& st) {
     return p;
 }
 
+constexpr const char* kAuditColumns = "seq, at, actor, action, subject, detail, prev_hash, hash";
+
+AuditEntry audit_row(sqlite::Statement& st) {
+    return {st.integer(0), time_at(st.integer(1)), st.text(2), st.text(3), st.text(4), st.text(5), st.blob(6), st.blob(7)};
+}
+
 // Appends an audit entry inside the current transaction: seq and prev_hash from the last row.
 void audit(sqlite::Connection& c, AuditEntry e, const AuditSeal& seal) {
     auto last = c.prepare("SELECT seq, hash FROM registry_audit ORDER BY seq DESC LIMIT 1");
@@ -310,9 +316,15 @@ public:
 
     void for_each_audit(const std::function<void(const AuditEntry&)>& each) override {
         std::lock_guard lock(read_mutex_);
-        auto st = reader_->prepare("SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM registry_audit ORDER BY seq");
-        while (st.step())
-            each({st.integer(0), time_at(st.integer(1)), st.text(2), st.text(3), st.text(4), st.text(5), st.blob(6), st.blob(7)});
+        auto st = reader_->prepare(std::string("SELECT ") + kAuditColumns + " FROM registry_audit ORDER BY seq");
+        while (st.step()) each(audit_row(st));
+    }
+
+    std::optional<AuditEntry> last_audit() override {
+        std::lock_guard lock(read_mutex_);
+        auto st = reader_->prepare(std::string("SELECT ") + kAuditColumns + " FROM registry_audit ORDER BY seq DESC LIMIT 1");
+        if (!st.step()) return std::nullopt;
+        return audit_row(st);
     }
 
 private:

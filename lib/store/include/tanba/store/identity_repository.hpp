@@ -125,6 +125,8 @@ public:
     virtual void append_audit(AuditEntry audit, const AuditSeal& seal) = 0;
     /// Every entry in seq order (streamed), as stored.
     virtual void for_each_audit(const std::function<void(const AuditEntry&)>& each) = 0;
+    /// The newest entry (highest seq), if any.
+    virtual std::optional<AuditEntry> last_audit() = 0;
 };
 
 /// Opens the store a URI names: "sqlite:PATH" (PostgreSQL later). Throws CONFIG_INVALID for
