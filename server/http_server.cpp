@@ -325,11 +325,14 @@ private:
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     net::io_context ioc;
-    tcp::acceptor acceptor{ioc};
+    // The acceptor, its backoff timer and stop() share one strand: the accept handler runs on
+    // any worker thread and must not race with the close.
+    net::strand<net::io_context::executor_type> accept_strand = net::make_strand(ioc);
+    tcp::acceptor acceptor{accept_strand};
     std::optional<ssl::context> tls;
     std::shared_ptr<Shared> shared = std::make_shared<Shared>();
 
-    net::steady_timer backoff{ioc};
+    net::steady_timer backoff{accept_strand};
     Clock::time_point last_fd_warning{};
     std::size_t refused_for_fds = 0;
 
@@ -440,7 +443,7 @@ void HttpServer::run(unsigned threads, bool handle_signals) {
 
 // No new connections; requests under way get kGrace to finish, then everything stops.
 void HttpServer::stop() {
-    net::post(impl_->ioc, [impl = impl_] {
+    net::post(impl_->accept_strand, [impl = impl_] {
         beast::error_code ec;
         impl->acceptor.close(ec);
         auto timer = std::make_shared<net::steady_timer>(impl->ioc, kGrace);

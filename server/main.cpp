@@ -179,7 +179,9 @@ int serve(ServerConfig config) {
         probe_thread = std::thread([&probes] { probes->run(1, false); });
     }
     services.start_background();
-    const unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+    // Handlers block while the store commits (and while a revocation answer is fetched), so the
+    // default is several threads per core: the cores stay busy while some handlers wait.
+    const unsigned threads = config.threads ? config.threads : std::max(8u, 4 * std::thread::hardware_concurrency());
     spdlog::warn("listening on {}://{}:{} with {} thread(s), at most {} connections ({} per client address)", tls ? "https" : "http",
                  config.host, server.port(), threads, config.limits.max_connections, config.limits.max_connections_per_client);
     server.run(threads, true);
@@ -215,7 +217,7 @@ int main(int argc, char** argv) {
     app.add_option("--tsa-pass-file", f.tsa_pass_file, "passphrase file of --tsa-key");
     app.add_option("--tls-pass-file", f.tls_pass_file, "passphrase file of --tls-key");
     app.add_option("--pin-file", f.secrets.pin_file, "PIN of the token keys given by flags (first line)");
-    app.add_option("--threads", f.threads, "worker threads (default: one per core)");
+    app.add_option("--threads", f.threads, "worker threads (default: 4 per core, at least 8)");
     app.add_option("--store", f.store, "the identification server's store: sqlite:PATH (logins, sessions)");
     app.add_option("--origin", f.origin, "the origin logins are signed for: https://HOST[:PORT], as the browser sends it");
     app.add_option("--verify-api", f.verify_api, "serve /api/v1/verify/cms and /api/v1/certificates/info: open (any caller) or session")

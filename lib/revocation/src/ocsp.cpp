@@ -73,23 +73,17 @@ bool OcspResponse::responder_is(const x509::Certificate& cert) const {
 
 bool OcspResponse::signature_valid(const EVP_PKEY* key) const {
     if (!successful() || !key) return false;
-    unsigned char* spki = nullptr;
-    const int spki_len = i2d_PUBKEY(const_cast<EVP_PKEY*>(key), &spki);
-    if (spki_len <= 0) {
-        ossl::clear_errors();
-        return false;
-    }
-    Bytes id(spki, spki + spki_len);
-    OPENSSL_free(spki);
     constexpr std::size_t kKeysKept = 4;
+    const auto same = [key](const ossl::PKey& k) { return k.get() == key || EVP_PKEY_eq(k.get(), key) == 1; };
     {
         std::lock_guard lock(state_->checked_mutex);
         for (const auto& [k, ok] : state_->checked)
-            if (k == id) return ok;
+            if (same(k)) return ok;
     }
+    ossl::clear_errors();
     const bool ok = verify_signature(key);
     std::lock_guard lock(state_->checked_mutex);
-    if (state_->checked.size() < kKeysKept) state_->checked.emplace_back(std::move(id), ok);
+    if (state_->checked.size() < kKeysKept) state_->checked.emplace_back(ossl::up_ref(const_cast<EVP_PKEY*>(key)), ok);
     return ok;
 }
 

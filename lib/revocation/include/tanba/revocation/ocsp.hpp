@@ -58,7 +58,7 @@ private:
         int status = 0;
         std::vector<x509::Certificate> certs;
         mutable std::mutex checked_mutex;
-        mutable std::vector<std::pair<Bytes, bool>> checked;  // by the key's SubjectPublicKeyInfo
+        mutable std::vector<std::pair<ossl::PKey, bool>> checked;  // by key (EVP_PKEY_eq)
     };
     explicit OcspResponse(std::shared_ptr<const State> s) : state_(std::move(s)) {}
     std::shared_ptr<const State> state_;
