@@ -62,6 +62,9 @@ nlohmann::ordered_json decoded(const std::string& id, ident::IdType type) {
             j["serial"] = v.serial;
             break;
         }
+        case ident::IdType::Tin:
+            j["holder"] = id[0] <= '3' ? "legal entity" : "individual";
+            break;
     }
     return j;
 }
@@ -72,11 +75,11 @@ void register_id(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<IdOptions>();
     auto* id = app.add_subcommand("id", "national identifiers: IIN, BIN (Kazakhstan), PINFL (Uzbekistan)");
     id->require_subcommand(1);
-    const std::vector<std::string> types{"auto", "iin", "bin", "pinfl"};
+    const std::vector<std::string> types{"auto", "iin", "bin", "pinfl", "tin"};
 
     auto* check = id->add_subcommand("check", "validate identifiers: exit 0 if all are valid, 1 if any is not");
     check->add_option("ids", opts->ids, "identifiers")->required();
-    check->add_option("--type", opts->type, "iin, bin, pinfl or auto")->check(CLI::IsMember(types));
+    check->add_option("--type", opts->type, "iin, bin, pinfl, tin or auto")->check(CLI::IsMember(types));
     check->add_flag("--json", opts->json, "one JSON document");
     check->callback([opts, &ctx] {
         nlohmann::json results = nlohmann::json::array();
@@ -100,7 +103,7 @@ void register_id(CLI::App& app, Context& ctx) {
 
     auto* show = id->add_subcommand("show", "decode an identifier's fields");
     show->add_option("id", opts->ids, "identifier")->required()->expected(1);
-    show->add_option("--type", opts->type, "iin, bin, pinfl or auto")->check(CLI::IsMember(types));
+    show->add_option("--type", opts->type, "iin, bin, pinfl, tin or auto")->check(CLI::IsMember(types));
     show->add_flag("--json", opts->json, "JSON output");
     show->callback([opts] {
         const auto& v = opts->ids.front();

@@ -34,7 +34,13 @@ std::string info_text(const x509::CertificateInfo& i) {
       << "patronymic:     " << (i.identity.patronymic.empty() ? "-" : i.identity.patronymic) << "\n"
       << "organisation:   " << (i.identity.organization.empty() ? "-" : i.identity.organization) << "\n"
       << "IIN:            " << identifier_text(i.iin) << "\n"
-      << "BIN:            " << identifier_text(i.bin) << "\n"
+      << "BIN:            " << identifier_text(i.bin) << "\n";
+    if (i.pinfl.status != x509::IdentifierStatus::Absent || i.tin.status != x509::IdentifierStatus::Absent ||
+        i.legal_tin.status != x509::IdentifierStatus::Absent)
+        o << "PINFL:          " << identifier_text(i.pinfl) << "\n"
+          << "TIN:            " << identifier_text(i.tin) << "\n"
+          << "legal TIN:      " << identifier_text(i.legal_tin) << "\n";
+    o
       << "key usage:      " << joined(i.key_usage) << " (" << x509::to_string(i.usage_class) << ")\n"
       << "extended usage: " << joined(i.extended_key_usage) << "\n";
     o << "roles:          ";

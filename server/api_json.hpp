@@ -22,5 +22,7 @@ std::string field(const nlohmann::json& j, const char* name);
 /// after "/api/v1/persons" is {"X", "approve"}; nullopt when path does not go on from prefix
 /// with '/' (or end there).
 std::optional<std::vector<std::string>> segments(std::string_view path, std::string_view prefix);
+/// A query parameter's raw value ("style" of "/x?style=eimzo" is "eimzo"); nullopt when absent.
+std::optional<std::string> query_param(std::string_view target, std::string_view name);
 
 }  // namespace tanba::server

@@ -12,6 +12,33 @@ namespace {
 // The identity as lib/auth writes it (one definition of its field names).
 nlohmann::json identity_json(const auth::Identity& id) { return nlohmann::json::parse(auth::to_json(id)); }
 
+// The three login shapes: {nonce, token} (Web eID), {nonce, cms} (NCALayer), {challenge, pkcs7} (E-IMZO).
+std::pair<auth::LoginToken, std::string> login_request(const nlohmann::json& body) {
+    const auto text = [&](const char* name) -> std::optional<std::string> {
+        const auto it = body.find(name);
+        if (it == body.end()) return std::nullopt;
+        if (!it->is_string()) throw Error(ErrorCode::API_JSON_INVALID, std::string("\"") + name + "\" is not a string");
+        return it->get<std::string>();
+    };
+    if (const auto token = body.find("token"); token != body.end()) {
+        const auto nonce = text("nonce");
+        if (!nonce || !(token->is_object() || token->is_string()))
+            throw Error(ErrorCode::API_JSON_INVALID, "a Web eID login is {\"nonce\": string, \"token\": {…}}");
+        return {{auth::TokenKind::WebEid, token->is_string() ? token->get<std::string>() : token->dump()}, *nonce};
+    }
+    if (const auto cms = text("cms")) {
+        const auto nonce = text("nonce");
+        if (!nonce) throw Error(ErrorCode::API_JSON_INVALID, "an NCALayer login is {\"nonce\": string, \"cms\": base64}");
+        return {{auth::TokenKind::Cms, *cms}, *nonce};
+    }
+    if (const auto pkcs7 = text("pkcs7")) {
+        const auto challenge = text("challenge");
+        if (!challenge) throw Error(ErrorCode::API_JSON_INVALID, "an E-IMZO login is {\"challenge\": string, \"pkcs7\": base64}");
+        return {{auth::TokenKind::Pkcs7, *pkcs7}, *challenge};
+    }
+    throw Error(ErrorCode::API_JSON_INVALID, "a login carries \"token\" (Web eID), \"cms\" (NCALayer) or \"pkcs7\" (E-IMZO)");
+}
+
 registry::EnrolRequest enrol_request(const nlohmann::json& j) {
     registry::EnrolRequest r;
     const auto doc = j.find("document");
@@ -86,19 +113,21 @@ HttpResponse Router::api(HttpRequest& req, std::string_view path) {
         auth::LoginService* login = services_.login();
         if (!login) return problem(ErrorCode::HTTP_NOT_FOUND, "this server has no identity store (--store, --origin)");
         if (path == "/api/v1/auth/challenge" || path == "/api/v1/auth/login") {
-            if (!post) return not_allowed(req, "POST");
+            const bool challenge = path == "/api/v1/auth/challenge";
+            if (!post && !(challenge && req.method == "GET")) return not_allowed(req, challenge ? "GET, POST" : "POST");
             if (!auth_limit_.allow(req.address)) return problem(ErrorCode::AUTH_RATE_LIMITED, "too many challenges and logins from " + req.address);
-            if (path == "/api/v1/auth/challenge") {
+            if (challenge) {
+                const auto style = query_param(req.target, "style");
+                if (style && *style != "eimzo" && *style != "webeid")
+                    throw Error(ErrorCode::API_JSON_INVALID, "style is eimzo or webeid, not '" + *style + "'");
                 const auto c = login->challenge();
+                if (style == "eimzo")  // E-IMZO's shape: {challenge, ttl in seconds}
+                    return json(200, {{"challenge", c.nonce}, {"ttl", login->nonce_lifetime().count()}});
                 return json(200, {{"nonce", c.nonce}, {"expiresAt", format_rfc3339(c.expires_at)}});
             }
-            const auto body = body_of(req);
-            const auto nonce = body.find("nonce");
-            const auto token = body.find("token");
-            if (nonce == body.end() || !nonce->is_string() || token == body.end() || !(token->is_object() || token->is_string()))
-                throw Error(ErrorCode::API_JSON_INVALID, "a login is {\"nonce\": string, \"token\": {…}}");
+            const auto [token, nonce] = login_request(body_of(req));
             try {
-                const auto s = login->login(token->is_string() ? token->get<std::string>() : token->dump(), nonce->get<std::string>());
+                const auto s = login->login(token, nonce);
                 metrics_.login("ok");
                 auto out = identity_json(s.identity);
                 out["session"] = s.token;

@@ -10,6 +10,7 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::HTTP_FRAMING_INVALID:
         case ErrorCode::API_JSON_INVALID:
         case ErrorCode::AUTH_TOKEN_INVALID:
+        case ErrorCode::AUTH_SIGNERS_INVALID:
         case ErrorCode::AUTH_TOKEN_FORMAT_UNSUPPORTED:
         case ErrorCode::AUTH_ALGORITHM_UNSUPPORTED:
         case ErrorCode::REGISTRY_INPUT_INVALID:
@@ -22,6 +23,8 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::TSP_DECODE_FAILED: return 400;
         case ErrorCode::AUTH_NONCE_UNKNOWN:
         case ErrorCode::AUTH_NONCE_EXPIRED:
+        case ErrorCode::AUTH_NONCE_MISMATCH:
+        case ErrorCode::AUTH_TIMESTAMP_OUT_OF_WINDOW:
         case ErrorCode::AUTH_SIGNATURE_INVALID:
         case ErrorCode::AUTH_CERT_NOT_FOR_LOGIN:
         case ErrorCode::AUTH_CERT_UNTRUSTED:

@@ -222,7 +222,7 @@ int main(int argc, char** argv) {
     app.add_option("--origin", f.origin, "the origin logins are signed for: https://HOST[:PORT], as the browser sends it");
     app.add_option("--verify-api", f.verify_api, "serve /api/v1/verify/cms and /api/v1/certificates/info: open (any caller) or session")
         ->check(CLI::IsMember({"open", "session"}));
-    app.add_option("--trust", f.trust, "trust anchors of the verification API beside the served CAs' roots (PEM; repeatable)");
+    app.add_option("--trust", f.trust, "trust anchors beside the served CAs' roots, for logins and the verification API (PEM; repeatable)");
     app.add_option("--probe-listen", f.probe_listen, "ADDR:PORT of a second listener for /healthz, /readyz and /metrics only");
     app.add_option("--log-file", f.log_file, "log to this file, rotated by size (default: standard error)");
     app.add_option("--log-level", f.log_level, "trace, debug, info, warn, error or off")

@@ -57,8 +57,8 @@ Services::Services(const ServerConfig& config, const Clock& clock) : config_(con
         tsa_ = std::make_unique<tsp::Authority>(std::move(cert), *tsa_key_.key, clock, ao);
         spdlog::info("serving a TSA with policy {}", config.tsa->policy);
     }
+    start_trust(config.verify ? &*config.verify : nullptr);
     if (config.identity) start_logins(*config.identity);
-    if (config.verify) start_verification(*config.verify);
 }
 
 // For the validators of logins and of the verification API: the CRLs this server serves (an
@@ -106,42 +106,39 @@ void Services::served_paths(std::vector<x509::Certificate>& anchors, std::vector
     }
 }
 
-void Services::start_verification(const VerifySettings& settings) {
+void Services::start_trust(const VerifySettings* settings) {
     std::vector<x509::Certificate> anchors, untrusted;
     served_paths(anchors, untrusted);
-    for (const auto& f : settings.trust)
-        for (auto& c : x509::Certificate::load_all(read_file(f))) anchors.push_back(std::move(c));
-    for (const auto& f : settings.untrusted)
-        for (auto& c : x509::Certificate::load_all(read_file(f))) untrusted.push_back(std::move(c));
-    if (settings.fetch) {
-        http_ = net::make_curl_client();
-        online_ = std::make_unique<revocation::OnlineRevocation>(*http_, clock_);
+    if (settings) {
+        for (const auto& f : settings->trust)
+            for (auto& c : x509::Certificate::load_all(read_file(f))) anchors.push_back(std::move(c));
+        for (const auto& f : settings->untrusted)
+            for (auto& c : x509::Certificate::load_all(read_file(f))) untrusted.push_back(std::move(c));
+        if (settings->fetch) {
+            http_ = net::make_curl_client();
+            online_ = std::make_unique<revocation::OnlineRevocation>(*http_, clock_);
+        }
     }
-    verify_crls_ = std::make_unique<ServedCrls>(*this, online_.get());
-    verify_revocation_ = std::make_unique<ca::ResponderRevocation>(*responder_, verify_crls_.get());
-    verify_validator_ = std::make_unique<validation::Validator>(anchors, untrusted, std::vector<revocation::Crl>{},
-                                                                std::vector<revocation::OcspResponse>{}, verify_revocation_.get());
-    spdlog::info("verification API ({}) with {} trust anchor(s){}", settings.access == VerifyAccess::Open ? "open" : "behind a session",
-                 anchors.size(), settings.fetch ? ", other CAs' revocation fetched" : "");
+    served_crls_ = std::make_unique<ServedCrls>(*this, online_.get());
+    revocation_ = std::make_unique<ca::ResponderRevocation>(*responder_, served_crls_.get());
+    validator_ = std::make_unique<validation::Validator>(anchors, untrusted, std::vector<revocation::Crl>{},
+                                                         std::vector<revocation::OcspResponse>{}, revocation_.get());
+    spdlog::info("{} trust anchor(s) for logins{}{}", anchors.size(),
+                 settings ? std::string(" and the verification API (") + (settings->access == VerifyAccess::Open ? "open" : "behind a session") + ")" : "",
+                 online_ ? ", other CAs' revocation fetched" : "");
 }
 
 void Services::start_logins(const IdentitySettings& settings) {
     identity_ = store::open_identity_store(settings.store, store::OpenMode::CreateIfMissing, clock_);
     registry_ = std::make_unique<registry::Registry>(*identity_, clock_);
-    // Who may log in: holders of certificates from the CAs served here, by path to their roots;
-    // revocation from the CAs' own OCSP answers (the store, no network) and the CRLs served here.
-    std::vector<x509::Certificate> anchors, untrusted;
-    served_paths(anchors, untrusted);
-    served_crls_ = std::make_unique<ServedCrls>(*this, nullptr);
-    own_revocation_ = std::make_unique<ca::ResponderRevocation>(*responder_, served_crls_.get());
-    login_validator_ = std::make_unique<validation::Validator>(anchors, untrusted, std::vector<revocation::Crl>{},
-                                                               std::vector<revocation::OcspResponse>{}, own_revocation_.get());
+    // Who may log in: holders of certificates from the CAs served here and the --trust anchors,
+    // by path to their roots (start_trust).
     auth::LoginOptions lo;
     lo.nonce_lifetime = settings.nonce_lifetime;
     lo.session_lifetime = settings.session_lifetime;
     lo.audit_entry = [r = registry_.get()](const auth::Identity& who) { return r->login_entry(who.iin, "ok"); };
     lo.seal = registry::seal;
-    login_ = std::make_unique<auth::LoginService>(*identity_, auth::LoginPolicy{settings.origin, login_validator_.get()}, clock_, lo);
+    login_ = std::make_unique<auth::LoginService>(*identity_, auth::LoginPolicy{settings.origin, validator_.get()}, clock_, lo);
     // Issuance to persons: the CA named, or the only one served with its key.
     std::vector<ca::CertificateAuthority*> online;
     for (const auto& c : cas_)
@@ -151,8 +148,7 @@ void Services::start_logins(const IdentitySettings& settings) {
         throw Error(ErrorCode::CONFIG_INVALID, "identity.issuing_ca: no CA '" + settings.issuing_ca + "' is served with its key");
     if (online.size() == 1) issuer_ = online.front();
     else spdlog::warn("no certificates issued to persons: {} CAs are served with their keys, name one as identity.issuing_ca", online.size());
-    spdlog::info("logins for {} with {} trusted root(s), store {}; persons' certificates from {}", settings.origin, anchors.size(),
-                 settings.store, issuer_ ? issuer_->config().id : "no CA");
+    spdlog::info("logins for {}, store {}; persons' certificates from {}", settings.origin, settings.store, issuer_ ? issuer_->config().id : "no CA");
 }
 
 Services::~Services() {

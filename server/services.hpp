@@ -66,7 +66,8 @@ public:
     /// The registry of persons and operators (with an identity store), else null.
     registry::Registry* registry() { return registry_.get(); }
     /// The validator of the verification API ([verify]), else null.
-    const validation::Validator* verifier() const { return verify_validator_.get(); }
+    /// The verification API's validator (the login's too), when the API is configured.
+    const validation::Validator* verifier() const { return config_.verify ? validator_.get() : nullptr; }
     VerifyAccess verify_access() const { return config_.verify ? config_.verify->access : VerifyAccess::Session; }
     /// The CA that issues persons' certificates (identity.issuing_ca), else null.
     ca::CertificateAuthority* issuer() { return issuer_; }
@@ -90,8 +91,8 @@ private:
     void refresh_crls(Ca& ca);
     void warn_before_next_update(Ca& ca);
     void warn_before_expiry(Ca& ca, TimePoint now);
+    void start_trust(const VerifySettings* settings);
     void start_logins(const IdentitySettings& settings);
-    void start_verification(const VerifySettings& settings);
     /// The served CAs' roots (anchors) and the certificates below them (untrusted), each once.
     void served_paths(std::vector<x509::Certificate>& anchors, std::vector<x509::Certificate>& untrusted) const;
     class ServedCrls;
@@ -102,21 +103,19 @@ private:
     std::unique_ptr<ca::OcspResponder> responder_;
     frontend::LoadedKey tsa_key_;
     std::unique_ptr<tsp::Authority> tsa_;
-    // Logins: the identity store, the validator of the served CAs (their own OCSP answers for
-    // revocation), the service.
+    // One validator for logins and the verification API: the served CAs' roots and the --trust
+    // anchors; revocation from the CAs' own OCSP answers (the store), the CRLs served here, and
+    // other CAs' over the network when [verify] fetch is set.
+    std::unique_ptr<net::HttpClient> http_;
+    std::unique_ptr<revocation::RevocationSource> online_;
+    std::unique_ptr<revocation::RevocationSource> served_crls_;
+    std::unique_ptr<ca::ResponderRevocation> revocation_;
+    std::unique_ptr<validation::Validator> validator_;
+    // Logins: the identity store, the service, the registry.
     std::unique_ptr<store::IdentityRepository> identity_;
-    std::unique_ptr<revocation::RevocationSource> served_crls_;  // the CRLs served here (offline roots)
-    std::unique_ptr<ca::ResponderRevocation> own_revocation_;
-    std::unique_ptr<validation::Validator> login_validator_;
     std::unique_ptr<auth::LoginService> login_;
     std::unique_ptr<registry::Registry> registry_;
     ca::CertificateAuthority* issuer_ = nullptr;
-    // The verification API: other CAs' revocation over the network when configured (fetch).
-    std::unique_ptr<net::HttpClient> http_;
-    std::unique_ptr<revocation::RevocationSource> online_;
-    std::unique_ptr<revocation::RevocationSource> verify_crls_;
-    std::unique_ptr<ca::ResponderRevocation> verify_revocation_;
-    std::unique_ptr<validation::Validator> verify_validator_;
 
     mutable std::mutex crl_mutex_;   // guards Ca::full / Ca::delta
     std::atomic<bool> first_pass_done_{false};

@@ -6,28 +6,15 @@
 #include <algorithm>
 #include <array>
 
+#include "checks.hpp"
+#include "tanba/auth/cms_login.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/x509/certificate.hpp"
 
 namespace tanba::auth {
 namespace {
 
-constexpr std::string_view kNcaRoles = "1.2.398.3.3.4.1.";  // NCA role OIDs (individual, organisation roles)
-
-bool has(const std::vector<std::string>& v, std::string_view s) { return std::find(v.begin(), v.end(), s) != v.end(); }
-
-// The certificate is for authentication: digitalSignature and not nonRepudiation (that is a
-// signing certificate, NCA's SIGN); with an EKU, clientAuth or an NCA role.
-void require_login_purpose(const x509::CertificateInfo& info) {
-    if (!has(info.key_usage, "digitalSignature"))
-        throw Error(ErrorCode::AUTH_CERT_NOT_FOR_LOGIN, info.subject + ": its key usage lacks digitalSignature");
-    if (has(info.key_usage, "nonRepudiation"))
-        throw Error(ErrorCode::AUTH_CERT_NOT_FOR_LOGIN, info.subject + ": a signing certificate (nonRepudiation), not an authentication one");
-    if (info.extended_key_usage.empty()) return;
-    const bool role = std::any_of(info.roles.begin(), info.roles.end(), [](const x509::Role& r) { return r.oid.starts_with(kNcaRoles); });
-    if (!has(info.extended_key_usage, "clientAuth") && !has(info.extended_key_usage, "1.3.6.1.5.5.7.3.2") && !role)
-        throw Error(ErrorCode::AUTH_CERT_NOT_FOR_LOGIN, info.subject + ": its extended key usage has neither clientAuth nor an NCA role");
-}
+using detail::has;
 
 // web-eid:1.1: the signing certificate belongs to the same holder, from the same CA.
 void require_signing_certificate(const x509::Certificate& auth, const x509::Certificate& signing) {
@@ -36,28 +23,6 @@ void require_signing_certificate(const x509::Certificate& auth, const x509::Cert
         throw Error(ErrorCode::AUTH_SIGNING_CERT_MISMATCH, "the signing certificate is " + signing.subject_text() + " from " + signing.issuer_text());
     if (!has(info.key_usage, "nonRepudiation"))
         throw Error(ErrorCode::AUTH_SIGNING_CERT_MISMATCH, "the signing certificate lacks nonRepudiation");
-}
-
-// The validator's verdict as a login refusal: revoked, not for login, untrusted, or unknown status.
-[[noreturn]] void refuse(const validation::ValidationReport& report, const std::string& subject) {
-    using validation::FindingCode;
-    auto first = [&](auto pred) -> const validation::Finding* {
-        for (const auto& f : report.findings)
-            if (f.severity == validation::Severity::Error && pred(f)) return &f;
-        return nullptr;
-    };
-    auto is = [](std::vector<FindingCode> codes) {
-        return [codes = std::move(codes)](const validation::Finding& f) { return std::find(codes.begin(), codes.end(), f.code) != codes.end(); };
-    };
-    if (auto f = first(is({FindingCode::REVOKED, FindingCode::ON_HOLD}))) throw Error(ErrorCode::AUTH_CERT_REVOKED, subject + ": " + f->message);
-    if (auto f = first(is({FindingCode::PURPOSE_MISMATCH, FindingCode::EKU_MISMATCH})))
-        throw Error(ErrorCode::AUTH_CERT_NOT_FOR_LOGIN, subject + ": " + f->message);
-    const auto revocation = is({FindingCode::REVOCATION_UNKNOWN, FindingCode::REVOCATION_NOT_CHECKED, FindingCode::REVOKED_LATER,
-                                FindingCode::CRL_UNUSABLE, FindingCode::FETCH_FAILED, FindingCode::OCSP_UNUSABLE});
-    if (auto f = first([&](const validation::Finding& x) { return !revocation(x); }))
-        throw Error(ErrorCode::AUTH_CERT_UNTRUSTED, subject + ": " + f->message);
-    const auto* f = first(revocation);
-    throw Error(ErrorCode::AUTH_CERT_STATUS_UNKNOWN, subject + (f ? ": " + f->message : std::string()));
 }
 
 Bytes hash_of(std::string_view secret) { return ossl::sha256(as_bytes(secret)); }
@@ -73,6 +38,10 @@ std::string random_text(Base64 alphabet) {
 std::string to_json(const Identity& id) {
     return nlohmann::json{{"iin", id.iin},
                           {"bin", id.bin},
+                          {"pinfl", id.pinfl},
+                          {"tin", id.tin},
+                          {"legalTin", id.legal_tin},
+                          {"country", id.country},
                           {"surname", id.surname},
                           {"givenName", id.given_name},
                           {"patronymic", id.patronymic},
@@ -88,6 +57,10 @@ Identity identity_from_json(const std::string& json) {
     Identity id;
     id.iin = j.value("iin", "");
     id.bin = j.value("bin", "");
+    id.pinfl = j.value("pinfl", "");
+    id.tin = j.value("tin", "");
+    id.legal_tin = j.value("legalTin", "");
+    id.country = j.value("country", "");
     id.surname = j.value("surname", "");
     id.given_name = j.value("givenName", "");
     id.patronymic = j.value("patronymic", "");
@@ -110,7 +83,7 @@ Identity verify_web_eid(const WebEidToken& token, std::string_view nonce, const 
         throw Error(ErrorCode::AUTH_SIGNATURE_INVALID, "the " + token.algorithm + " signature does not verify over origin " + policy.origin +
                                                            " and the nonce with " + cert->subject_text() + "'s key");
     const auto info = x509::describe(*cert);
-    require_login_purpose(info);
+    detail::require_login_purpose(info);
     if (token.signing_certificate) {
         std::optional<x509::Certificate> signing;
         try {
@@ -125,18 +98,14 @@ Identity verify_web_eid(const WebEidToken& token, std::string_view nonce, const 
     vo.purpose = validation::Purpose::Auth;
     vo.revocation = policy.revocation;
     const auto report = policy.validator->validate(*cert, vo);
-    if (!report.valid()) refuse(report, cert->subject_text());
-    Identity id;
-    id.iin = info.iin.status == x509::IdentifierStatus::Valid ? info.iin.value : "";
-    id.bin = info.bin.status == x509::IdentifierStatus::Valid ? info.bin.value : "";
-    id.surname = info.identity.surname;
-    id.given_name = info.identity.given_name;
-    id.patronymic = info.identity.patronymic;
-    id.common_name = info.identity.common_name;
-    for (const auto& r : info.roles) id.roles.push_back(r.name.empty() ? r.oid : r.name);
-    id.certificate_serial = cert->serial_hex();
-    id.issuer = cert->issuer_text();
-    return id;
+    if (!report.valid()) detail::refuse(report, cert->subject_text());
+    return detail::identity_of(*cert, info);
+}
+
+Identity verify_login(const LoginToken& token, std::string_view nonce, const LoginPolicy& policy, TimePoint at,
+                      const std::optional<NonceWindow>& window) {
+    if (token.kind == TokenKind::WebEid) return verify_web_eid(parse_web_eid_token(token.text), nonce, policy, at);
+    return verify_cms_login(cms_token_bytes(token.text), token.kind, nonce, policy, at, window);
 }
 
 LoginService::LoginService(store::IdentityRepository& repo, LoginPolicy policy, const Clock& clock, LoginOptions options)
@@ -150,20 +119,21 @@ Challenge LoginService::challenge() {
     return c;
 }
 
-Session LoginService::login(std::string_view token_text, std::string_view nonce) {
+Session LoginService::login(const LoginToken& token, std::string_view nonce) {
     const Bytes nonce_hash = hash_of(nonce);
     auto refuse = [](store::NonceTaken found) {
         if (found == store::NonceTaken::Expired) throw Error(ErrorCode::AUTH_NONCE_EXPIRED, "ask for a new challenge");
         throw Error(ErrorCode::AUTH_NONCE_UNKNOWN, "the nonce was not issued here or was used already");
     };
-    if (const auto found = repo_.peek_nonce(nonce_hash, clock_.now()); found != store::NonceTaken::Taken) {
+    const auto peek = repo_.peek_nonce(nonce_hash, clock_.now());
+    if (peek.state != store::NonceTaken::Taken) {
         repo_.take_nonce(nonce_hash, clock_.now());  // an expired one goes now
-        refuse(found);
+        refuse(peek.state);
     }
+    const NonceWindow window{peek.expires_at - options_.nonce_lifetime, peek.expires_at};
     Session s;
     try {
-        s = {random_text(Base64::Url), verify_web_eid(parse_web_eid_token(token_text), nonce, policy_, clock_.now()),
-             clock_.now() + options_.session_lifetime};
+        s = {random_text(Base64::Url), verify_login(token, nonce, policy_, clock_.now(), window), clock_.now() + options_.session_lifetime};
     } catch (...) {
         repo_.take_nonce(nonce_hash, clock_.now());  // one try per challenge
         throw;

@@ -3,6 +3,7 @@
 #include <openssl/cms.h>
 #include <openssl/ess.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "signed_data.hpp"
@@ -204,6 +205,8 @@ SignatureReport verify_content(ByteView der, detail::Content content, const vali
             continue;
         }
         check_signer(cms, si, i < static_cast<int>(versions.size()) ? versions[i] : -1, content, *s.certificate, o, sig);
+        s.signature_verified = std::none_of(sig.findings.begin(), sig.findings.end(),
+                                            [](const validation::Finding& f) { return f.severity == Severity::Error; });
         if (s.signing_time && (*s.signing_time < s.certificate->not_before() || *s.signing_time > s.certificate->not_after()))
             sig.add(FindingCode::SIGNING_TIME_UNPROVEN, Severity::Warning, format_rfc3339(*s.signing_time), 0);
         // CAdES-T: a valid signature-time-stamp proves the signature existed at its time, at
@@ -318,6 +321,13 @@ std::string to_text(const SignatureReport& r) {
         out << "\n" << validation::to_text(s.report);
     }
     return out.str();
+}
+
+std::optional<Bytes> encapsulated_content(ByteView cms) {
+    const auto parsed = detail::parse(cms);
+    const auto content = detail::attached_content(parsed.get());
+    if (!content) return std::nullopt;
+    return Bytes(content->begin(), content->end());
 }
 
 }  // namespace tanba::cms

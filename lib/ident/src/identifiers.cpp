@@ -68,6 +68,7 @@ std::string_view to_string(IdType t) {
         case IdType::Iin: return "iin";
         case IdType::Bin: return "bin";
         case IdType::Pinfl: return "pinfl";
+        case IdType::Tin: return "tin";
     }
     return "?";
 }
@@ -78,6 +79,7 @@ std::optional<IdType> id_type_from_string(std::string_view s) {
     if (s == "iin") return IdType::Iin;
     if (s == "bin") return IdType::Bin;
     if (s == "pinfl") return IdType::Pinfl;
+    if (s == "tin") return IdType::Tin;
     return std::nullopt;
 }
 
@@ -128,8 +130,15 @@ CheckResult check_pinfl(std::string_view s) {
     return result(IdType::Pinfl, std::nullopt);
 }
 
+CheckResult check_tin(std::string_view s) {
+    if (auto f = shape(s, 9)) return result(IdType::Tin, f);
+    if (d(s, 0) < 2 || d(s, 0) > 7) return result(IdType::Tin, ErrorCode::ID_BAD_TIN_PREFIX);
+    return result(IdType::Tin, std::nullopt);
+}
+
 CheckResult check_auto(std::string_view s) {
     if (s.size() == 14) return check_pinfl(s);
+    if (s.size() == 9) return check_tin(s);
     if (s.size() != 12) return {IdType::Iin, ErrorCode::ID_UNKNOWN_TYPE};
     auto iin = check_iin(s);
     if (iin.valid()) return iin;
@@ -143,6 +152,7 @@ CheckResult check(std::string_view s, IdType type) {
         case IdType::Iin: return check_iin(s);
         case IdType::Bin: return check_bin(s);
         case IdType::Pinfl: return check_pinfl(s);
+        case IdType::Tin: return check_tin(s);
     }
     return check_auto(s);
 }

@@ -108,12 +108,13 @@ public:
         return *found;
     }
 
-    NonceTaken peek_nonce(ByteView hash, TimePoint now) override {
+    NoncePeek peek_nonce(ByteView hash, TimePoint now) override {
         std::lock_guard lock(read_mutex_);
         auto st = reader_->prepare("SELECT expires_at FROM login_nonces WHERE hash = $1");
         st.bind(1, hash);
-        if (!st.step()) return NonceTaken::Unknown;
-        return st.integer(0) >= seconds_of(now) ? NonceTaken::Taken : NonceTaken::Expired;
+        if (!st.step()) return {};
+        const auto expires = st.integer(0);
+        return {expires >= seconds_of(now) ? NonceTaken::Taken : NonceTaken::Expired, time_at(expires)};
     }
 
     NonceTaken open_session(ByteView nonce_hash, TimePoint now, ByteView session_hash, const std::string& subject, TimePoint expires_at,

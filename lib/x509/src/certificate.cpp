@@ -162,6 +162,9 @@ CertificateInfo describe(const Certificate& cert) {
     info.identity = identity_from_name(X509_get_subject_name(x));
     info.iin = identifier(info.identity.iin, ident::IdType::Iin);
     info.bin = identifier(info.identity.bin, ident::IdType::Bin);
+    info.pinfl = identifier(info.identity.pinfl, ident::IdType::Pinfl);
+    info.tin = identifier(info.identity.tin, ident::IdType::Tin);
+    info.legal_tin = identifier(info.identity.legal_tin, ident::IdType::Tin);
     info.not_before = cert.not_before();
     info.not_after = cert.not_after();
     read_extensions(x, info);

@@ -149,6 +149,17 @@ void check_subject(const SubjectIdentity& id, const Profile& p) {
             require_id(id.bin, ident::IdType::Bin, "BIN (OU)");
             if (id.organization.empty()) throw Error(ErrorCode::NAME_INVALID, "profile requires the organisation (O)");
             break;
+        case SubjectRule::UzCitizen:
+            require_id(id.pinfl, ident::IdType::Pinfl, "PINFL (1.2.860.3.16.1.2)");
+            if (!id.tin.empty()) require_id(id.tin, ident::IdType::Tin, "TIN (UID)");
+            if (id.surname.empty()) throw Error(ErrorCode::NAME_INVALID, "profile requires SURNAME");
+            break;
+        case SubjectRule::UzLegal:
+            require_id(id.pinfl, ident::IdType::Pinfl, "PINFL (1.2.860.3.16.1.2)");
+            require_id(id.legal_tin, ident::IdType::Tin, "the legal entity's TIN (1.2.860.3.16.1.1)");
+            if (!id.tin.empty()) require_id(id.tin, ident::IdType::Tin, "TIN (UID)");
+            if (id.organization.empty()) throw Error(ErrorCode::NAME_INVALID, "profile requires the organisation (O)");
+            break;
         case SubjectRule::Ca:
         case SubjectRule::Service: break;
     }

@@ -10,8 +10,35 @@
 namespace tanba::x509 {
 namespace {
 
-bool twelve_digits(const std::string& s) {
-    return s.size() == 12 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+bool digits(const std::string& s, std::size_t n) {
+    return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+bool twelve_digits(const std::string& s) { return digits(s, 12); }
+
+void add_oid(X509_NAME* name, const char* oid, const std::string& value) {
+    if (value.empty()) return;
+    ossl::Asn1Object obj(OBJ_txt2obj(oid, 1));
+    if (!obj || X509_NAME_add_entry_by_OBJ(name, obj.get(), MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value.data()),
+                                           static_cast<int>(value.size()), -1, 0) != 1)
+        throw ossl::error(ErrorCode::NAME_INVALID, std::string(oid) + " value '" + value + "'");
+}
+
+// The first value of the attribute with this dotted OID, or empty.
+std::string value_of_oid(const X509_NAME* name, const char* oid) {
+    ossl::Asn1Object obj(OBJ_txt2obj(oid, 1));
+    const int idx = obj ? X509_NAME_get_index_by_OBJ(name, obj.get(), -1) : -1;
+    if (idx < 0) {
+        ossl::clear_errors();
+        return {};
+    }
+    unsigned char* utf8 = nullptr;
+    const int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx)));
+    if (n < 0) {
+        ossl::clear_errors();
+        return {};
+    }
+    ossl::OpenSslBytes guard(utf8);
+    return std::string(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(n));
 }
 
 void add(X509_NAME* name, int nid, const std::string& value) {
@@ -38,6 +65,13 @@ ossl::Name build_name(const SubjectIdentity& id) {
         throw Error(ErrorCode::NAME_INVALID, "IIN must be 12 digits, got '" + id.iin + "'");
     if (!id.bin.empty() && !twelve_digits(id.bin))
         throw Error(ErrorCode::NAME_INVALID, "BIN must be 12 digits, got '" + id.bin + "'");
+    const bool uz = !id.pinfl.empty() || !id.tin.empty() || !id.legal_tin.empty();
+    if (uz && (!id.iin.empty() || !id.bin.empty()))
+        throw Error(ErrorCode::NAME_INVALID, "a subject carries Kazakh (IIN, BIN) or Uzbek (PINFL, TIN) identifiers, not both");
+    if (!id.pinfl.empty() && !digits(id.pinfl, 14))
+        throw Error(ErrorCode::NAME_INVALID, "PINFL must be 14 digits, got '" + id.pinfl + "'");
+    for (const auto* tin : {&id.tin, &id.legal_tin})
+        if (!tin->empty() && !digits(*tin, 9)) throw Error(ErrorCode::NAME_INVALID, "a TIN must be 9 digits, got '" + *tin + "'");
     if (!id.country.empty() && (id.country.size() != 2 || !std::isupper(static_cast<unsigned char>(id.country[0])) ||
                                 !std::isupper(static_cast<unsigned char>(id.country[1]))))
         throw Error(ErrorCode::NAME_INVALID, "country must be a two-letter code, got '" + id.country + "'");
@@ -45,13 +79,30 @@ ossl::Name build_name(const SubjectIdentity& id) {
     if (cn.empty()) {
         cn = id.surname;
         if (!id.given_name.empty()) cn += (cn.empty() ? "" : " ") + id.given_name;
+        if (uz && !id.patronymic.empty()) cn += (cn.empty() ? "" : " ") + id.patronymic;
     }
     if (cn.empty()) throw Error(ErrorCode::NAME_INVALID, "a subject needs a common name or a surname");
     if (id.common_name.empty()) text::require_name_text("CN", cn);  // composed: "SURNAME GIVEN"
     if (!id.bin.empty() && id.organization.empty())
         throw Error(ErrorCode::NAME_INVALID, "a BIN needs the organisation name (O)");
+    if (!id.legal_tin.empty() && id.organization.empty())
+        throw Error(ErrorCode::NAME_INVALID, "a legal entity's TIN needs the organisation name (O)");
 
     ossl::Name name(X509_NAME_new());
+    if (uz) {
+        add(name.get(), NID_commonName, cn);
+        add(name.get(), NID_surname, id.surname);
+        add(name.get(), NID_givenName, id.given_name);
+        add(name.get(), NID_userId, id.tin);
+        add_oid(name.get(), kOidPinfl, id.pinfl);
+        add(name.get(), NID_organizationName, id.organization);
+        add_oid(name.get(), kOidLegalTin, id.legal_tin);
+        add(name.get(), NID_localityName, id.locality);
+        add(name.get(), NID_stateOrProvinceName, id.state);
+        add(name.get(), NID_countryName, id.country);
+        add(name.get(), NID_pkcs9_emailAddress, id.email);
+        return name;
+    }
     add(name.get(), NID_commonName, cn);
     add(name.get(), NID_surname, id.surname);
     if (!id.iin.empty()) add(name.get(), NID_serialNumber, "IIN" + id.iin);
@@ -135,6 +186,17 @@ SubjectIdentity identity_from_name(const X509_NAME* name) {
     if (serial.rfind("IIN", 0) == 0) id.iin = strip_prefix(serial, "IIN");
     else if (serial.rfind("BIN", 0) == 0) id.bin = strip_prefix(serial, "BIN");
     if (ou.rfind("BIN", 0) == 0) id.bin = strip_prefix(ou, "BIN");
+    id.pinfl = value_of_oid(name, kOidPinfl);
+    id.tin = first_value(name, NID_userId);
+    id.legal_tin = value_of_oid(name, kOidLegalTin);
+    if (!id.pinfl.empty() || !id.tin.empty() || !id.legal_tin.empty()) {  // E-IMZO: GIVENNAME is the first name
+        id.given_name = id.patronymic;
+        id.patronymic.clear();
+        const std::string named = id.surname + " " + id.given_name + " ";  // the patronymic is in the CN only
+        if (!id.surname.empty() && !id.given_name.empty() && id.common_name.rfind(named, 0) == 0)
+            id.patronymic = id.common_name.substr(named.size());
+        return id;
+    }
     // The first name is the CN's part after the surname.
     if (!id.surname.empty() && id.common_name.rfind(id.surname + " ", 0) == 0)
         id.given_name = id.common_name.substr(id.surname.size() + 1);

@@ -93,6 +93,8 @@ std::string_view to_string(SubjectRule r) {
         case SubjectRule::Legal: return "legal";
         case SubjectRule::Ca: return "ca";
         case SubjectRule::Service: return "service";
+        case SubjectRule::UzCitizen: return "uz-citizen";
+        case SubjectRule::UzLegal: return "uz-legal";
     }
     return "?";
 }
@@ -135,7 +137,9 @@ Profile parse_profile(std::string_view text, const std::string& origin) {
     else if (subject == "legal") p.subject = SubjectRule::Legal;
     else if (subject == "ca") p.subject = SubjectRule::Ca;
     else if (subject == "service") p.subject = SubjectRule::Service;
-    else r.fail("subject must be citizen, legal, ca or service");
+    else if (subject == "uz-citizen") p.subject = SubjectRule::UzCitizen;
+    else if (subject == "uz-legal") p.subject = SubjectRule::UzLegal;
+    else r.fail("subject must be citizen, legal, ca, service, uz-citizen or uz-legal");
     auto days = r.integer("validity_days");
     if (!days || *days < 1 || *days > 36525) r.fail("validity_days must be 1..36525");
     p.validity_days = static_cast<int>(*days);

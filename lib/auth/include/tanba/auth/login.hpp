@@ -1,8 +1,9 @@
 #pragma once
 // Logging in by signing a challenge (ARCHITECTURE.md, "Login"): the server issues a nonce
-// (≥ 256 bits, single use, short-lived), the client signs H(origin) ‖ H(nonce) with its
-// authentication key (Web eID), the server checks token, signature, certificate purpose, path
-// and revocation, and opens a session for the identity in the certificate. The HTTP routes
+// (≥ 256 bits, single use, short-lived), the client signs it with its authentication key —
+// H(origin) ‖ H(nonce) (Web eID), or a CMS / PKCS#7 SignedData over the nonce (NCALayer,
+// E-IMZO: cms_login.hpp) —, the server checks token, signature, certificate purpose, path and
+// revocation, and opens a session for the identity in the certificate. The HTTP routes
 // (server/) only parse and answer.
 #include <chrono>
 #include <functional>
@@ -17,9 +18,11 @@
 
 namespace tanba::auth {
 
-/// Who logged in: what the certificate says.
+/// Who logged in: what the certificate says (identifiers only when their check digits hold).
 struct Identity {
-    std::string iin, bin;
+    std::string iin, bin;               // Kazakhstan (NCA layout)
+    std::string pinfl, tin, legal_tin;  // Uzbekistan (E-IMZO layout)
+    std::string country;                // the subject's C
     std::string surname, given_name, patronymic;
     std::string common_name;
     std::vector<std::string> roles;     // NCA role names (or dotted OIDs) from the EKU
@@ -41,6 +44,25 @@ struct LoginPolicy {
 /// web-eid:1.1's signing certificate (same subject and issuer key), path to the validator's
 /// anchors at `at`, revocation. Throws the AUTH_* code of the first check that fails.
 Identity verify_web_eid(const WebEidToken& token, std::string_view nonce, const LoginPolicy& policy, TimePoint at);
+
+/// A login token as the client sent it: Web eID's JSON (or its base64url), or a SignedData
+/// (base64, PEM or DER) made by NCALayer (attached or detached over the nonce) or E-IMZO
+/// (attached only).
+enum class TokenKind { WebEid, Cms, Pkcs7 };
+struct LoginToken {
+    TokenKind kind = TokenKind::WebEid;
+    std::string text;
+};
+
+/// When the nonce was issued and when it expires: a time-stamp in a token must fall inside.
+struct NonceWindow {
+    TimePoint issued;
+    TimePoint expires;
+};
+
+/// Any kind of token, on the same checks (verify_web_eid, verify_cms_login).
+Identity verify_login(const LoginToken& token, std::string_view nonce, const LoginPolicy& policy, TimePoint at,
+                      const std::optional<NonceWindow>& window = std::nullopt);
 
 struct Challenge {
     std::string nonce;     // base64 of 32 random bytes (44 characters)
@@ -68,17 +90,18 @@ public:
     LoginService(store::IdentityRepository& repo, LoginPolicy policy, const Clock& clock, LoginOptions options = {});
 
     Challenge challenge();
-    /// AUTH_NONCE_UNKNOWN / AUTH_NONCE_EXPIRED before anything else; then verify_web_eid. The
+    /// AUTH_NONCE_UNKNOWN / AUTH_NONCE_EXPIRED before anything else; then verify_login. The
     /// nonce is used whatever happens (one try per challenge): a refused token takes it, and a
     /// good one takes it in the one commit that opens the session (and records the audit entry),
     /// so that of two logins racing with one nonce only one opens a session.
-    Session login(std::string_view token_text, std::string_view nonce);
+    Session login(const LoginToken& token, std::string_view nonce);
     /// The identity of a live session; AUTH_SESSION_INVALID otherwise.
     Identity session(std::string_view token);
     /// Ends a session; AUTH_SESSION_INVALID when there is none.
     void logout(std::string_view token);
 
     const LoginPolicy& policy() const { return policy_; }
+    std::chrono::seconds nonce_lifetime() const { return options_.nonce_lifetime; }
 
 private:
     store::IdentityRepository& repo_;

@@ -46,6 +46,9 @@ struct SignerReport {
     std::optional<x509::Certificate> certificate;
     std::optional<TimePoint> signing_time;      // claimed by the signer
     std::optional<TimestampReport> timestamp;   // present when the signer carries one
+    /// The signature (and its signed attributes) verified with the certificate's key, whatever
+    /// the certificate's path says: what the report's errors are about when this is false.
+    bool signature_verified = false;
     TimePoint validation_time{};                // when the signer's certificate was checked
     TimeSource time_source = TimeSource::Current;
 };
@@ -87,6 +90,10 @@ struct TimestampSubject {
 /// is the report's. Never throws for anything about the token.
 TimestampReport verify_timestamp(ByteView token, const TimestampSubject& subject, const validation::Validator& validator,
                                  const VerifyOptions& options);
+
+/// The encapsulated content of a SignedData (DER, BER or PEM), when attached; nullopt when
+/// detached. Throws CMS_DECODE_FAILED, INPUT_TOO_LARGE.
+std::optional<Bytes> encapsulated_content(ByteView cms);
 
 /// True when data is a time-stamp token (a SignedData of a TSTInfo) rather than a signature.
 bool is_timestamp_token(ByteView data);

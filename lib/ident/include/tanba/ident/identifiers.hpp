@@ -1,6 +1,7 @@
 #pragma once
 // Unified e-government identifiers: Kazakhstan IIN (individuals) and BIN (legal entities),
-// Uzbekistan PINFL (individuals). Algorithms: docs/identifiers.md.
+// Uzbekistan PINFL (individuals) and TIN / STIR (9 digits; its check digit is not public, so the
+// format only). Algorithms: docs/identifiers.md.
 //
 // Contract: check_*() never throw for bad input; they return the first failed rule with a
 // stable code (checked in a fixed order: length, digits, structure digits, date, check digit).
@@ -14,10 +15,10 @@
 
 namespace tanba::ident {
 
-enum class IdType { Iin, Bin, Pinfl };
+enum class IdType { Iin, Bin, Pinfl, Tin };
 enum class Sex { Male, Female };
 
-std::string_view to_string(IdType t);   // "iin", "bin", "pinfl"
+std::string_view to_string(IdType t);   // "iin", "bin", "pinfl", "tin"
 std::string_view to_string(Sex s);      // "male", "female"
 std::optional<IdType> id_type_from_string(std::string_view s);
 
@@ -68,6 +69,8 @@ struct Pinfl {
 CheckResult check_iin(std::string_view text);
 CheckResult check_bin(std::string_view text);
 CheckResult check_pinfl(std::string_view text);
+/// Uzbek TIN: 9 digits, the first 2..7 (legal entities 2xx/3xx, individuals 4xx..7xx).
+CheckResult check_tin(std::string_view text);
 /// Detects the type (14 digits: PINFL; 12: IIN or BIN, whichever the digits fit best) and checks.
 CheckResult check_auto(std::string_view text);
 CheckResult check(std::string_view text, IdType type);

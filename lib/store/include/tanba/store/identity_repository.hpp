@@ -24,6 +24,12 @@ namespace tanba::store {
 /// gone too), or not there (never issued, or used already).
 enum class NonceTaken { Taken, Expired, Unknown };
 
+/// What a look at a nonce found, and (when it is there) when it expires.
+struct NoncePeek {
+    NonceTaken state = NonceTaken::Unknown;
+    TimePoint expires_at{};
+};
+
 /// A person in the registry, as stored (lib/registry gives the fields their meaning).
 struct PersonRecord {
     std::string iin;
@@ -79,7 +85,7 @@ public:
     virtual NonceTaken take_nonce(ByteView hash, TimePoint now) = 0;
 
     /// What take_nonce would find, without taking it (reads only).
-    virtual NonceTaken peek_nonce(ByteView hash, TimePoint now) = 0;
+    virtual NoncePeek peek_nonce(ByteView hash, TimePoint now) = 0;
     /// A login in one durable commit: takes the nonce and, when it was there and in time,
     /// stores the session and the audit entry (if given). Returns what taking found; only
     /// Taken stores anything beyond the nonce's removal.

@@ -89,6 +89,9 @@ struct CertificateInfo {
     SubjectIdentity identity;
     IdentifierField iin;
     IdentifierField bin;
+    IdentifierField pinfl;        // Uzbek layout (name.hpp): 1.2.860.3.16.1.2
+    IdentifierField tin;          // UID
+    IdentifierField legal_tin;    // 1.2.860.3.16.1.1
     std::vector<NameAttribute> subject_attributes;
     std::vector<NameTextFinding> subject_text_findings;  // names a CA should have refused
     std::vector<std::string> key_usage;           // "digitalSignature", ...

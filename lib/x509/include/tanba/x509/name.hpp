@@ -2,6 +2,9 @@
 // Subject names in the layout of Kazakhstan's NCA (docs/nca-layout.md):
 //   CN = "SURNAME GIVEN", SURNAME = surname, serialNumber = "IIN" + 12 digits, C, [L, ST],
 //   [O = organisation, OU = "BIN" + 12 digits], GIVENNAME = patronymic, [emailAddress].
+// And in the layout of Uzbekistan's E-IMZO certificates (a PINFL makes it one):
+//   CN = "SURNAME GIVEN", SURNAME, GIVENNAME = first name, UID = personal TIN,
+//   1.2.860.3.16.1.2 = PINFL, [O, 1.2.860.3.16.1.1 = the legal entity's TIN], C = UZ, [L, ST].
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,9 +18,12 @@ namespace tanba::x509 {
 struct SubjectIdentity {
     std::string iin;            // 12 digits, without the "IIN" prefix; empty for none
     std::string bin;            // 12 digits, without the "BIN" prefix; empty for none
+    std::string pinfl;          // Uzbek PINFL, 14 digits: the Uzbek layout; empty for none
+    std::string tin;            // Uzbek personal TIN (UID), 9 digits
+    std::string legal_tin;      // Uzbek legal entity's TIN (1.2.860.3.16.1.1), 9 digits
     std::string surname;
     std::string given_name;     // first name: appears only in CN
-    std::string patronymic;     // goes into GIVENNAME, as NCA does
+    std::string patronymic;     // goes into GIVENNAME, as NCA does (Uzbek layout: into CN only)
     std::string organization;   // O, for legal-entity certificates
     std::string country = "KZ";
     std::string locality;
@@ -26,8 +32,13 @@ struct SubjectIdentity {
     std::string common_name;    // explicit CN (CAs, services); otherwise "SURNAME GIVEN"
 };
 
-/// Builds the X.509 name in NCA order. Throws NAME_INVALID (empty subject, bad country code,
-/// identifiers that are not 12 digits). Identifier check digits are checked by lints.
+/// The OIDs of E-IMZO's subject attributes.
+inline constexpr const char* kOidPinfl = "1.2.860.3.16.1.2";
+inline constexpr const char* kOidLegalTin = "1.2.860.3.16.1.1";
+
+/// Builds the X.509 name in NCA order (or the Uzbek one when a PINFL is given). Throws
+/// NAME_INVALID (empty subject, bad country code, identifiers of the wrong length, IIN/BIN
+/// mixed with Uzbek identifiers). Identifier check digits are checked by lints.
 ossl::Name build_name(const SubjectIdentity& id);
 
 /// One attribute of a name, in order of appearance.

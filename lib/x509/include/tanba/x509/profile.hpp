@@ -15,8 +15,9 @@ namespace tanba::x509 {
 
 enum class ProfileKind { RootCa, SubCa, EndEntity };
 /// What the subject must carry: citizen (IIN, surname), legal (IIN, BIN, organisation),
-/// ca or service (a common name).
-enum class SubjectRule { Citizen, Legal, Ca, Service };
+/// ca or service (a common name); Uzbek citizen (PINFL, surname) and Uzbek legal (PINFL,
+/// the legal entity's TIN, organisation).
+enum class SubjectRule { Citizen, Legal, Ca, Service, UzCitizen, UzLegal };
 
 std::string_view to_string(ProfileKind k);
 std::string_view to_string(SubjectRule r);
