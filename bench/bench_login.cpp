@@ -1,7 +1,8 @@
-// tanba-bench-login BASE_URL ORIGIN KEY.pem CERT.pem SECONDS CONNECTIONS
+// tanba-bench-login BASE_URL ORIGIN KEY.pem CERT.pem SECONDS CONNECTIONS [web-eid|cms]
 // Web eID logins per second against a running tanba-server: each connection (a thread with a
 // keep-alive connection) asks for a challenge, signs H(origin) || H(nonce) with the P-256
-// key as the Web eID app does (ES256, raw r||s), and logs in; only 200 answers count. Then
+// key as the Web eID app does (ES256, raw r||s) — or, with "cms", makes an NCALayer-style CMS
+// SignedData with the nonce attached —, and logs in; only 200 answers count. Then
 // the raw P-256 verify rate on every core (EVP_DigestVerify of the same 64 bytes), measured
 // in the same run. Prints "LOGINS_PER_S RAW_VERIFIES_PER_S FAILED".
 #include <arpa/inet.h>
@@ -10,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/cms.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -150,13 +152,28 @@ std::string es256(EVP_PKEY* key, const std::string& data) {
     return b64(raw, sizeof raw);
 }
 
+// NCALayer style: a CMS SignedData with the nonce attached, signed attributes, SHA-256, the
+// certificate embedded; base64 of the DER.
+std::string cms_sign(EVP_PKEY* key, X509* cert, const std::string& nonce) {
+    BIO* in = BIO_new_mem_buf(nonce.data(), static_cast<int>(nonce.size()));
+    CMS_ContentInfo* cms = CMS_sign(cert, key, nullptr, in, CMS_BINARY);
+    BIO_free(in);
+    unsigned char* der = nullptr;
+    const int n = cms ? i2d_CMS_ContentInfo(cms, &der) : 0;
+    CMS_ContentInfo_free(cms);
+    std::string out = n > 0 ? b64(der, static_cast<std::size_t>(n)) : std::string();
+    OPENSSL_free(der);
+    return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 7) {
-        std::fprintf(stderr, "usage: tanba-bench-login BASE_URL ORIGIN KEY.pem CERT.pem SECONDS CONNECTIONS\n");
+    if (argc != 7 && argc != 8) {
+        std::fprintf(stderr, "usage: tanba-bench-login BASE_URL ORIGIN KEY.pem CERT.pem SECONDS CONNECTIONS [web-eid|cms]\n");
         return 2;
     }
+    const bool cms = argc == 8 && std::string(argv[7]) == "cms";
     const std::string base = argv[1], origin = argv[2];
     const double seconds = std::stod(argv[5]);
     const int connections = std::stoi(argv[6]);
@@ -190,9 +207,15 @@ int main(int argc, char** argv) {
                     continue;
                 }
                 const std::string nonce = nonce_of(c.body);
-                const std::string token = "{\"format\":\"web-eid:1.0\",\"algorithm\":\"ES256\",\"appVersion\":\"https://web-eid.eu/web-eid-app/releases/2.5.0\","
-                                          "\"unverifiedCertificate\":\"" + cert_b64 + "\",\"signature\":\"" + es256(key, origin_hash + sha256(nonce)) + "\"}";
-                if (c.post("/api/v1/auth/login", "{\"nonce\":\"" + nonce + "\",\"token\":" + token + "}") == 200) ++ok;
+                std::string body;
+                if (cms) {
+                    body = "{\"nonce\":\"" + nonce + "\",\"cms\":\"" + cms_sign(key, cert, nonce) + "\"}";
+                } else {
+                    const std::string token = "{\"format\":\"web-eid:1.0\",\"algorithm\":\"ES256\",\"appVersion\":\"https://web-eid.eu/web-eid-app/releases/2.5.0\","
+                                              "\"unverifiedCertificate\":\"" + cert_b64 + "\",\"signature\":\"" + es256(key, origin_hash + sha256(nonce)) + "\"}";
+                    body = "{\"nonce\":\"" + nonce + "\",\"token\":" + token + "}";
+                }
+                if (c.post("/api/v1/auth/login", body) == 200) ++ok;
                 else ++failed;
             }
         });
