@@ -65,7 +65,6 @@ public:
     auth::LoginService* login() { return login_.get(); }
     /// The registry of persons and operators (with an identity store), else null.
     registry::Registry* registry() { return registry_.get(); }
-    /// The validator of the verification API ([verify]), else null.
     /// The verification API's validator (the login's too), when the API is configured.
     const validation::Validator* verifier() const { return config_.verify ? validator_.get() : nullptr; }
     VerifyAccess verify_access() const { return config_.verify ? config_.verify->access : VerifyAccess::Session; }

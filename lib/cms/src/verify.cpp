@@ -324,8 +324,8 @@ std::string to_text(const SignatureReport& r) {
 }
 
 std::optional<Bytes> encapsulated_content(ByteView cms) {
-    const auto parsed = detail::parse(cms);
-    const auto content = detail::attached_content(parsed.get());
+    const auto parsed = detail::parse_without_certificates(cms);  // the certificates' keys are not needed here
+    const auto content = detail::attached_content(parsed.cms.get());
     if (!content) return std::nullopt;
     return Bytes(content->begin(), content->end());
 }

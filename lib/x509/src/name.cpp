@@ -15,31 +15,8 @@ bool digits(const std::string& s, std::size_t n) {
 }
 bool twelve_digits(const std::string& s) { return digits(s, 12); }
 
-void add_oid(X509_NAME* name, const char* oid, const std::string& value) {
-    if (value.empty()) return;
-    ossl::Asn1Object obj(OBJ_txt2obj(oid, 1));
-    if (!obj || X509_NAME_add_entry_by_OBJ(name, obj.get(), MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value.data()),
-                                           static_cast<int>(value.size()), -1, 0) != 1)
-        throw ossl::error(ErrorCode::NAME_INVALID, std::string(oid) + " value '" + value + "'");
-}
-
-// The first value of the attribute with this dotted OID, or empty.
-std::string value_of_oid(const X509_NAME* name, const char* oid) {
-    ossl::Asn1Object obj(OBJ_txt2obj(oid, 1));
-    const int idx = obj ? X509_NAME_get_index_by_OBJ(name, obj.get(), -1) : -1;
-    if (idx < 0) {
-        ossl::clear_errors();
-        return {};
-    }
-    unsigned char* utf8 = nullptr;
-    const int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx)));
-    if (n < 0) {
-        ossl::clear_errors();
-        return {};
-    }
-    ossl::OpenSslBytes guard(utf8);
-    return std::string(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(n));
-}
+// The NID of an E-IMZO attribute (registered by ossl::Runtime with the national OIDs).
+int uz_nid(const char* oid) { return OBJ_txt2nid(oid); }
 
 void add(X509_NAME* name, int nid, const std::string& value) {
     if (value.empty()) return;
@@ -65,7 +42,7 @@ ossl::Name build_name(const SubjectIdentity& id) {
         throw Error(ErrorCode::NAME_INVALID, "IIN must be 12 digits, got '" + id.iin + "'");
     if (!id.bin.empty() && !twelve_digits(id.bin))
         throw Error(ErrorCode::NAME_INVALID, "BIN must be 12 digits, got '" + id.bin + "'");
-    const bool uz = !id.pinfl.empty() || !id.tin.empty() || !id.legal_tin.empty();
+    const bool uz = id.uzbek();
     if (uz && (!id.iin.empty() || !id.bin.empty()))
         throw Error(ErrorCode::NAME_INVALID, "a subject carries Kazakh (IIN, BIN) or Uzbek (PINFL, TIN) identifiers, not both");
     if (!id.pinfl.empty() && !digits(id.pinfl, 14))
@@ -94,9 +71,9 @@ ossl::Name build_name(const SubjectIdentity& id) {
         add(name.get(), NID_surname, id.surname);
         add(name.get(), NID_givenName, id.given_name);
         add(name.get(), NID_userId, id.tin);
-        add_oid(name.get(), kOidPinfl, id.pinfl);
+        add(name.get(), uz_nid(kOidPinfl), id.pinfl);
         add(name.get(), NID_organizationName, id.organization);
-        add_oid(name.get(), kOidLegalTin, id.legal_tin);
+        add(name.get(), uz_nid(kOidLegalTin), id.legal_tin);
         add(name.get(), NID_localityName, id.locality);
         add(name.get(), NID_stateOrProvinceName, id.state);
         add(name.get(), NID_countryName, id.country);
@@ -186,10 +163,10 @@ SubjectIdentity identity_from_name(const X509_NAME* name) {
     if (serial.rfind("IIN", 0) == 0) id.iin = strip_prefix(serial, "IIN");
     else if (serial.rfind("BIN", 0) == 0) id.bin = strip_prefix(serial, "BIN");
     if (ou.rfind("BIN", 0) == 0) id.bin = strip_prefix(ou, "BIN");
-    id.pinfl = value_of_oid(name, kOidPinfl);
+    id.pinfl = first_value(name, uz_nid(kOidPinfl));
     id.tin = first_value(name, NID_userId);
-    id.legal_tin = value_of_oid(name, kOidLegalTin);
-    if (!id.pinfl.empty() || !id.tin.empty() || !id.legal_tin.empty()) {  // E-IMZO: GIVENNAME is the first name
+    id.legal_tin = first_value(name, uz_nid(kOidLegalTin));
+    if (id.uzbek()) {  // E-IMZO: GIVENNAME is the first name
         id.given_name = id.patronymic;
         id.patronymic.clear();
         const std::string named = id.surname + " " + id.given_name + " ";  // the patronymic is in the CN only

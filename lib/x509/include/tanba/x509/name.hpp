@@ -30,6 +30,9 @@ struct SubjectIdentity {
     std::string state;
     std::string email;
     std::string common_name;    // explicit CN (CAs, services); otherwise "SURNAME GIVEN"
+
+    /// Carries Uzbek identifiers: the E-IMZO layout.
+    bool uzbek() const { return !pinfl.empty() || !tin.empty() || !legal_tin.empty(); }
 };
 
 /// The OIDs of E-IMZO's subject attributes.
