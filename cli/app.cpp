@@ -178,6 +178,7 @@ std::unique_ptr<CLI::App> make_app(Context& ctx) {
     register_ts(*app, ctx);
     register_auth(*app, ctx);
     register_registry(*app, ctx);
+    register_oidc(*app, ctx);
     register_psc(*app, ctx);
     register_errors(*app, ctx);
     register_completion(*app, ctx);

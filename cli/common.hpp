@@ -73,6 +73,7 @@ void register_ocsp(CLI::App& app, Context& ctx);
 void register_ts(CLI::App& app, Context& ctx);
 void register_auth(CLI::App& app, Context& ctx);
 void register_registry(CLI::App& app, Context& ctx);
+void register_oidc(CLI::App& app, Context& ctx);
 void register_psc(CLI::App& app, Context& ctx);
 void register_completion(CLI::App& app, Context& ctx);  // completion scripts, man pages
 

@@ -55,4 +55,31 @@ std::optional<std::string> query_param(std::string_view target, std::string_view
     return std::nullopt;
 }
 
+// The three login shapes: {nonce, token} (Web eID), {nonce, cms} (NCALayer), {challenge, pkcs7} (E-IMZO).
+std::pair<auth::LoginToken, std::string> login_request(const nlohmann::json& body) {
+    const auto text = [&](const char* name) -> std::optional<std::string> {
+        const auto it = body.find(name);
+        if (it == body.end()) return std::nullopt;
+        if (!it->is_string()) throw Error(ErrorCode::API_JSON_INVALID, std::string("\"") + name + "\" is not a string");
+        return it->get<std::string>();
+    };
+    if (const auto token = body.find("token"); token != body.end()) {
+        const auto nonce = text("nonce");
+        if (!nonce || !(token->is_object() || token->is_string()))
+            throw Error(ErrorCode::API_JSON_INVALID, "a Web eID login is {\"nonce\": string, \"token\": {…}}");
+        return {{auth::TokenKind::WebEid, token->is_string() ? token->get<std::string>() : token->dump()}, *nonce};
+    }
+    if (const auto cms = text("cms")) {
+        const auto nonce = text("nonce");
+        if (!nonce) throw Error(ErrorCode::API_JSON_INVALID, "an NCALayer login is {\"nonce\": string, \"cms\": base64}");
+        return {{auth::TokenKind::Cms, *cms}, *nonce};
+    }
+    if (const auto pkcs7 = text("pkcs7")) {
+        const auto challenge = text("challenge");
+        if (!challenge) throw Error(ErrorCode::API_JSON_INVALID, "an E-IMZO login is {\"challenge\": string, \"pkcs7\": base64}");
+        return {{auth::TokenKind::Pkcs7, *pkcs7}, *challenge};
+    }
+    throw Error(ErrorCode::API_JSON_INVALID, "a login carries \"token\" (Web eID), \"cms\" (NCALayer) or \"pkcs7\" (E-IMZO)");
+}
+
 }  // namespace tanba::server

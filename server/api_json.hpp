@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "http.hpp"
+#include "tanba/auth/login.hpp"
 
 namespace tanba::server {
 
@@ -24,5 +25,9 @@ std::string field(const nlohmann::json& j, const char* name);
 std::optional<std::vector<std::string>> segments(std::string_view path, std::string_view prefix);
 /// A query parameter's raw value ("style" of "/x?style=eimzo" is "eimzo"); nullopt when absent.
 std::optional<std::string> query_param(std::string_view target, std::string_view name);
+
+/// A login body: {nonce, token} (Web eID), {nonce, cms} (NCALayer) or {challenge, pkcs7}
+/// (E-IMZO) → the token and the nonce it answers. API_JSON_INVALID otherwise.
+std::pair<auth::LoginToken, std::string> login_request(const nlohmann::json& body);
 
 }  // namespace tanba::server

@@ -175,6 +175,22 @@ void read_identity(Reader& r, const toml::table& t, ServerConfig& c) {
     c.identity = id;
 }
 
+void read_oidc(Reader& r, const toml::table& t, ServerConfig& c) {
+    r.only(t, "oidc.", {"issuer", "key", "pass_file", "pin_file", "subject_secret_file", "code_lifetime_s", "token_lifetime_s", "ncalayer_url"});
+    OidcSettings o;
+    if (auto issuer = r.text(t, "oidc.", "issuer")) o.issuer = *issuer;
+    o.key = {r.path(t, "oidc.", "key", true).value_or(""), r.secrets(t, "oidc.")};
+    o.subject_secret_file = r.path(t, "oidc.", "subject_secret_file", true).value_or("");
+    std::int64_t n = o.code_lifetime.count();
+    r.integer(t, "oidc.", "code_lifetime_s", 5, 60, n);
+    o.code_lifetime = std::chrono::seconds(n);
+    n = o.token_lifetime.count();
+    r.integer(t, "oidc.", "token_lifetime_s", 60, 24 * 3600, n);
+    o.token_lifetime = std::chrono::seconds(n);
+    if (auto url = r.text(t, "oidc.", "ncalayer_url")) o.ncalayer_url = *url;
+    c.oidc = o;
+}
+
 void read_verify(Reader& r, const toml::table& t, ServerConfig& c) {
     r.only(t, "verify.", {"access", "trust", "untrusted", "fetch", "max_body_bytes"});
     VerifySettings v;
@@ -220,8 +236,9 @@ ServerConfig load_config(const fs::path& file) {
     }
     ServerConfig c;
     Reader r(file.string(), fs::absolute(file).parent_path());
-    r.only(root, "", {"server", "tls", "ca", "ocsp", "crl", "tsa", "identity", "verify"});
+    r.only(root, "", {"server", "tls", "ca", "ocsp", "crl", "tsa", "identity", "oidc", "verify"});
     if (const auto* t = r.table(root, "identity")) read_identity(r, *t, c);
+    if (const auto* t = r.table(root, "oidc")) read_oidc(r, *t, c);
     if (const auto* t = r.table(root, "verify")) read_verify(r, *t, c);
     if (const auto* t = r.table(root, "server")) read_server(r, *t, c);
     if (const auto* t = r.table(root, "tls")) {
@@ -327,6 +344,18 @@ void validate(const ServerConfig& c) {
         }
         if (std::none_of(c.cas.begin(), c.cas.end(), [](const CaSettings& ca) { return ca.key == CaKey::Online; }))
             problems.push_back("identity: logins need a CA served with its key (--ca): its certificates are the ones that log in");
+    }
+    if (c.oidc) {
+        if (!c.identity) problems.push_back("oidc: the provider logs in through the identity store ([identity] or --store/--origin)");
+        if (c.oidc->key.ref.empty()) problems.push_back("oidc.key: the provider needs a key that signs ID tokens (--oidc-key)");
+        else need_file("oidc.key", c.oidc->key.ref);
+        if (c.oidc->subject_secret_file.empty())
+            problems.push_back("oidc.subject_secret_file: the provider needs a secret of 32 bytes or more that keys subject identifiers");
+        else need_file("oidc.subject_secret_file", c.oidc->subject_secret_file);
+        need_file("oidc.pass_file", c.oidc->key.secrets.pass_file);
+        const auto& url = c.oidc->ncalayer_url;
+        if (!url.starts_with("wss://") && !url.starts_with("ws://")) problems.push_back("oidc.ncalayer_url: '" + url + "' is not a ws:// or wss:// URL");
+        if (url.find_first_of("'\"<> ") != std::string::npos) problems.push_back("oidc.ncalayer_url: has quotes, spaces or angle brackets");
     }
     if (c.verify) {
         for (const auto& f : c.verify->trust) need_file("verify.trust", f);

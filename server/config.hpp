@@ -74,6 +74,16 @@ struct IdentitySettings {
     std::string issuing_ca;
 };
 
+/// The OpenID Connect provider (docs/oidc.md), beside the identity store it logs in through.
+struct OidcSettings {
+    std::string issuer;                        // empty: the identity origin
+    KeySource key;                             // signs ID tokens (file or pkcs11: URI)
+    std::string subject_secret_file;           // keys the subject identifiers (at least 32 bytes)
+    std::chrono::seconds code_lifetime{60};
+    std::chrono::seconds token_lifetime{600};
+    std::string ncalayer_url = "wss://127.0.0.1:13579/";  // where the login page finds NCALayer
+};
+
 /// Who may call the verification API (/api/v1/verify/cms, /api/v1/certificates/info).
 enum class VerifyAccess { Open, Session };
 
@@ -108,6 +118,7 @@ struct ServerConfig {
     std::chrono::hours cert_expiry_warning{30 * 24};
     LogSettings log;
     std::optional<IdentitySettings> identity;
+    std::optional<OidcSettings> oidc;
     std::optional<VerifySettings> verify;
 };
 

@@ -20,7 +20,15 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::CSR_DECODE_FAILED:
         case ErrorCode::CMS_DECODE_FAILED:
         case ErrorCode::OCSP_REQUEST_INVALID:
-        case ErrorCode::TSP_DECODE_FAILED: return 400;
+        case ErrorCode::TSP_DECODE_FAILED:
+        case ErrorCode::OIDC_INVALID_REQUEST:
+        case ErrorCode::OIDC_CLIENT_UNKNOWN:
+        case ErrorCode::OIDC_REDIRECT_URI_MISMATCH:
+        case ErrorCode::OIDC_INVALID_GRANT:
+        case ErrorCode::OIDC_UNSUPPORTED_GRANT_TYPE:
+        case ErrorCode::OIDC_UNSUPPORTED_RESPONSE_TYPE:
+        case ErrorCode::OIDC_INVALID_SCOPE:
+        case ErrorCode::OIDC_CLIENT_INVALID: return 400;
         case ErrorCode::AUTH_NONCE_UNKNOWN:
         case ErrorCode::AUTH_NONCE_EXPIRED:
         case ErrorCode::AUTH_NONCE_MISMATCH:
@@ -31,7 +39,9 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::AUTH_CERT_REVOKED:
         case ErrorCode::AUTH_CERT_STATUS_UNKNOWN:
         case ErrorCode::AUTH_SIGNING_CERT_MISMATCH:
-        case ErrorCode::AUTH_SESSION_INVALID: return 401;
+        case ErrorCode::AUTH_SESSION_INVALID:
+        case ErrorCode::OIDC_INVALID_CLIENT:
+        case ErrorCode::OIDC_INVALID_TOKEN: return 401;
         case ErrorCode::AUTH_FORBIDDEN:
         case ErrorCode::REGISTRY_SAME_PERSON: return 403;
         case ErrorCode::REGISTRY_PERSON_NOT_FOUND:
@@ -43,7 +53,8 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::CA_IDEMPOTENCY_CONFLICT:
         case ErrorCode::CA_REQUEST_INCOMPLETE:
         case ErrorCode::CA_ALREADY_REVOKED:
-        case ErrorCode::REGISTRY_ROLE_EXISTS: return 409;
+        case ErrorCode::REGISTRY_ROLE_EXISTS:
+        case ErrorCode::OIDC_CLIENT_EXISTS: return 409;
         // Well-formed requests the CA's rules refuse.
         case ErrorCode::CSR_BAD_SIGNATURE:
         case ErrorCode::CSR_POLICY:

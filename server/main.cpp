@@ -29,6 +29,7 @@ struct Flags {
     std::string config, listen, probe_listen, log_file, store, origin, verify_api, tsa_cert, tsa_key, tsa_chain, ocsp_cert, ocsp_key, tls_cert, tls_key, log_level;
     std::vector<std::string> cas, offline_cas, ca_pass_files, trust;
     std::string ocsp_pass_file, tsa_pass_file, tls_pass_file;
+    std::string issuer, oidc_key, oidc_pass_file, oidc_subject_secret_file;
     frontend::PassphraseOptions secrets;  // --pass-file / --pin-file: for every key without its own
     unsigned threads = 0;
     bool check = false;
@@ -88,6 +89,12 @@ ServerConfig configure(const Flags& f) {
         if (!c.identity) c.identity.emplace();
         if (!f.store.empty()) c.identity->store = f.store;
         if (!f.origin.empty()) c.identity->origin = f.origin;
+    }
+    if (!f.issuer.empty() || !f.oidc_key.empty() || !f.oidc_subject_secret_file.empty()) {
+        if (!c.oidc) c.oidc.emplace();
+        if (!f.issuer.empty()) c.oidc->issuer = f.issuer;
+        if (!f.oidc_key.empty()) c.oidc->key = KeySource{f.oidc_key, secrets_with(f.oidc_pass_file)};
+        if (!f.oidc_subject_secret_file.empty()) c.oidc->subject_secret_file = f.oidc_subject_secret_file;
     }
     if (!f.verify_api.empty() || !f.trust.empty()) {
         if (!c.verify) c.verify.emplace();
@@ -220,6 +227,10 @@ int main(int argc, char** argv) {
     app.add_option("--threads", f.threads, "worker threads (default: 4 per core, at least 8)");
     app.add_option("--store", f.store, "the identification server's store: sqlite:PATH (logins, sessions)");
     app.add_option("--origin", f.origin, "the origin logins are signed for: https://HOST[:PORT], as the browser sends it");
+    app.add_option("--issuer", f.issuer, "the OpenID Connect issuer URL (default: the --origin)");
+    app.add_option("--oidc-key", f.oidc_key, "the key that signs ID tokens (file or pkcs11: URI): serves the OpenID Connect provider");
+    app.add_option("--oidc-pass-file", f.oidc_pass_file, "passphrase file of --oidc-key");
+    app.add_option("--oidc-subject-secret-file", f.oidc_subject_secret_file, "a secret (32 bytes or more) that keys the ID tokens' sub");
     app.add_option("--verify-api", f.verify_api, "serve /api/v1/verify/cms and /api/v1/certificates/info: open (any caller) or session")
         ->check(CLI::IsMember({"open", "session"}));
     app.add_option("--trust", f.trust, "trust anchors beside the served CAs' roots, for logins and the verification API (PEM; repeatable)");

@@ -103,6 +103,7 @@ HttpResponse Router::operator()(HttpRequest& req) {
             return tsa(req);
         }
         if (path.starts_with("/api/v1/")) return api(req, path);
+        if (path.starts_with("/oidc/") || path == "/.well-known/openid-configuration") return oidc(req, path);
         if (path == "/healthz") return get ? text("ok\n") : not_allowed(req, "GET, HEAD");
         if (path == "/readyz") return get ? ready() : not_allowed(req, "GET, HEAD");
         if (path == "/metrics") return get ? metrics() : not_allowed(req, "GET, HEAD");
@@ -116,7 +117,7 @@ HttpResponse Router::operator()(HttpRequest& req) {
         r = problem(e.code(), "the request could not be answered");
     }
     // For logs and metrics: the first path segment when it names an endpoint.
-    static const std::array<std::string_view, 8> known{"ocsp", "crl", "ca", "tsa", "healthz", "readyz", "metrics", "api"};
+    static const std::array<std::string_view, 10> known{"ocsp", "crl", "ca", "tsa", "healthz", "readyz", "metrics", "api", "oidc", ".well-known"};
     const auto rest = path.substr(path.empty() ? 0 : 1);
     const auto first = rest.substr(0, rest.find('/'));
     r.endpoint = std::find(known.begin(), known.end(), first) != known.end() ? std::string(first) : "other";

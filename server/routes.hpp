@@ -4,6 +4,8 @@
 //   GET  /crl/{ca}.crl, /crl/{ca}-delta.crl   CRLs
 //   GET  /ca/{ca}.crt                 the CA certificate (AIA caIssuers)
 //   POST /tsa                         RFC 3161 time-stamps
+//   /api/v1/…                         the identification server (api_routes.cpp, verify_routes.cpp)
+//   /.well-known/openid-configuration, /oidc/…   the OpenID Connect provider (oidc_routes.cpp)
 //   GET  /healthz, /readyz, /metrics
 // Every error is application/problem+json with tanba's stable code.
 #include <functional>
@@ -42,6 +44,7 @@ private:
     HttpResponse certificates(HttpRequest& request, std::string_view path, auth::LoginService& login);
     HttpResponse legal_entities(HttpRequest& request, std::string_view path, auth::LoginService& login);
     HttpResponse verification(HttpRequest& request, std::string_view path);  // verify_routes.cpp
+    HttpResponse oidc(HttpRequest& request, std::string_view path);          // oidc_routes.cpp
     ca::CertificateAuthority& issuer();  // REGISTRY_NO_ISSUER when none
     /// Certificates whose status changed here: their cached OCSP answers dropped.
     void forget(const std::vector<std::string>& serials);

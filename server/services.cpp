@@ -10,6 +10,8 @@
 
 namespace tanba::server {
 
+std::string person_of(const auth::Identity& who) { return !who.iin.empty() ? who.iin : !who.pinfl.empty() ? "UZ:" + who.pinfl : ""; }
+
 constexpr std::chrono::seconds kClockStepTolerance{5};
 
 Services::Services(const ServerConfig& config, const Clock& clock) : config_(config), clock_(clock) {
@@ -59,6 +61,7 @@ Services::Services(const ServerConfig& config, const Clock& clock) : config_(con
     }
     start_trust(config.verify ? &*config.verify : nullptr);
     if (config.identity) start_logins(*config.identity);
+    if (config.oidc) start_oidc(*config.oidc, config.identity->origin);
 }
 
 // For the validators of logins and of the verification API: the CRLs this server serves (an
@@ -136,7 +139,7 @@ void Services::start_logins(const IdentitySettings& settings) {
     auth::LoginOptions lo;
     lo.nonce_lifetime = settings.nonce_lifetime;
     lo.session_lifetime = settings.session_lifetime;
-    lo.audit_entry = [r = registry_.get()](const auth::Identity& who) { return r->login_entry(who.iin, "ok"); };
+    lo.audit_entry = [r = registry_.get()](const auth::Identity& who) { return r->login_entry(person_of(who), "ok"); };
     lo.seal = registry::seal;
     login_ = std::make_unique<auth::LoginService>(*identity_, auth::LoginPolicy{settings.origin, validator_.get()}, clock_, lo);
     // Issuance to persons: the CA named, or the only one served with its key.
@@ -149,6 +152,20 @@ void Services::start_logins(const IdentitySettings& settings) {
     if (online.size() == 1) issuer_ = online.front();
     else spdlog::warn("no certificates issued to persons: {} CAs are served with their keys, name one as identity.issuing_ca", online.size());
     spdlog::info("logins for {}, store {}; persons' certificates from {}", settings.origin, settings.store, issuer_ ? issuer_->config().id : "no CA");
+}
+
+void Services::start_oidc(const OidcSettings& settings, const std::string& origin) {
+    oidc_key_ = frontend::load_key(settings.key.ref, settings.key.secrets);
+    oidc::ProviderOptions po;
+    po.issuer = settings.issuer.empty() ? origin : settings.issuer;
+    po.code_lifetime = settings.code_lifetime;
+    po.token_lifetime = settings.token_lifetime;
+    po.subject_secret = read_file(settings.subject_secret_file, 4096);
+    po.audit = [r = registry_.get()](const std::string& client, const auth::Identity& who, const std::string& action) {
+        r->record_release(client, person_of(who), action);
+    };
+    oidc_ = std::make_unique<oidc::Provider>(*identity_, *login_, *oidc_key_.key, std::move(po), clock_);
+    spdlog::info("OpenID Connect provider {} signing with {}", oidc_->issuer(), oidc_key_.key->describe());
 }
 
 Services::~Services() {

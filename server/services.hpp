@@ -16,6 +16,7 @@
 #include "tanba/ca/authority.hpp"
 #include "tanba/auth/login.hpp"
 #include "tanba/ca/ocsp_responder.hpp"
+#include "tanba/oidc/provider.hpp"
 #include "tanba/registry/registry.hpp"
 #include "tanba/tsp/tsa.hpp"
 
@@ -35,6 +36,9 @@ struct ServiceCounters {
     std::atomic<std::uint64_t> crls_issued{0};
     std::atomic<std::uint64_t> ocsp_signed_in_background{0};
 };
+
+/// Whom an audit entry names: the IIN, else "UZ:" and the PINFL, else empty.
+std::string person_of(const auth::Identity& who);
 
 class Services {
 public:
@@ -63,6 +67,9 @@ public:
     const ServiceCounters& counters() const { return counters_; }
     /// Logins (with an identity store configured), else null.
     auth::LoginService* login() { return login_.get(); }
+    /// The OpenID Connect provider (with [oidc] / --oidc-key), else null.
+    oidc::Provider* oidc() { return oidc_.get(); }
+    const std::string& ncalayer_url() const { return config_.oidc->ncalayer_url; }
     /// The registry of persons and operators (with an identity store), else null.
     registry::Registry* registry() { return registry_.get(); }
     /// The verification API's validator (the login's too), when the API is configured.
@@ -92,6 +99,7 @@ private:
     void warn_before_expiry(Ca& ca, TimePoint now);
     void start_trust(const VerifySettings* settings);
     void start_logins(const IdentitySettings& settings);
+    void start_oidc(const OidcSettings& settings, const std::string& origin);
     /// The served CAs' roots (anchors) and the certificates below them (untrusted), each once.
     void served_paths(std::vector<x509::Certificate>& anchors, std::vector<x509::Certificate>& untrusted) const;
     class ServedCrls;
@@ -115,6 +123,8 @@ private:
     std::unique_ptr<auth::LoginService> login_;
     std::unique_ptr<registry::Registry> registry_;
     ca::CertificateAuthority* issuer_ = nullptr;
+    frontend::LoadedKey oidc_key_;
+    std::unique_ptr<oidc::Provider> oidc_;
 
     mutable std::mutex crl_mutex_;   // guards Ca::full / Ca::delta
     std::atomic<bool> first_pass_done_{false};

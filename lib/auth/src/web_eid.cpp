@@ -1,8 +1,6 @@
 // Web eID tokens: parsing and the signature over H(origin) ‖ H(nonce).
 #include "tanba/auth/web_eid.hpp"
 
-#include <openssl/bn.h>
-#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 
 #include <nlohmann/json.hpp>
@@ -43,28 +41,6 @@ Bytes base64_field(const nlohmann::json& j, const char* name) {
     auto v = base64_decode(text_field(j, name));
     if (!v || v->empty()) throw Error(ErrorCode::AUTH_TOKEN_INVALID, std::string("\"") + name + "\" is not base64");
     return std::move(*v);
-}
-
-// ECDSA as Web eID sends it (r‖s, each the curve's size) into the DER OpenSSL verifies.
-std::optional<Bytes> ecdsa_der(ByteView raw) {
-    if (raw.empty() || raw.size() % 2 != 0 || raw.size() > 264) return std::nullopt;
-    const int half = static_cast<int>(raw.size() / 2);
-    ECDSA_SIG* sig = ECDSA_SIG_new();
-    BIGNUM* r = BN_bin2bn(raw.data(), half, nullptr);
-    BIGNUM* s = BN_bin2bn(raw.data() + half, half, nullptr);
-    if (!sig || !r || !s || ECDSA_SIG_set0(sig, r, s) != 1) {
-        BN_free(r);
-        BN_free(s);
-        ECDSA_SIG_free(sig);
-        return std::nullopt;
-    }
-    unsigned char* der = nullptr;
-    const int len = i2d_ECDSA_SIG(sig, &der);
-    ECDSA_SIG_free(sig);
-    if (len <= 0) return std::nullopt;
-    Bytes out(der, der + len);
-    OPENSSL_free(der);
-    return out;
 }
 
 }  // namespace
@@ -116,7 +92,7 @@ bool web_eid_signature_valid(const WebEidToken& token, const EVP_PKEY* key, std:
     if (ec != (EVP_PKEY_get_base_id(key) == EVP_PKEY_EC)) return false;  // an ES token needs an EC key, RS/PS an RSA one
     Bytes signature = token.signature;
     if (ec) {
-        auto der = ecdsa_der(signature);
+        auto der = keys::ecdsa_der_from_raw(signature);  // Web eID sends r‖s
         if (!der) return false;
         signature = std::move(*der);
     }

@@ -1,11 +1,14 @@
 #include "tanba/keys/signer.hpp"
 
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include <cstring>
 
+#include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
 namespace tanba::keys {
@@ -167,6 +170,30 @@ Bytes sign_with(EVP_PKEY* key, ByteView message, const SignOptions& o) {
                 ErrorCode::KEY_SIGN_FAILED, "signing");
     sig.resize(len);
     return sig;
+}
+
+std::optional<Bytes> ecdsa_der_from_raw(ByteView raw) {
+    if (raw.empty() || raw.size() % 2 != 0 || raw.size() > 264) return std::nullopt;
+    const int half = static_cast<int>(raw.size() / 2);
+    ossl::EcdsaSig sig(ECDSA_SIG_new());
+    ossl::BigNum r(BN_bin2bn(raw.data(), half, nullptr)), s(BN_bin2bn(raw.data() + half, half, nullptr));
+    if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) return std::nullopt;
+    r.release(), s.release();  // owned by sig now
+    return ossl::encode(sig.get(), i2d_ECDSA_SIG, "an ECDSA signature");
+}
+
+std::optional<Bytes> ecdsa_raw_from_der(ByteView der, std::size_t half) {
+    const unsigned char* p = der.data();
+    ossl::EcdsaSig sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
+    if (!sig || p != der.data() + der.size()) {
+        ossl::clear_errors();
+        return std::nullopt;
+    }
+    Bytes out(2 * half);
+    if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out.data(), static_cast<int>(half)) < 0 ||
+        BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out.data() + half, static_cast<int>(half)) < 0)
+        return std::nullopt;
+    return out;
 }
 
 }  // namespace tanba::keys

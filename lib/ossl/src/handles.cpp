@@ -1,6 +1,8 @@
 // The deleters of the handles in handles.hpp.
 #include "tanba/ossl/handles.hpp"
 
+#include <openssl/ec.h>
+
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/cms.h>
@@ -73,6 +75,7 @@ void PolicyMappingsFree::operator()(POLICY_MAPPINGS* p) const noexcept { sk_POLI
 void CertStackFree::operator()(struct stack_st_X509* p) const noexcept { sk_X509_pop_free(p, X509_free); }
 void ExtensionStackFree::operator()(struct stack_st_X509_EXTENSION* p) const noexcept { sk_X509_EXTENSION_pop_free(p, X509_EXTENSION_free); }
 void OpenSslStringFree::operator()(char* p) const noexcept { OPENSSL_free(p); }
+void EcdsaSigFree::operator()(ECDSA_SIG* p) const noexcept { ECDSA_SIG_free(p); }
 void OpenSslBytesFree::operator()(unsigned char* p) const noexcept { OPENSSL_free(p); }
 
 }  // namespace tanba::ossl

@@ -207,11 +207,15 @@ std::vector<Role> Registry::roles(const std::string& iin) {
     return out;
 }
 
-store::AuditEntry Registry::login_entry(const std::string& iin, const std::string& outcome) const {
-    return {0, clock_.now(), iin.empty() ? "-" : iin, "login", iin.empty() ? "-" : iin, outcome, {}, {}};
+store::AuditEntry Registry::login_entry(const std::string& person, const std::string& outcome) const {
+    return {0, clock_.now(), person.empty() ? "-" : person, "login", person.empty() ? "-" : person, outcome, {}, {}};
 }
 
-void Registry::record_login(const std::string& iin, const std::string& outcome) { repo_.append_audit(login_entry(iin, outcome), seal); }
+void Registry::record_login(const std::string& person, const std::string& outcome) { repo_.append_audit(login_entry(person, outcome), seal); }
+
+void Registry::record_release(const std::string& client_id, const std::string& person, const std::string& action) {
+    repo_.append_audit({0, clock_.now(), "client:" + client_id, action, person.empty() ? "-" : person, "", {}, {}}, seal);
+}
 
 std::optional<AuditBreak> Registry::verify_audit(const AuditHead* witnessed) {
     std::optional<AuditBreak> broken;

@@ -8,10 +8,36 @@
 
 #include "group_commit.hpp"
 #include "sqlite_connection.hpp"
+#include "sqlite_oidc_store.hpp"
 #include "sqlite_schema.hpp"
 #include "tanba/store/identity_repository.hpp"
 
 namespace tanba::store {
+
+namespace sqlite {
+// Appends an audit entry inside the current transaction: seq and prev_hash from the last row.
+void append_audit(Connection& c, AuditEntry e, const AuditSeal& seal) {
+    auto last = c.prepare("SELECT seq, hash FROM registry_audit ORDER BY seq DESC LIMIT 1");
+    if (last.step()) {
+        e.seq = last.integer(0) + 1;
+        e.prev_hash = last.blob(1);
+    } else {
+        e.seq = 1;
+        e.prev_hash = Bytes(32, 0);
+    }
+    e.hash = seal(e);
+    c.prepare("INSERT INTO registry_audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(1, e.seq)
+        .bind(2, seconds_of(e.at))
+        .bind(3, std::string_view(e.actor))
+        .bind(4, std::string_view(e.action))
+        .bind(5, std::string_view(e.subject))
+        .bind(6, std::string_view(e.detail))
+        .bind(7, ByteView(e.prev_hash))
+        .bind(8, ByteView(e.hash))
+        .run();
+}
+}  // namespace sqlite
 
 const std::map<std::string, std::string>& identity_migration_texts();  // generated from migrations_identity/*.sql
 
@@ -49,29 +75,6 @@ AuditEntry audit_row(sqlite::Statement& st) {
     return {st.integer(0), time_at(st.integer(1)), st.text(2), st.text(3), st.text(4), st.text(5), st.blob(6), st.blob(7)};
 }
 
-// Appends an audit entry inside the current transaction: seq and prev_hash from the last row.
-void audit(sqlite::Connection& c, AuditEntry e, const AuditSeal& seal) {
-    auto last = c.prepare("SELECT seq, hash FROM registry_audit ORDER BY seq DESC LIMIT 1");
-    if (last.step()) {
-        e.seq = last.integer(0) + 1;
-        e.prev_hash = last.blob(1);
-    } else {
-        e.seq = 1;
-        e.prev_hash = Bytes(32, 0);
-    }
-    e.hash = seal(e);
-    c.prepare("INSERT INTO registry_audit (seq, at, actor, action, subject, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(1, e.seq)
-        .bind(2, seconds_of(e.at))
-        .bind(3, std::string_view(e.actor))
-        .bind(4, std::string_view(e.action))
-        .bind(5, std::string_view(e.subject))
-        .bind(6, std::string_view(e.detail))
-        .bind(7, ByteView(e.prev_hash))
-        .bind(8, ByteView(e.hash))
-        .run();
-}
-
 sqlite::GroupCommitter::Hooks checkpoint_when_idle() {
     sqlite::GroupCommitter::Hooks h;
     h.when_idle = sqlite::checkpoint_passive;
@@ -92,7 +95,9 @@ NonceTaken take(sqlite::Connection& c, const Bytes& hash, TimePoint now) {
 class SqliteIdentityRepository final : public IdentityRepository {
 public:
     SqliteIdentityRepository(std::unique_ptr<sqlite::Connection> writer, std::unique_ptr<sqlite::Connection> reader)
-        : reader_(std::move(reader)), writes_(std::move(writer), checkpoint_when_idle()) {}
+        : reader_(std::move(reader)), writes_(std::move(writer), checkpoint_when_idle()), oidc_(writes_, *reader_, read_mutex_) {}
+
+    OidcRepository& oidc() override { return oidc_; }
 
     void add_nonce(ByteView hash, TimePoint expires_at) override {
         Bytes h(hash.begin(), hash.end());
@@ -130,7 +135,7 @@ public:
                 .bind(3, seconds_of(now))
                 .bind(4, seconds_of(expires_at))
                 .run();
-            if (entry) audit(c, *entry, seal);
+            if (entry) sqlite::append_audit(c, *entry, seal);
         }).get();
         return found;
     }
@@ -157,6 +162,7 @@ public:
         writes_.submit([now, n](sqlite::Connection& c) {
             *n += static_cast<std::size_t>(c.prepare("DELETE FROM login_nonces WHERE expires_at < $1").bind(1, seconds_of(now)).run());
             *n += static_cast<std::size_t>(c.prepare("DELETE FROM sessions WHERE expires_at < $1").bind(1, seconds_of(now)).run());
+            *n += sqlite::purge_expired_oidc(c, now);
         }).get();
         return *n;
     }
@@ -189,7 +195,7 @@ public:
             ins.bind(21, std::string_view(p.iin).substr(0, 6)).bind(22, std::int64_t{p.iin[6] - '0'}).bind(23, std::int64_t{serial});
             ins.run();
             if (entry.subject.empty()) entry.subject = p.iin;
-            audit(c, entry, seal);
+            sqlite::append_audit(c, entry, seal);
         }).get();
         return *out;
     }
@@ -215,7 +221,7 @@ public:
                 .bind(3, seconds_of(entry.at))
                 .bind(4, std::string_view(iin))
                 .run();
-            audit(c, entry, seal);
+            sqlite::append_audit(c, entry, seal);
         }).get();
     }
 
@@ -228,7 +234,7 @@ public:
                 .bind(3, std::string_view(name))
                 .bind(4, seconds_of(entry.at))
                 .run();
-            audit(c, entry, seal);
+            sqlite::append_audit(c, entry, seal);
         }).get();
     }
 
@@ -263,7 +269,7 @@ public:
                 .bind(9, seconds_of(e.created_at))
                 .run();
             if (entry.subject.empty()) entry.subject = e.bin;
-            audit(c, entry, seal);
+            sqlite::append_audit(c, entry, seal);
         }).get();
         return *out;
     }
@@ -287,7 +293,7 @@ public:
                 .bind(4, std::string_view(added_by))
                 .bind(5, seconds_of(entry.at))
                 .run();
-            audit(c, entry, seal);
+            sqlite::append_audit(c, entry, seal);
         }).get();
     }
 
@@ -297,7 +303,7 @@ public:
         writes_.submit([&](sqlite::Connection& c) {
             auto del = c.prepare("DELETE FROM employee_roles WHERE bin = $1 AND iin = $2 AND role = $3");
             removed = del.bind(1, std::string_view(bin)).bind(2, std::string_view(iin)).bind(3, std::string_view(role)).run() > 0;
-            if (removed) audit(c, entry, seal);
+            if (removed) sqlite::append_audit(c, entry, seal);
         }).get();
         return removed;
     }
@@ -312,7 +318,7 @@ public:
     }
 
     void append_audit(AuditEntry entry, const AuditSeal& seal) override {
-        writes_.submit([&](sqlite::Connection& c) { audit(c, entry, seal); }).get();
+        writes_.submit([&](sqlite::Connection& c) { sqlite::append_audit(c, entry, seal); }).get();
     }
 
     void for_each_audit(const std::function<void(const AuditEntry&)>& each) override {
@@ -331,7 +337,8 @@ public:
 private:
     std::unique_ptr<sqlite::Connection> reader_;
     std::mutex read_mutex_;
-    sqlite::GroupCommitter writes_;  // last: its thread stops first
+    sqlite::GroupCommitter writes_;  // its thread stops first (before the reader goes)
+    sqlite::SqliteOidcRepository oidc_;
 };
 
 }  // namespace

@@ -73,6 +73,11 @@ ossl::PKey public_part(const EVP_PKEY* key);
 /// The common body of Signer::sign for keys that OpenSSL can drive.
 Bytes sign_with(EVP_PKEY* key, ByteView message, const SignOptions& options);
 
+/// ECDSA signatures between DER (what sign() makes and verify() takes) and r‖s, each of
+/// `half` bytes (JOSE, Web eID). nullopt for input that is not such a signature.
+std::optional<Bytes> ecdsa_der_from_raw(ByteView raw);
+std::optional<Bytes> ecdsa_raw_from_der(ByteView der, std::size_t half);
+
 /// Verifies a signature made by sign() with the public key (used by tests and self-checks).
 bool verify(const EVP_PKEY* key, ByteView message, ByteView signature, const SignOptions& options);
 

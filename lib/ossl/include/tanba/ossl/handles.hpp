@@ -16,6 +16,7 @@ typedef struct BASIC_CONSTRAINTS_st BASIC_CONSTRAINTS;
 typedef struct POLICY_CONSTRAINTS_st POLICY_CONSTRAINTS;
 typedef struct DIST_POINT_NAME_st DIST_POINT_NAME;
 typedef struct PKCS12_st PKCS12;
+typedef struct ECDSA_SIG_st ECDSA_SIG;
 typedef struct pkcs7_st PKCS7;
 typedef struct CMS_ContentInfo_st CMS_ContentInfo;
 typedef struct ESS_signing_cert ESS_SIGNING_CERT;
@@ -101,6 +102,7 @@ TANBA_OSSL_HANDLE(Asn1GeneralizedTime, ASN1_GENERALIZEDTIME);
 TANBA_OSSL_HANDLE(PolicyMappings, POLICY_MAPPINGS);
 TANBA_OSSL_HANDLE(CertStack, STACK_OF(X509));
 TANBA_OSSL_HANDLE(ExtensionStack, STACK_OF(X509_EXTENSION));
+TANBA_OSSL_HANDLE(EcdsaSig, ECDSA_SIG);
 TANBA_OSSL_HANDLE(OpenSslString, char);
 TANBA_OSSL_HANDLE(OpenSslBytes, unsigned char);
 

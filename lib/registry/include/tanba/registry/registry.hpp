@@ -150,9 +150,11 @@ public:
     void add_role(const Actor& by, const Actor& holder, Role role, Grant grant = Grant::ByAdmin);
     std::vector<Role> roles(const std::string& iin);
     /// Records a login (success or the refusal's code) in the audit log.
-    void record_login(const std::string& iin, const std::string& outcome);
+    void record_login(const std::string& person, const std::string& outcome);
+    /// Records that a relying party received a person's data (OIDC token or userinfo).
+    void record_release(const std::string& client_id, const std::string& person, const std::string& action);
     /// The entry record_login appends, for a store that writes it in the login's own commit.
-    store::AuditEntry login_entry(const std::string& iin, const std::string& outcome) const;
+    store::AuditEntry login_entry(const std::string& person, const std::string& outcome) const;
 
     /// Walks the audit log: the first broken entry, or nullopt when the chain holds — and, with
     /// a witnessed head, still holds the entry the witness saw (a log rewritten whole, its hashes

@@ -75,9 +75,14 @@ struct LegalEntityRecord {
     TimePoint created_at{};
 };
 
+class OidcRepository;  // oidc_repository.hpp
+
 class IdentityRepository {
 public:
     virtual ~IdentityRepository() = default;
+
+    /// The OpenID Connect provider's tables, in the same store (same commits and readers).
+    virtual OidcRepository& oidc() = 0;
 
     /// Records an issued nonce. Throws STORE_CONFLICT if the hash exists.
     virtual void add_nonce(ByteView hash, TimePoint expires_at) = 0;
@@ -95,7 +100,7 @@ public:
     virtual std::optional<std::string> find_session(ByteView hash, TimePoint now) = 0;
     /// True when the session existed (it is gone now).
     virtual bool remove_session(ByteView hash) = 0;
-    /// Removes nonces and sessions expired before `now`; returns how many.
+    /// Removes nonces, sessions, OIDC codes, tokens and assertions expired before `now`; returns how many.
     virtual std::size_t purge_expired(TimePoint now) = 0;
 
     /// Stores a person and the audit entry (its subject set to the IIN when empty) in one
