@@ -179,8 +179,8 @@ void read_oidc(Reader& r, const toml::table& t, ServerConfig& c) {
     r.only(t, "oidc.", {"issuer", "key", "pass_file", "pin_file", "subject_secret_file", "code_lifetime_s", "token_lifetime_s", "ncalayer_url"});
     OidcSettings o;
     if (auto issuer = r.text(t, "oidc.", "issuer")) o.issuer = *issuer;
-    o.key = {r.path(t, "oidc.", "key", true).value_or(""), r.secrets(t, "oidc.")};
-    o.subject_secret_file = r.path(t, "oidc.", "subject_secret_file", true).value_or("");
+    o.key = {r.path(t, "oidc.", "key").value_or(""), r.secrets(t, "oidc.")};
+    o.subject_secret_file = r.path(t, "oidc.", "subject_secret_file").value_or("");
     std::int64_t n = o.code_lifetime.count();
     r.integer(t, "oidc.", "code_lifetime_s", 5, 60, n);
     o.code_lifetime = std::chrono::seconds(n);

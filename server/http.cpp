@@ -46,7 +46,8 @@ unsigned http_status(ErrorCode code) {
         case ErrorCode::REGISTRY_SAME_PERSON: return 403;
         case ErrorCode::REGISTRY_PERSON_NOT_FOUND:
         case ErrorCode::REGISTRY_CERTIFICATE_NOT_FOUND:
-        case ErrorCode::REGISTRY_ENTITY_NOT_FOUND: return 404;
+        case ErrorCode::REGISTRY_ENTITY_NOT_FOUND:
+        case ErrorCode::OIDC_NOT_CONFIGURED: return 404;
         case ErrorCode::REGISTRY_DUPLICATE_DOCUMENT:
         case ErrorCode::REGISTRY_IIN_EXISTS:
         case ErrorCode::REGISTRY_STATE_INVALID:

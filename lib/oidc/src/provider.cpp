@@ -223,9 +223,11 @@ std::string Provider::authenticate_client(const Params& form, std::string_view a
             client_error("the assertion's aud is neither the token endpoint nor the issuer");
         const auto exp = jws->claims.value("exp", json()), jti = jws->claims.value("jti", json());
         const auto now = clock_.now();
-        if (!exp.is_number()) client_error("the assertion has no exp");
+        if (!exp.is_number_integer() || exp.get<std::int64_t>() < 0 || exp.get<std::int64_t>() > 99'999'999'999)
+            client_error("the assertion has no exp in seconds");
         const TimePoint expires{std::chrono::seconds(exp.get<std::int64_t>())};
-        if (expires < now || expires > now + std::chrono::hours(1)) client_error("the assertion has expired or lives longer than an hour");
+        // An hour, as common client libraries make them, and a minute of clock skew.
+        if (expires < now || expires > now + std::chrono::minutes(61)) client_error("the assertion has expired or lives longer than an hour");
         if (!jti.is_string() || jti.get<std::string>().empty()) client_error("the assertion has no jti");
         if (!repo_.oidc().remember_assertion(hash_of(id + "\n" + jti.get<std::string>()), expires)) client_error("the assertion was used already");
         return id;
