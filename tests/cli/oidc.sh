@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 : "${TANBA_SERVER:?}"
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-PORT=$(free_port)
+PORT=$(free_port) RPPORT=$(free_port) WSPORT=$(free_port)
 BASE=http://127.0.0.1:$PORT
 "$TANBA" ca init --dir root --name "OIDC Root" --algo ecdsa-p256 --base-url "$BASE" --no-passphrase > /dev/null 2>&1
 "$TANBA" ca init --dir iss --name "OIDC Issuing" --parent root --algo ecdsa-p256 --base-url "$BASE" --no-passphrase > /dev/null 2>&1
@@ -15,6 +15,14 @@ BIN=180340021781
 "$TANBA" key new --algo ecdsa-p256 --out card.key --no-passphrase 2> /dev/null
 "$TANBA" csr new --key card.key --iin "$IIN" --surname "СӘРСЕНОВ" --given "АРМАН" --bin "$BIN" --org "ТОО Тест" --out card.csr 2> /dev/null
 "$TANBA" ca issue --dir iss --profile legal-auth --csr card.csr --out card.pem --no-passphrase 2> /dev/null
+# The same person's ID card: a key on SoftHSM2, for the browser's NCALayer login.
+export SOFTHSM2_CONF=$WORK/softhsm2.conf TANBA_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
+mkdir tokens && printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$WORK" > "$SOFTHSM2_CONF"
+echo 31415926 > pin.txt
+softhsm2-util --init-token --free --label "ID Card" --pin 31415926 --so-pin 27182818 > /dev/null
+"$TANBA" token keygen --uri "pkcs11:token=ID%20Card;object=AUTH" --algo ecdsa-p256 --pin-file pin.txt > idcard.uri 2> /dev/null
+"$TANBA" csr new --key "$(cat idcard.uri)" --pin-file pin.txt --iin "$IIN" --surname "СӘРСЕНОВ" --given "АРМАН" --out idcard.csr 2> /dev/null
+"$TANBA" ca issue --dir iss --profile citizen-auth --csr idcard.csr --out idcard.pem --no-passphrase 2> /dev/null
 "$TANBA" ca crl --dir root --out root.crl --no-passphrase 2> /dev/null
 
 # The provider's signing key (a file here; a pkcs11: URI works the same) and the sub secret.
@@ -35,6 +43,7 @@ k = JsonWebKey.import_key(open("rp.key").read()).as_dict(is_private=False)
 print(json.dumps({"keys": [k]}))' > rp.jwks
 "$TANBA" oidc clients add --store "$STORE" --id tax-service --redirect-uri "http://localhost:8766/cb" --jwks-file rp.jwks --subject-type pairwise \
   > add.txt || fail "clients add (jwks): $(cat add.txt)"; ok
+"$TANBA" oidc clients add --store "$STORE" --id browser-rp --redirect-uri "http://127.0.0.1:$RPPORT/callback" --secret-file client.secret > /dev/null
 expect_fail 2 OIDC_CLIENT_EXISTS "$TANBA" oidc clients add --store "$STORE" --id egov-portal --redirect-uri "https://a.example/cb" --secret-file client.secret
 expect_fail 2 OIDC_CLIENT_INVALID "$TANBA" oidc clients add --store "$STORE" --id c1 --redirect-uri "http://portal.example/cb" --secret-file client.secret
 expect_fail 2 OIDC_CLIENT_INVALID "$TANBA" oidc clients add --store "$STORE" --id c2 --redirect-uri "https://portal.example/cb#x" --secret-file client.secret
@@ -44,10 +53,10 @@ expect_fail 2 OIDC_CLIENT_INVALID "$TANBA" oidc clients add --store "$STORE" --i
 expect_fail 2 USAGE "$TANBA" oidc clients add --store "$STORE" --id c4 --redirect-uri "https://portal.example/cb" --secret-file client.secret --jwks-file rp.jwks
 expect_fail 2 OIDC_CLIENT_INVALID "$TANBA" oidc clients add --store "$STORE" --id c5 --redirect-uri "https://a.example/cb" --redirect-uri "https://b.example/cb" \
   --secret-file client.secret --subject-type pairwise
-[ "$(sqlite3 identity.db 'SELECT count(*) FROM oidc_clients')" = 2 ] || fail "refused registrations left rows"; ok
+[ "$(sqlite3 identity.db 'SELECT count(*) FROM oidc_clients')" = 3 ] || fail "refused registrations left rows"; ok
 ! sqlite3 identity.db 'SELECT secret_hash FROM oidc_clients' | grep -qF "$(cat client.secret)" || fail "the client secret is stored in clear"; ok
 
-printf '[oidc]\ncode_lifetime_s = 5\n' > server.toml
+printf '[oidc]\ncode_lifetime_s = 5\nncalayer_url = "ws://127.0.0.1:%s/"\n' "$WSPORT" > server.toml
 SERVER=
 stop_server() { [ -z "$SERVER" ] || { kill "$SERVER" 2> /dev/null || true; wait "$SERVER" 2> /dev/null || true; SERVER=; }; }
 trap 'stop_server; rm -rf "$WORK"' EXIT
@@ -72,6 +81,15 @@ cat > rp.json <<EOF
  "cert": "card.pem", "key": "card.key", "iin": "$IIN", "bin": "$BIN", "keep": "kept.json"}
 EOF
 "$PY" "$TANBA_SOURCE/tests/interop/oidc_rp.py" flow rp.json || fail "the relying party's flow"; ok
+
+# The login page in headless Chromium, signing on the SoftHSM2 card through a local signer that
+# speaks NCALayer's WebSocket protocol; the user lands on the relying party with a code.
+cat > browser.json <<EOF
+{"base": "$BASE", "client": "browser-rp", "secret": "$(cat client.secret)", "redirect": "http://127.0.0.1:$RPPORT/callback",
+ "ncalayer_port": $WSPORT, "tanba": "$TANBA", "key_uri": "$(cat idcard.uri)", "pin_file": "$WORK/pin.txt", "cert": "$WORK/idcard.pem",
+ "iin": "$IIN"}
+EOF
+HOME=$WORK timeout 180 "$PY" "$TANBA_SOURCE/tests/interop/oidc_browser.py" browser.json || fail "the login page in Chromium"; ok
 
 # Releases to clients are audited (who got whose data); no personal data or token in the log.
 [ "$(sqlite3 identity.db "SELECT count(*) FROM registry_audit WHERE actor = 'client:egov-portal' AND action = 'oidc.token'")" -ge 3 ] \
