@@ -10,7 +10,6 @@
 
 namespace tanba::server {
 
-std::string person_of(const auth::Identity& who) { return !who.iin.empty() ? who.iin : !who.pinfl.empty() ? "UZ:" + who.pinfl : ""; }
 
 constexpr std::chrono::seconds kClockStepTolerance{5};
 
@@ -139,7 +138,7 @@ void Services::start_logins(const IdentitySettings& settings) {
     auth::LoginOptions lo;
     lo.nonce_lifetime = settings.nonce_lifetime;
     lo.session_lifetime = settings.session_lifetime;
-    lo.audit_entry = [r = registry_.get()](const auth::Identity& who) { return r->login_entry(person_of(who), "ok"); };
+    lo.audit_entry = [r = registry_.get()](const auth::Identity& who) { return r->login_entry(auth::person_of(who), "ok"); };
     lo.seal = registry::seal;
     login_ = std::make_unique<auth::LoginService>(*identity_, auth::LoginPolicy{settings.origin, validator_.get()}, clock_, lo);
     // Issuance to persons: the CA named, or the only one served with its key.
@@ -162,7 +161,7 @@ void Services::start_oidc(const OidcSettings& settings, const std::string& origi
     po.token_lifetime = settings.token_lifetime;
     po.subject_secret = read_file(settings.subject_secret_file, 4096);
     po.audit = [r = registry_.get()](const std::string& client, const auth::Identity& who, const std::string& action) {
-        r->record_release(client, person_of(who), action);
+        r->record_release(client, auth::person_of(who), action);
     };
     oidc_ = std::make_unique<oidc::Provider>(*identity_, *login_, *oidc_key_.key, std::move(po), clock_);
     spdlog::info("OpenID Connect provider {} signing with {}", oidc_->issuer(), oidc_key_.key->describe());

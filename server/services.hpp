@@ -37,9 +37,6 @@ struct ServiceCounters {
     std::atomic<std::uint64_t> ocsp_signed_in_background{0};
 };
 
-/// Whom an audit entry names: the IIN, else "UZ:" and the PINFL, else empty.
-std::string person_of(const auth::Identity& who);
-
 class Services {
 public:
     /// Opens every CA and unlocks its key, loads the OCSP signers and the TSA. Throws the

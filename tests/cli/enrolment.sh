@@ -210,19 +210,28 @@ ocsp_says() {  # ocsp_says CERT STATUS
   openssl ocsp -issuer root/ca.pem -cert "$1" -url "$BASE/ocsp" -CAfile root/ca.pem > ocsp.out 2>&1 || true
   grep -q "$1: $2" ocsp.out || fail "OCSP for $1 wanted $2: $(cat ocsp.out)"; ok
 }
-certs_in_answer() { "$PY" -c 'import json; r = json.load(open("answer.json")); print(r["status"], " ".join(r["certificates"]))'; }
+certs_in_answer() { "$PY" -c 'import json; r = json.load(open("answer.json")); print(r["status"], " ".join(sorted(r["certificates"])))'; }
+# A new AUTH certificate, and she logs in with it: suspending her ends that session.
+"$TANBA" key new --algo ecdsa-p256 --out anna2.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key anna2.key --iin "$IIN" --surname MUELLER --given ANNA --country DE --out anna2.csr 2> /dev/null
+expect 201 "" "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna2.csr citizen-auth)"
+"$PY" -c 'import json; r = json.load(open("answer.json")); open("anna2.pem", "w").write(r["certificate"]); print(r["serial"])' > serial2.txt
+ANNA2=$(session anna2)
+expect 200 "" "$ANNA2" GET /api/v1/auth/session
+HELD=$(printf '%s\n' "$SIGNER" "$(cat serial2.txt)" | sort | tr '\n' ' ' | sed 's/ $//')
 expect 403 AUTH_FORBIDDEN "$OPER" POST "/api/v1/persons/$IIN/suspend"
 expect 409 REGISTRY_STATE_INVALID "$REG" POST "/api/v1/persons/$OWN/suspend"
 expect 409 REGISTRY_STATE_INVALID "$REG" POST "/api/v1/persons/$IIN/reinstate"
 expect 200 "" "$REG" POST "/api/v1/persons/$IIN/suspend"
-[ "$(certs_in_answer)" = "suspended $SIGNER" ] || fail "suspend: $(cat answer.json)"; ok
+[ "$(certs_in_answer)" = "suspended $HELD" ] || fail "suspend: $(cat answer.json)"; ok
+expect 401 AUTH_SESSION_INVALID "$ANNA2" GET /api/v1/auth/session
 ocsp_says signer.pem revoked
 expect 409 REGISTRY_STATE_INVALID "$REG" POST "/api/v1/persons/$IIN/certificates" "$(order anna-legal.csr legal-sign)"
 expect 200 "" "$REG" POST "/api/v1/persons/$IIN/reinstate"
-[ "$(certs_in_answer)" = "certified $SIGNER" ] || fail "reinstate: $(cat answer.json)"; ok
+[ "$(certs_in_answer)" = "certified $HELD" ] || fail "reinstate: $(cat answer.json)"; ok
 ocsp_says signer.pem good
 expect 200 "" "$REG" POST "/api/v1/persons/$IIN/close"
-[ "$(certs_in_answer)" = "closed $SIGNER" ] || fail "close: $(cat answer.json)"; ok
+[ "$(certs_in_answer)" = "closed $HELD" ] || fail "close: $(cat answer.json)"; ok
 ocsp_says signer.pem revoked
 expect 200 "" "$REG" POST "/api/v1/persons/$IIN/close"
 [ "$(certs_in_answer)" = "closed " ] || fail "a repeated close: $(cat answer.json)"; ok

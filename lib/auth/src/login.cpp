@@ -35,6 +35,8 @@ std::string random_text(Base64 alphabet) {
 
 }  // namespace
 
+std::string person_of(const Identity& id) { return !id.iin.empty() ? id.iin : !id.pinfl.empty() ? "UZ:" + id.pinfl : ""; }
+
 std::string to_json(const Identity& id) {
     return nlohmann::json{{"iin", id.iin},
                           {"bin", id.bin},
@@ -140,7 +142,8 @@ Session LoginService::login(const LoginToken& token, std::string_view nonce) {
     }
     std::optional<store::AuditEntry> entry;
     if (options_.audit_entry) entry = options_.audit_entry(s.identity);
-    const auto found = repo_.open_session(nonce_hash, clock_.now(), hash_of(s.token), to_json(s.identity), s.expires_at, entry, options_.seal);
+    const auto found = repo_.open_session(nonce_hash, clock_.now(), hash_of(s.token), {to_json(s.identity), person_of(s.identity)}, s.expires_at,
+                                          entry, options_.seal);
     if (found != store::NonceTaken::Taken) refuse(found);  // taken meanwhile by a login racing with the same nonce
     return s;
 }

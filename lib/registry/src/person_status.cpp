@@ -1,5 +1,6 @@
-// A person's status after approval: suspended (certificates on hold), reinstated, closed
-// (certificates revoked). The status changes first, with its audit entry; the certificates
+// A person's status after approval: suspended (certificates on hold, sessions ended),
+// reinstated, closed (certificates revoked, sessions ended). The status changes first, with its
+// audit entry; the sessions (and the OpenID Connect tokens they gave) end and the certificates
 // follow, each an audit entry of its own, so that a run cut short is finished by repeating it.
 #include <algorithm>
 
@@ -17,6 +18,7 @@ StatusChange Registry::suspend(const Actor& by, ca::CertificateAuthority& ca, co
             throw Error(ErrorCode::REGISTRY_STATE_INVALID, "only an approved person is suspended; this one is " + p.status);
         change_status(iin, p.status, "suspended", "", {0, clock_.now(), by.iin, "person.suspend", iin, p.status, {}, {}});
     }
+    repo_.end_sessions_of(iin);
     StatusChange out{person(iin), {}};
     for (const auto& c : certificates_of(ca, iin, ca::CertificateState::Valid)) {
         revoke_recorded(by, ca, iin, c.record.serial, revocation::Reason::CertificateHold);
@@ -47,6 +49,7 @@ StatusChange Registry::close(const Actor& by, ca::CertificateAuthority& ca, cons
     const auto p = person(iin);
     if (p.status != "closed")
         change_status(iin, p.status, "closed", "", {0, clock_.now(), by.iin, "person.close", iin, p.status, {}, {}});
+    repo_.end_sessions_of(iin);
     StatusChange out{person(iin), {}};
     for (auto state : {ca::CertificateState::Valid, ca::CertificateState::Hold})
         for (const auto& c : certificates_of(ca, iin, state)) {

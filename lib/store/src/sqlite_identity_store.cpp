@@ -122,18 +122,19 @@ public:
         return {expires >= seconds_of(now) ? NonceTaken::Taken : NonceTaken::Expired, time_at(expires)};
     }
 
-    NonceTaken open_session(ByteView nonce_hash, TimePoint now, ByteView session_hash, const std::string& subject, TimePoint expires_at,
+    NonceTaken open_session(ByteView nonce_hash, TimePoint now, ByteView session_hash, const SessionSubject& subject, TimePoint expires_at,
                             const std::optional<AuditEntry>& entry, const AuditSeal& seal) override {
         const Bytes n(nonce_hash.begin(), nonce_hash.end()), h(session_hash.begin(), session_hash.end());
         auto found = NonceTaken::Unknown;
         writes_.submit([&](sqlite::Connection& c) {
             found = take(c, n, now);
             if (found != NonceTaken::Taken) return;
-            c.prepare("INSERT INTO sessions (hash, subject, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            c.prepare("INSERT INTO sessions (hash, subject, created_at, expires_at, person) VALUES ($1, $2, $3, $4, $5)")
                 .bind(1, ByteView(h))
-                .bind(2, std::string_view(subject))
+                .bind(2, std::string_view(subject.identity))
                 .bind(3, seconds_of(now))
                 .bind(4, seconds_of(expires_at))
+                .bind(5, std::string_view(subject.person))
                 .run();
             if (entry) sqlite::append_audit(c, *entry, seal);
         }).get();
@@ -155,6 +156,18 @@ public:
             *removed = c.prepare("DELETE FROM sessions WHERE hash = $1").bind(1, ByteView(h)).run() > 0;
         }).get();
         return *removed;
+    }
+
+    std::size_t end_sessions_of(const std::string& person) override {
+        if (person.empty()) return 0;
+        std::size_t n = 0;
+        writes_.submit([&](sqlite::Connection& c) {
+            c.prepare("DELETE FROM oidc_tokens WHERE session_hash IN (SELECT hash FROM sessions WHERE person = $1)")
+                .bind(1, std::string_view(person))
+                .run();
+            n = static_cast<std::size_t>(c.prepare("DELETE FROM sessions WHERE person = $1").bind(1, std::string_view(person)).run());
+        }).get();
+        return n;
     }
 
     std::size_t purge_expired(TimePoint now) override {

@@ -30,6 +30,8 @@ struct Identity {
     std::string issuer;                 // RFC 2253
 };
 std::string to_json(const Identity& id);         // the session's subject, as stored
+/// Whom an identity names in the registry and the audit log: the IIN, else "UZ:" + PINFL, else "".
+std::string person_of(const Identity& id);
 Identity identity_from_json(const std::string& json);
 
 struct LoginPolicy {

@@ -77,6 +77,13 @@ struct LegalEntityRecord {
 
 class OidcRepository;  // oidc_repository.hpp
 
+/// What a session is opened for: the identity (JSON, returned by find_session) and whom it
+/// names (auth::person_of: the IIN, "UZ:" + PINFL, or empty).
+struct SessionSubject {
+    std::string identity;
+    std::string person;
+};
+
 class IdentityRepository {
 public:
     virtual ~IdentityRepository() = default;
@@ -94,12 +101,15 @@ public:
     /// A login in one durable commit: takes the nonce and, when it was there and in time,
     /// stores the session and the audit entry (if given). Returns what taking found; only
     /// Taken stores anything beyond the nonce's removal.
-    virtual NonceTaken open_session(ByteView nonce_hash, TimePoint now, ByteView session_hash, const std::string& subject,
+    virtual NonceTaken open_session(ByteView nonce_hash, TimePoint now, ByteView session_hash, const SessionSubject& subject,
                                     TimePoint expires_at, const std::optional<AuditEntry>& audit, const AuditSeal& seal) = 0;
     /// The subject of a session that exists and has not expired at `now`.
     virtual std::optional<std::string> find_session(ByteView hash, TimePoint now) = 0;
     /// True when the session existed (it is gone now).
     virtual bool remove_session(ByteView hash) = 0;
+    /// Ends every session of a person (SessionSubject::person) and the OpenID Connect tokens
+    /// they gave, in one commit; returns how many sessions. Repeating it finds none.
+    virtual std::size_t end_sessions_of(const std::string& person) = 0;
     /// Removes nonces, sessions, OIDC codes, tokens and assertions expired before `now`; returns how many.
     virtual std::size_t purge_expired(TimePoint now) = 0;
 
