@@ -127,6 +127,17 @@ N=$(challenge); printf %s "$N" > nonce.txt
 "$TANBA" sign nonce.txt --key alice.key --cert alice.pem --tsa "$BASE/tsa" --out ts.p7s 2> /dev/null || fail "tanba sign --tsa"
 base64 -w0 ts.p7s > ts.b64
 [ "$(login cms "$N" ts.b64)" = 200 ] || fail "time-stamped CMS login: $(cat login.json)"; ok
+# A time-stamp from a TSA whose clock runs 400 s ahead: after the nonce's lifetime, refused.
+TSAPORT=$(free_port)
+env LD_PRELOAD="$LIBFAKETIME" FAKETIME="+400" FAKETIME_DONT_FAKE_MONOTONIC=1 "$TANBA_SERVER" --listen "127.0.0.1:$TSAPORT" --ca iss \
+  --offline-ca root --tsa-cert tsa.pem --tsa-key tsa.key --tsa-chain iss/chain.pem > tsa-ahead.log 2>&1 &
+TSA_AHEAD=$!
+await_readyz "http://127.0.0.1:$TSAPORT" 200 "$TSA_AHEAD" tsa-ahead.log
+N=$(challenge); printf %s "$N" > nonce.txt
+"$TANBA" sign nonce.txt --key alice.key --cert alice.pem --tsa "http://127.0.0.1:$TSAPORT/tsa" --out late.p7s 2> /dev/null || fail "tanba sign --tsa (ahead)"
+kill "$TSA_AHEAD"; wait "$TSA_AHEAD" 2> /dev/null || true
+base64 -w0 late.p7s > late.b64
+refused 401 AUTH_TIMESTAMP_OUT_OF_WINDOW cms "$N" late.b64
 
 # E-IMZO style: GET …/challenge?style=eimzo → {challenge, ttl}; PKCS#7 attached over it.
 curl -s "$BASE/api/v1/auth/challenge?style=eimzo" > eimzo.json
