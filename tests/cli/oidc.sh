@@ -24,10 +24,12 @@ softhsm2-util --init-token --free --label "ID Card" --pin 31415926 --so-pin 2718
 "$TANBA" csr new --key "$(cat idcard.uri)" --pin-file pin.txt --iin "$IIN" --surname "СӘРСЕНОВ" --given "АРМАН" --out idcard.csr 2> /dev/null
 "$TANBA" ca issue --dir iss --profile citizen-auth --csr idcard.csr --out idcard.pem --no-passphrase 2> /dev/null
 "$TANBA" ca crl --dir root --out root.crl --no-passphrase 2> /dev/null
+# The provider's next key, for the rotation: on an HSM (a SoftHSM2 token), through keys::Signer too.
+softhsm2-util --init-token --free --label "OIDC HSM" --pin 31415926 --so-pin 27182818 > /dev/null
+"$TANBA" token keygen --uri "pkcs11:token=OIDC%20HSM;object=ID%20tokens" --algo ecdsa-p256 --pin-file pin.txt > oidc2.uri 2> /dev/null
 
 # The provider's signing key (a file here; a pkcs11: URI works the same) and the sub secret.
 "$TANBA" key new --algo ecdsa-p256 --out oidc1.key --no-passphrase 2> /dev/null
-"$TANBA" key new --algo ecdsa-p256 --out oidc2.key --no-passphrase 2> /dev/null
 head -c 32 /dev/urandom > subject.secret
 
 # Clients: one with a secret, one with private_key_jwt (pairwise, on another host).
@@ -60,11 +62,11 @@ printf '[oidc]\ncode_lifetime_s = 5\nncalayer_url = "ws://127.0.0.1:%s/"\n' "$WS
 SERVER=
 stop_server() { [ -z "$SERVER" ] || { kill "$SERVER" 2> /dev/null || true; wait "$SERVER" 2> /dev/null || true; SERVER=; }; }
 trap 'stop_server; rm -rf "$WORK"' EXIT
-start_server() {  # start_server KEY
-  "$TANBA_SERVER" --config server.toml --listen "127.0.0.1:$PORT" --ca iss --offline-ca root --store "$STORE" --origin "https://login.example.kz" \
-    --issuer "$BASE" --oidc-key "$1" --oidc-subject-secret-file subject.secret > "server-$1.log" 2>&1 &
+start_server() {  # start_server KEY LOG
+  "$TANBA_SERVER" --config server.toml --listen "127.0.0.1:$PORT" --ca iss --offline-ca root --store "$STORE" \
+    --origin "https://login.example.kz" --issuer "$BASE" --oidc-key "$1" --oidc-subject-secret-file subject.secret --pin-file pin.txt > "$2" 2>&1 &
   SERVER=$!
-  await_readyz "$BASE" 200 "$SERVER" "server-$1.log"
+  await_readyz "$BASE" 200 "$SERVER" "$2"
 }
 # Without a key the OIDC endpoints say so.
 "$TANBA_SERVER" --listen "127.0.0.1:$PORT" --ca iss --offline-ca root --store "$STORE" --origin "https://login.example.kz" > noidc.log 2>&1 &
@@ -73,7 +75,7 @@ await_readyz "$BASE" 200 "$SERVER" noidc.log
 [ "$(curl -s -o x.json -w '%{http_code}' "$BASE/.well-known/openid-configuration")" = 404 ] && grep -q OIDC_NOT_CONFIGURED x.json \
   || fail "OIDC without a key: $(cat x.json)"; ok
 stop_server
-start_server oidc1.key
+start_server oidc1.key server1.log
 
 cat > rp.json <<EOF
 {"base": "$BASE", "client": "egov-portal", "secret": "$(cat client.secret)", "redirect": "http://127.0.0.1:8765/callback",
@@ -95,11 +97,12 @@ HOME=$WORK timeout 180 "$PY" "$TANBA_SOURCE/tests/interop/oidc_browser.py" brows
 [ "$(sqlite3 identity.db "SELECT count(*) FROM registry_audit WHERE actor = 'client:egov-portal' AND action = 'oidc.token'")" -ge 3 ] \
   || fail "no audit entries for token releases"; ok
 [ "$(sqlite3 identity.db "SELECT count(*) FROM registry_audit WHERE actor = 'client:tax-service' AND action = 'oidc.token'")" -ge 2 ] || fail "tax-service audit"; ok
-! grep -q "$IIN\|$(cat client.secret)" server-oidc1.key.log || fail "the server log names the IIN or the secret"; ok
+! grep -q "$IIN\|$(cat client.secret)" server1.log || fail "the server log names the IIN or the secret"; ok
 
 # Key rotation: restart with a new key; the old key stays in the JWKS while its tokens live.
 stop_server
-start_server oidc2.key
+start_server "$(cat oidc2.uri)" server2.log
+grep -q "signing with .*pkcs11" server2.log || fail "the HSM key signs ID tokens: $(cat server2.log)"; ok
 "$PY" "$TANBA_SOURCE/tests/interop/oidc_rp.py" rotated rp.json || fail "after key rotation"; ok
 stop_server
 echo "oidc: $checks checks passed"
