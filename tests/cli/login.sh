@@ -49,16 +49,24 @@ refused() {  # refused STATUS CODE NONCE TOKEN_FILE
 }
 sessions() { sqlite3 identity.db 'SELECT count(*) FROM sessions'; }
 
-# The nonce: 256 bits (44 base64 characters), expiry at most 5 minutes on.
+# The nonce: 256 random bits, its expiry (at most 5 minutes on) and a MAC: 48 bytes, 64 base64
+# characters. Issuing nonces stores nothing.
+used_nonces() { sqlite3 identity.db 'SELECT count(*) FROM login_nonces'; }
+before=$(used_nonces)
 curl -s -X POST "$BASE/api/v1/auth/challenge" > challenge.json
+curl -s -X POST "$BASE/api/v1/auth/challenge" > challenge2.json
 "$PY" - <<'PYEOF' || fail "challenge: $(cat challenge.json)"
 import base64, datetime, json
-c = json.load(open("challenge.json"))
-assert len(c["nonce"]) == 44 and len(base64.b64decode(c["nonce"])) == 32, c
-left = datetime.datetime.fromisoformat(c["expiresAt"].replace("Z", "+00:00")) - datetime.datetime.now(datetime.timezone.utc)
+c, c2 = json.load(open("challenge.json")), json.load(open("challenge2.json"))
+raw = base64.b64decode(c["nonce"])
+assert len(c["nonce"]) == 64 and len(raw) == 48 and c["nonce"] != c2["nonce"] and raw[:32] != base64.b64decode(c2["nonce"])[:32], c
+expires = datetime.datetime.fromisoformat(c["expiresAt"].replace("Z", "+00:00"))
+assert int.from_bytes(raw[32:37], "big") == int(expires.timestamp()), (raw[32:37].hex(), c)
+left = expires - datetime.datetime.now(datetime.timezone.utc)
 assert datetime.timedelta(minutes=4) < left <= datetime.timedelta(minutes=5, seconds=2), left
 PYEOF
 ok
+[ "$(used_nonces)" = "$before" ] || fail "a challenge stored something"; ok
 
 # A good login: the identity, a session that works, then ends with logout.
 N=$(challenge)
@@ -79,6 +87,16 @@ curl -s -H "Authorization: Bearer $S" "$BASE/api/v1/auth/session" | grep -q "\"i
 # Refused, each with its code, and no session opened.
 refused 401 AUTH_NONCE_UNKNOWN "$N" good.json                     # the same nonce twice
 N=$(challenge); refused 401 AUTH_NONCE_UNKNOWN "AAAA$N" good.json  # a nonce never issued
+# A nonce of the right shape that we did not make, and one of ours with its expiry moved a day on:
+# good tokens over them are refused (the MAC does not match), and nothing is recorded.
+F=$("$PY" -c 'import base64, os; print(base64.b64encode(os.urandom(48)).decode())')
+$TOKEN alice.key alice.pem "$ORIGIN" "$F" > t.json; refused 401 AUTH_NONCE_UNKNOWN "$F" t.json
+M=$("$PY" -c '
+import base64, sys
+raw = bytearray(base64.b64decode(sys.argv[1]))
+raw[32:37] = (int.from_bytes(raw[32:37], "big") + 86400).to_bytes(5, "big")
+print(base64.b64encode(bytes(raw)).decode())' "$(challenge)")
+$TOKEN alice.key alice.pem "$ORIGIN" "$M" > t.json; refused 401 AUTH_NONCE_UNKNOWN "$M" t.json
 N=$(challenge); $TOKEN alice.key alice.pem "https://evil.example.kz" "$N" > t.json; refused 401 AUTH_SIGNATURE_INVALID "$N" t.json
 N=$(challenge); $TOKEN alice.key alice.pem "$ORIGIN/" "$N" > t.json; refused 401 AUTH_SIGNATURE_INVALID "$N" t.json
 N=$(challenge); $TOKEN fake.key fake.pem "$ORIGIN" "$N" > t.json; refused 401 AUTH_CERT_UNTRUSTED "$N" t.json

@@ -141,7 +141,7 @@ refused 401 AUTH_TIMESTAMP_OUT_OF_WINDOW cms "$N" late.b64
 
 # E-IMZO style: GET …/challenge?style=eimzo → {challenge, ttl}; PKCS#7 attached over it.
 curl -s "$BASE/api/v1/auth/challenge?style=eimzo" > eimzo.json
-C=$("$PY" -c 'import json; c = json.load(open("eimzo.json")); assert 0 < c["ttl"] <= 300 and len(c["challenge"]) == 44, c; print(c["challenge"])') \
+C=$("$PY" -c 'import json; c = json.load(open("eimzo.json")); assert 0 < c["ttl"] <= 300 and len(c["challenge"]) == 64, c; print(c["challenge"])') \
   || fail "E-IMZO challenge: $(cat eimzo.json)"; ok
 sign uz "$C" attached
 [ "$(login pkcs7 "$C" uz.b64)" = 200 ] && [ "$(field pinfl)" = "$PINFL" ] && [ "$(field tin)" = 412345678 ] && [ "$(field country)" = UZ ] \

@@ -2,9 +2,11 @@
 #include "tanba/auth/login.hpp"
 
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <array>
+#include <span>
 
 #include "checks.hpp"
 #include "tanba/auth/cms_login.hpp"
@@ -110,41 +112,73 @@ Identity verify_login(const LoginToken& token, std::string_view nonce, const Log
     return verify_cms_login(cms_token_bytes(token.text), token.kind, nonce, policy, at, window);
 }
 
+namespace {
+
+constexpr std::size_t kNonceRandom = 32, kNonceTime = 5, kNonceMac = 11, kNonceBytes = kNonceRandom + kNonceTime + kNonceMac;
+
+Bytes nonce_mac(ByteView key, ByteView body) {
+    auto mac = ossl::hmac_sha256(key, body);
+    mac.resize(kNonceMac);
+    return mac;
+}
+
+// The expiry of a nonce this key made, or nullopt (not base64 of the layout, or another MAC).
+std::optional<TimePoint> nonce_expiry(ByteView key, std::string_view nonce) {
+    const auto raw = base64_decode(nonce);
+    if (!raw || raw->size() != kNonceBytes) return std::nullopt;
+    const ByteView body(raw->data(), kNonceRandom + kNonceTime), mac(raw->data() + body.size(), kNonceMac);
+    const auto want = nonce_mac(key, body);
+    if (CRYPTO_memcmp(want.data(), mac.data(), kNonceMac) != 0) return std::nullopt;
+    std::int64_t secs = 0;
+    for (std::size_t i = 0; i < kNonceTime; ++i) secs = secs << 8 | (*raw)[kNonceRandom + i];
+    return TimePoint{std::chrono::seconds(secs)};
+}
+
+Bytes fresh_key() {
+    Bytes key(32);
+    ossl::random_bytes(key);
+    return key;
+}
+
+}  // namespace
+
 LoginService::LoginService(store::IdentityRepository& repo, LoginPolicy policy, const Clock& clock, LoginOptions options)
-    : repo_(repo), policy_(std::move(policy)), clock_(clock), options_(options) {
+    : repo_(repo), policy_(std::move(policy)), nonce_key_(repo.nonce_key(fresh_key())), clock_(clock), options_(options) {
     require_origin(policy_.origin);
 }
 
 Challenge LoginService::challenge() {
-    Challenge c{random_text(Base64::Standard), clock_.now() + options_.nonce_lifetime};
-    repo_.add_nonce(hash_of(c.nonce), c.expires_at);
+    Challenge c{"", clock_.now() + options_.nonce_lifetime};
+    Bytes raw(kNonceRandom + kNonceTime);
+    ossl::random_bytes(std::span(raw.data(), kNonceRandom));
+    const auto secs = static_cast<std::uint64_t>(c.expires_at.time_since_epoch().count());
+    for (std::size_t i = 0; i < kNonceTime; ++i) raw[kNonceRandom + i] = static_cast<std::uint8_t>(secs >> (8 * (kNonceTime - 1 - i)));
+    const auto mac = nonce_mac(nonce_key_, raw);
+    raw.insert(raw.end(), mac.begin(), mac.end());
+    c.nonce = base64_encode(raw);
     return c;
 }
 
 Session LoginService::login(const LoginToken& token, std::string_view nonce) {
+    const auto expires = nonce_expiry(nonce_key_, nonce);
+    auto unknown = [] { return Error(ErrorCode::AUTH_NONCE_UNKNOWN, "the nonce was not issued here or was used already"); };
+    if (!expires) throw unknown();
+    const auto now = clock_.now();
+    if (*expires < now) throw Error(ErrorCode::AUTH_NONCE_EXPIRED, "ask for a new challenge");
     const Bytes nonce_hash = hash_of(nonce);
-    auto refuse = [](store::NonceTaken found) {
-        if (found == store::NonceTaken::Expired) throw Error(ErrorCode::AUTH_NONCE_EXPIRED, "ask for a new challenge");
-        throw Error(ErrorCode::AUTH_NONCE_UNKNOWN, "the nonce was not issued here or was used already");
-    };
-    const auto peek = repo_.peek_nonce(nonce_hash, clock_.now());
-    if (peek.state != store::NonceTaken::Taken) {
-        repo_.take_nonce(nonce_hash, clock_.now());  // an expired one goes now
-        refuse(peek.state);
-    }
-    const NonceWindow window{peek.expires_at - options_.nonce_lifetime, peek.expires_at};
+    const NonceWindow window{*expires - options_.nonce_lifetime, *expires};
     Session s;
     try {
-        s = {random_text(Base64::Url), verify_login(token, nonce, policy_, clock_.now(), window), clock_.now() + options_.session_lifetime};
+        s = {random_text(Base64::Url), verify_login(token, nonce, policy_, now, window), now + options_.session_lifetime};
     } catch (...) {
-        repo_.take_nonce(nonce_hash, clock_.now());  // one try per challenge
+        if (repo_.spend_nonce(nonce_hash, *expires) == store::NonceSpent::Already) throw unknown();  // one try per challenge
         throw;
     }
     std::optional<store::AuditEntry> entry;
     if (options_.audit_entry) entry = options_.audit_entry(s.identity);
-    const auto found = repo_.open_session(nonce_hash, clock_.now(), hash_of(s.token), {to_json(s.identity), person_of(s.identity)}, s.expires_at,
+    const auto spent = repo_.open_session(nonce_hash, *expires, now, hash_of(s.token), {to_json(s.identity), person_of(s.identity)}, s.expires_at,
                                           entry, options_.seal);
-    if (found != store::NonceTaken::Taken) refuse(found);  // taken meanwhile by a login racing with the same nonce
+    if (spent != store::NonceSpent::Now) throw unknown();  // used already, or by a login racing with this one
     return s;
 }
 

@@ -252,12 +252,7 @@ std::string Provider::authenticate_client(const Params& form, std::string_view a
 std::string Provider::sub_for(const store::OidcClientRecord& client, const auth::Identity& who) const {
     std::string person = !who.iin.empty() ? "KZ:" + who.iin : !who.pinfl.empty() ? "UZ:" + who.pinfl : "CERT:" + who.issuer + "|" + who.certificate_serial;
     if (client.subject_type == "pairwise") person = detail::host_of(client.redirect_uris.front()) + "|" + person;
-    unsigned char mac[32];
-    std::size_t len = 0;
-    ossl::check(EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, options_.subject_secret.data(), options_.subject_secret.size(),
-                          reinterpret_cast<const unsigned char*>(person.data()), person.size(), mac, sizeof mac, &len) != nullptr,
-                ErrorCode::CRYPTO_FAILURE, "HMAC");
-    return base64_encode(ByteView(mac, len), Base64::Url);
+    return base64_encode(ossl::hmac_sha256(options_.subject_secret, as_bytes(person)), Base64::Url);
 }
 
 std::string Provider::token(const Params& form, std::string_view authorization) {

@@ -2,6 +2,7 @@
 
 #include <openssl/param_build.h>
 #include <openssl/core_names.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
@@ -156,6 +157,15 @@ Bytes sha1(ByteView data) {
 Bytes sha256(ByteView data) {
     Bytes out(SHA256_DIGEST_LENGTH);
     SHA256(data.data(), data.size(), out.data());
+    return out;
+}
+
+Bytes hmac_sha256(ByteView key, ByteView data) {
+    Bytes out(SHA256_DIGEST_LENGTH);
+    std::size_t n = 0;
+    if (!EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(), data.data(), data.size(), out.data(), out.size(), &n) ||
+        n != out.size())
+        throw Error(ErrorCode::CRYPTO_FAILURE, "HMAC-SHA256");
     return out;
 }
 

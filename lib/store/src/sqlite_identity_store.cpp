@@ -81,15 +81,13 @@ sqlite::GroupCommitter::Hooks checkpoint_when_idle() {
     return h;
 }
 
-// Removes a nonce, whatever its state: what was there.
-NonceTaken take(sqlite::Connection& c, const Bytes& hash, TimePoint now) {
-    auto st = c.prepare("DELETE FROM login_nonces WHERE hash = $1 RETURNING expires_at");
-    st.bind(1, ByteView(hash));
-    auto found = NonceTaken::Unknown;
-    if (st.step()) found = st.integer(0) >= seconds_of(now) ? NonceTaken::Taken : NonceTaken::Expired;
-    while (st.step()) {
-    }
-    return found;
+// Records a nonce as used: Already when it was.
+NonceSpent spend(sqlite::Connection& c, const Bytes& hash, TimePoint expires_at) {
+    const auto n = c.prepare("INSERT INTO login_nonces (hash, expires_at) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING")
+                       .bind(1, ByteView(hash))
+                       .bind(2, seconds_of(expires_at))
+                       .run();
+    return n > 0 ? NonceSpent::Now : NonceSpent::Already;
 }
 
 class SqliteIdentityRepository final : public IdentityRepository {
@@ -99,36 +97,32 @@ public:
 
     OidcRepository& oidc() override { return oidc_; }
 
-    void add_nonce(ByteView hash, TimePoint expires_at) override {
-        Bytes h(hash.begin(), hash.end());
-        writes_.submit([h, expires_at](sqlite::Connection& c) {
-            c.prepare("INSERT INTO login_nonces (hash, expires_at) VALUES ($1, $2)").bind(1, ByteView(h)).bind(2, seconds_of(expires_at)).run();
+    Bytes nonce_key(ByteView candidate) override {
+        const Bytes key(candidate.begin(), candidate.end());
+        auto out = std::make_shared<Bytes>();
+        writes_.submit([key, out](sqlite::Connection& c) {
+            c.prepare("INSERT INTO login_keys (id, mac_key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING").bind(1, ByteView(key)).run();
+            auto st = c.prepare("SELECT mac_key FROM login_keys WHERE id = 1");
+            if (!st.step()) throw Error(ErrorCode::STORE_FAILURE, "no login key after storing one");
+            *out = st.blob(0);
         }).get();
+        return *out;
     }
 
-    NonceTaken take_nonce(ByteView hash, TimePoint now) override {
+    NonceSpent spend_nonce(ByteView hash, TimePoint expires_at) override {
         Bytes h(hash.begin(), hash.end());
-        auto found = std::make_shared<NonceTaken>(NonceTaken::Unknown);
-        writes_.submit([h, now, found](sqlite::Connection& c) { *found = take(c, h, now); }).get();
-        return *found;
+        auto spent = NonceSpent::Already;
+        writes_.submit([&](sqlite::Connection& c) { spent = spend(c, h, expires_at); }).get();
+        return spent;
     }
 
-    NoncePeek peek_nonce(ByteView hash, TimePoint now) override {
-        std::lock_guard lock(read_mutex_);
-        auto st = reader_->prepare("SELECT expires_at FROM login_nonces WHERE hash = $1");
-        st.bind(1, hash);
-        if (!st.step()) return {};
-        const auto expires = st.integer(0);
-        return {expires >= seconds_of(now) ? NonceTaken::Taken : NonceTaken::Expired, time_at(expires)};
-    }
-
-    NonceTaken open_session(ByteView nonce_hash, TimePoint now, ByteView session_hash, const SessionSubject& subject, TimePoint expires_at,
-                            const std::optional<AuditEntry>& entry, const AuditSeal& seal) override {
+    NonceSpent open_session(ByteView nonce_hash, TimePoint nonce_expires, TimePoint now, ByteView session_hash, const SessionSubject& subject,
+                            TimePoint expires_at, const std::optional<AuditEntry>& entry, const AuditSeal& seal) override {
         const Bytes n(nonce_hash.begin(), nonce_hash.end()), h(session_hash.begin(), session_hash.end());
-        auto found = NonceTaken::Unknown;
+        auto found = NonceSpent::Already;
         writes_.submit([&](sqlite::Connection& c) {
-            found = take(c, n, now);
-            if (found != NonceTaken::Taken) return;
+            found = spend(c, n, nonce_expires);
+            if (found != NonceSpent::Now) return;
             c.prepare("INSERT INTO sessions (hash, subject, created_at, expires_at, person) VALUES ($1, $2, $3, $4, $5)")
                 .bind(1, ByteView(h))
                 .bind(2, std::string_view(subject.identity))

@@ -66,8 +66,11 @@ struct NonceWindow {
 Identity verify_login(const LoginToken& token, std::string_view nonce, const LoginPolicy& policy, TimePoint at,
                       const std::optional<NonceWindow>& window = std::nullopt);
 
+/// A nonce is base64 (64 characters) of 48 bytes: 32 random, the expiry (5 bytes, seconds since
+/// 1970, big-endian), and the first 11 bytes of HMAC-SHA256 over those 37 under the store's
+/// nonce key. Issuing one writes nothing; using one records it (until it expires) as used.
 struct Challenge {
-    std::string nonce;     // base64 of 32 random bytes (44 characters)
+    std::string nonce;
     TimePoint expires_at;
 };
 
@@ -91,11 +94,13 @@ class LoginService {
 public:
     LoginService(store::IdentityRepository& repo, LoginPolicy policy, const Clock& clock, LoginOptions options = {});
 
+    /// A fresh nonce, valid for nonce_lifetime; nothing is stored.
     Challenge challenge();
-    /// AUTH_NONCE_UNKNOWN / AUTH_NONCE_EXPIRED before anything else; then verify_login. The
-    /// nonce is used whatever happens (one try per challenge): a refused token takes it, and a
-    /// good one takes it in the one commit that opens the session (and records the audit entry),
-    /// so that of two logins racing with one nonce only one opens a session.
+    /// AUTH_NONCE_UNKNOWN (not one this store's servers issued) / AUTH_NONCE_EXPIRED before
+    /// anything else; then verify_login. The nonce is used whatever happens (one try per
+    /// challenge): a refused token spends it, and a good one spends it in the one commit that
+    /// opens the session (and records the audit entry); a nonce spent already is
+    /// AUTH_NONCE_UNKNOWN, so that of two logins racing with one nonce only one opens a session.
     Session login(const LoginToken& token, std::string_view nonce);
     /// The identity of a live session; AUTH_SESSION_INVALID otherwise.
     Identity session(std::string_view token);
@@ -108,6 +113,7 @@ public:
 private:
     store::IdentityRepository& repo_;
     LoginPolicy policy_;
+    Bytes nonce_key_;
     const Clock& clock_;
     LoginOptions options_;
 };

@@ -67,5 +67,7 @@ Bytes sha1(ByteView data);
 Bytes sha256(ByteView data);
 /// The digest of the data with any OpenSSL digest. Throws CRYPTO_FAILURE.
 Bytes digest(const EVP_MD* md, ByteView data);
+/// HMAC-SHA256 of the data under the key (32 bytes). Throws CRYPTO_FAILURE.
+Bytes hmac_sha256(ByteView key, ByteView data);
 
 }  // namespace tanba::ossl

@@ -20,15 +20,8 @@
 
 namespace tanba::store {
 
-/// What taking a nonce found: it was there and in time (now gone), there but expired (now
-/// gone too), or not there (never issued, or used already).
-enum class NonceTaken { Taken, Expired, Unknown };
-
-/// What a look at a nonce found, and (when it is there) when it expires.
-struct NoncePeek {
-    NonceTaken state = NonceTaken::Unknown;
-    TimePoint expires_at{};
-};
+/// What spending a nonce found: it had not been used (it is now), or it had.
+enum class NonceSpent { Now, Already };
 
 /// A person in the registry, as stored (lib/registry gives the fields their meaning).
 struct PersonRecord {
@@ -91,18 +84,17 @@ public:
     /// The OpenID Connect provider's tables, in the same store (same commits and readers).
     virtual OidcRepository& oidc() = 0;
 
-    /// Records an issued nonce. Throws STORE_CONFLICT if the hash exists.
-    virtual void add_nonce(ByteView hash, TimePoint expires_at) = 0;
-    /// Removes the nonce, whatever its state (single use: a second take is Unknown).
-    virtual NonceTaken take_nonce(ByteView hash, TimePoint now) = 0;
-
-    /// What take_nonce would find, without taking it (reads only).
-    virtual NoncePeek peek_nonce(ByteView hash, TimePoint now) = 0;
-    /// A login in one durable commit: takes the nonce and, when it was there and in time,
-    /// stores the session and the audit entry (if given). Returns what taking found; only
-    /// Taken stores anything beyond the nonce's removal.
-    virtual NonceTaken open_session(ByteView nonce_hash, TimePoint now, ByteView session_hash, const SessionSubject& subject,
-                                    TimePoint expires_at, const std::optional<AuditEntry>& audit, const AuditSeal& seal) = 0;
+    /// The key that authenticates login nonces: `candidate` (random bytes from the caller) is
+    /// stored when the store has none yet, and the stored key is returned — so every server on
+    /// one store accepts the nonces of the others.
+    virtual Bytes nonce_key(ByteView candidate) = 0;
+    /// Records a nonce (its hash) as used until it expires, in one durable commit.
+    virtual NonceSpent spend_nonce(ByteView hash, TimePoint expires_at) = 0;
+    /// A login in one durable commit: spends the nonce and, when it had not been used, stores
+    /// the session and the audit entry (if given). Already: nothing stored.
+    virtual NonceSpent open_session(ByteView nonce_hash, TimePoint nonce_expires, TimePoint now, ByteView session_hash,
+                                    const SessionSubject& subject, TimePoint expires_at, const std::optional<AuditEntry>& audit,
+                                    const AuditSeal& seal) = 0;
     /// The subject of a session that exists and has not expired at `now`.
     virtual std::optional<std::string> find_session(ByteView hash, TimePoint now) = 0;
     /// True when the session existed (it is gone now).
@@ -110,7 +102,7 @@ public:
     /// Ends every session of a person (SessionSubject::person) and the OpenID Connect tokens
     /// they gave, in one commit; returns how many sessions. Repeating it finds none.
     virtual std::size_t end_sessions_of(const std::string& person) = 0;
-    /// Removes nonces, sessions, OIDC codes, tokens and assertions expired before `now`; returns how many.
+    /// Removes used nonces, sessions, OIDC codes, tokens and assertions expired before `now`; returns how many.
     virtual std::size_t purge_expired(TimePoint now) = 0;
 
     /// Stores a person and the audit entry (its subject set to the IIN when empty) in one
