@@ -56,14 +56,5 @@ LEAF="$D/extracted-certs/key_individual_valid_sign_2004.pem"
 set +e; "$TANBA" cert verify "$LEAF" --trust "$D/head/ca/nca_rsa_test.crt" --ocsp-response t.bin --at 2021-06-01T00:00:00Z --offline --json > t.json; rc=$?; set -e
 [ "$rc" -eq 1 ] || fail "a tampered NCA OCSP response was accepted"; ok
 grep -q OCSP_UNUSABLE t.json || fail "tampered response not reported"; ok
-# GOST-signed certificates (NCA's GOST 34.310-2004 and GOST 2015-512 test chains): this build
-# cannot check the signatures, so they are INDETERMINATE (ALGORITHM_UNSUPPORTED), never INVALID.
-for pair in "head/certs/ceo_valid_sign_2004_gost.cer:head/ca/nca_gost_test.crt:2022-06-01" \
-            "extracted-certs/key_individual_valid_2015.pem:head/ca/nca_gost2015_test.cer:2022-09-01"; do
-  IFS=: read -r leaf anchor day <<< "$pair"
-  set +e; "$TANBA" cert verify "$D/$leaf" --trust "$D/$anchor" --at "${day}T00:00:00Z" --offline --revocation off --json > g.json; rc=$?; set -e
-  [ "$rc" -eq 1 ] || fail "$leaf: exit $rc"
-  "$PY" -c 'import json; r=json.load(open("g.json")); assert r["indication"] == "INDETERMINATE" and r["subIndication"] == "CRYPTO_CONSTRAINTS_FAILURE", r
-assert [f["code"] for f in r["findings"] if f["severity"] == "error"] == ["ALGORITHM_UNSUPPORTED"], r["findings"]' || fail "$leaf: $(cat g.json)"; ok
-done
+# GOST-signed chains, CRLs and OCSP responses: tests/cli/gost.sh.
 done_checks nca_samples

@@ -6,6 +6,7 @@
 
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
+#include "tanba/x509/gost.hpp"
 
 namespace tanba::validation::detail {
 namespace {
@@ -227,6 +228,7 @@ CertFacts::CertFacts(x509::Certificate c) : cert(std::move(c)), x(cert.get()) {
     int pkey_nid = NID_undef;
     OBJ_find_sigid_algs(X509_get_signature_nid(x), &signature_digest, &pkey_nid);
     if (EVP_PKEY* k = X509_get0_pubkey(x)) weak_key = key_weakness(k, x);
+    else if (x509::has_gost_key(x)) gost_key = true;
     else key_unsupported = true;  // or a DSA key inheriting its parameters (resolved by the engine)
     ossl::clear_errors();
 }

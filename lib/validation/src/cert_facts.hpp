@@ -24,7 +24,8 @@ struct CertFacts {
     std::vector<std::string> malformed;   // RFC 5280 §4 violations, one reason each
     std::optional<std::string> bad_serial;  // zero, negative, longer than 20 octets
     std::optional<std::string> weak_key;  // why the public key is refused (size, curve)
-    bool key_unsupported = false;         // OpenSSL cannot load it (GOST until lib/gost)
+    bool key_unsupported = false;         // neither OpenSSL nor lib/gost can use it
+    bool gost_key = false;                // a GOST key: its signatures are checked through x509/gost.hpp
     int signature_digest = NID_undef;     // digest of the certificate's signature algorithm
     /// A critical extension (or part of one) this validator cannot interpret: which.
     std::optional<std::string> unknown_critical;

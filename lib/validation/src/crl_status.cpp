@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine.hpp"
+#include "tanba/x509/gost.hpp"
 
 namespace tanba::validation::detail {
 namespace {
@@ -97,7 +98,8 @@ bool Engine::crl_signed_by(const Crl& crl, const CertFacts& signer, const EVP_PK
         if (auto it = crl_signatures_.find(id); it != crl_signatures_.end()) return it->second;
     }
     if (!budget.spend()) return false;
-    const bool ok = crl.signature_valid(key);
+    const bool ok = signer.gost_key ? x509::check_gost_signature(crl.der(), signer.x).verdict == x509::GostVerdict::Valid
+                                    : crl.signature_valid(key);
     std::lock_guard lock(cache_mutex_);
     if (crl_signatures_.size() >= kMaxCached) crl_signatures_.clear();
     crl_signatures_.emplace(std::move(id), ok);
@@ -108,23 +110,24 @@ Engine::CrlSigner Engine::crl_signer(const Crl& crl, const Path& path, std::size
                                      Budget& budget, int nesting) const {
     auto verifies = [&](const CertFacts& c) {
         if (!key_allows_crl_signing(c)) return CrlSigner{};
-        ossl::PKey k = public_key(c);
-        return k && crl_signed_by(crl, c, k.get(), budget) ? CrlSigner{&c, std::move(k)} : CrlSigner{};
+        ossl::PKey k = c.gost_key ? nullptr : public_key(c);  // a GOST key: lib/gost checks it
+        if (!k && !c.gost_key) return CrlSigner{};
+        return crl_signed_by(crl, c, k.get(), budget) ? CrlSigner{&c, std::move(k)} : CrlSigner{};
     };
     // The certificate's issuer first, then any certificate of this path with the CRL issuer's
     // name (key rollover: a self-issued certificate's old or new key).
     if (same_name(path[i - 1]->subject(), crl.issuer()))
-        if (auto k = verifies(*path[i - 1]); k.key) return k;
+        if (auto k = verifies(*path[i - 1]); k.cert) return k;
     for (std::size_t j = 0; j < path.size(); ++j)
         if (j != i - 1 && same_name(path[j]->subject(), crl.issuer()))
-            if (auto k = verifies(*path[j]); k.key) return k;
+            if (auto k = verifies(*path[j]); k.cert) return k;
     // A separate CRL signer: its own path must validate to a trust anchor.
     if (nesting >= 2) return {};
     const unsigned long hash = X509_NAME_hash_ex(crl.issuer(), nullptr, nullptr, nullptr);
     for (bool anchors : {true, false}) {
         for (const CertFacts* c : anchors ? issuers_named(crl.issuer(), hash, true) : untrusted_named(crl.issuer(), hash, budget)) {
             auto k = verifies(*c);
-            if (!k.key) continue;
+            if (!k.cert) continue;
             if (anchors) return k;
             ValidationOptions signer_options = o;
             signer_options.purpose = Purpose::Any;
@@ -168,7 +171,7 @@ Engine::Status Engine::crl_status(const Path& path, std::size_t i, const Validat
             const ReasonMask interim = crl.scope().only_some_reasons & p.reasons();
             if ((interim & ~covered) == 0) continue;
             const CrlSigner signer = crl_signer(crl, path, i, o, budget, nesting);
-            if (!signer.key) {
+            if (!signer.cert) {
                 r.add(FindingCode::CRL_UNUSABLE, Severity::Warning, "its signer could not be validated", idx);
                 continue;
             }

@@ -109,8 +109,8 @@ private:
     Status status_of(const Path& path, std::size_t i, const ValidationOptions& o, Budget& budget, int nesting,
                      ValidationReport& report) const;
     struct CrlSigner {
-        const CertFacts* cert = nullptr;
-        ossl::PKey key;
+        const CertFacts* cert = nullptr;  // null: no signer
+        ossl::PKey key;                   // null for a GOST key
     };
     CrlSigner crl_signer(const revocation::Crl& crl, const Path& path, std::size_t i, const ValidationOptions& o,
                                Budget& budget, int nesting) const;

@@ -3,7 +3,9 @@
 
 #include "engine.hpp"
 #include "tanba/keys/signer.hpp"
+#include "tanba/base/der.hpp"
 #include "tanba/ossl/errors.hpp"
+#include "tanba/x509/gost.hpp"
 
 namespace tanba::validation::detail {
 namespace {
@@ -18,6 +20,20 @@ bool fresh(const revocation::OcspSingle& s, TimePoint at) {
     if (s.next_update) return at <= *s.next_update + kSkew;
     return at - s.this_update <= kMaxAgeWithoutNextUpdate;
 }
+
+// The BasicOCSPResponse inside an OCSPResponse's DER (responseBytes [0] { type, OCTET STRING }).
+ByteView basic_response(ByteView der) {
+    const auto outer = der::element_at(der, 0);
+    const auto status = outer ? der::element_at(der, outer->content) : std::nullopt;
+    const auto bytes = status ? der::element_at(der, status->end) : std::nullopt;
+    const auto seq = bytes && bytes->tag == 0xa0 ? der::element_at(der, bytes->content) : std::nullopt;
+    const auto type = seq ? der::element_at(der, seq->content) : std::nullopt;
+    const auto octets = type ? der::element_at(der, type->end) : std::nullopt;
+    return octets && octets->tag == 0x04 ? octets->content_of(der) : ByteView{};
+}
+
+// A GOST key's signature over `der` (a certificate or a BasicOCSPResponse), through lib/gost.
+bool gost_signed(ByteView der, const X509* signer) { return x509::check_gost_signature(der, signer).verdict == x509::GostVerdict::Valid; }
 
 }  // namespace
 
@@ -41,12 +57,13 @@ std::optional<Engine::Status> Engine::ocsp_status(const Path& path, std::size_t 
             r.add(FindingCode::OCSP_UNUSABLE, Severity::Warning, "its responder certificate is not in the response", idx);
             continue;
         }
-        bool authorised = keys::same_public_key(responder->public_key(), issuer_key.get());
+        bool authorised = issuer.gost_key ? ASN1_STRING_cmp(X509_get0_pubkey_bitstr(responder->get()), X509_get0_pubkey_bitstr(issuer.x)) == 0
+                                          : keys::same_public_key(responder->public_key(), issuer_key.get());
         if (!authorised) {
             const CertFacts& rf = *facts(*responder);
             const TimePoint produced = resp.produced_at();
-            authorised = same_name(rf.issuer(), issuer.subject()) && issuer_key &&
-                         X509_verify(rf.x, issuer_key.get()) == 1 && rf.eku &&
+            const bool issued = issuer.gost_key ? gost_signed(rf.cert.der(), issuer.x) : issuer_key && X509_verify(rf.x, issuer_key.get()) == 1;
+            authorised = same_name(rf.issuer(), issuer.subject()) && issued && rf.eku &&
                          std::find(rf.eku->begin(), rf.eku->end(), kOcspSigning) != rf.eku->end() &&
                          rf.cert.not_before() <= produced && produced <= rf.cert.not_after() && rf.malformed.empty();
             ossl::clear_errors();
@@ -55,7 +72,9 @@ std::optional<Engine::Status> Engine::ocsp_status(const Path& path, std::size_t 
             r.add(FindingCode::OCSP_UNUSABLE, Severity::Warning, "its responder is not authorised by the certificate's issuer", idx);
             continue;
         }
-        if (!resp.signature_valid(responder->public_key())) {
+        const bool signed_ok = x509::has_gost_key(responder->get()) ? gost_signed(basic_response(resp.der()), responder->get())
+                                                                    : resp.signature_valid(responder->public_key());
+        if (!signed_ok) {
             r.add(FindingCode::OCSP_UNUSABLE, Severity::Warning, "its signature does not verify", idx);
             continue;
         }

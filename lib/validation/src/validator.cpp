@@ -7,6 +7,7 @@
 #include "tanba/gost/second_opinion.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
+#include "tanba/x509/gost.hpp"
 
 namespace tanba::validation {
 namespace detail {
@@ -111,6 +112,11 @@ std::vector<const CertFacts*> Engine::untrusted_named(const X509_NAME* name, uns
 }
 
 std::optional<std::string> Engine::unsupported_signature(const CertFacts& child, const CertFacts& parent) const {
+    if (parent.gost_key) {  // lib/gost checks it, or says why it cannot
+        const auto g = x509::check_gost_signature(child.cert.der(), parent.x);
+        if (g.verdict == x509::GostVerdict::Unsupported) return g.detail + " (" + parent.cert.subject_text() + ")";
+        if (g.verdict != x509::GostVerdict::NotGost) return std::nullopt;
+    }
     int digest = NID_undef, pkey = NID_undef;
     const int sig = X509_get_signature_nid(child.x);
     if (sig == NID_undef || OBJ_find_sigid_algs(sig, &digest, &pkey) != 1) {
@@ -132,8 +138,13 @@ bool Engine::signed_by(const CertFacts& child, const CertFacts& parent, Budget& 
         if (auto it = signatures_.find(key); it != signatures_.end()) return it->second;
     }
     if (!budget.spend()) return false;
-    ossl::PKey pk = public_key(parent);
-    const bool ok = pk && X509_verify(child.x, pk.get()) == 1;
+    bool ok = false;
+    if (parent.gost_key) {
+        ok = x509::check_gost_signature(child.cert.der(), parent.x).verdict == x509::GostVerdict::Valid;
+    } else {
+        ossl::PKey pk = public_key(parent);
+        ok = pk && X509_verify(child.x, pk.get()) == 1;
+    }
     ossl::clear_errors();
     std::lock_guard lock(cache_mutex_);
     if (signatures_.size() >= kMaxCached) signatures_.clear();

@@ -3,6 +3,7 @@
 // certificates from templates, large CRLs, OCSP responses.
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "tanba/base/bytes.hpp"
 #include "tanba/base/clock.hpp"
@@ -32,6 +33,30 @@ inline Bytes tlv(std::uint8_t tag, ByteView content) {
     out.reserve(content.size() + 6);
     append_tlv(out, tag, content);
     return out;
+}
+
+/// One DER element read in place (single-byte tags, definite lengths): `der[start]` is its
+/// tag, its content is der[content, end).
+struct Element {
+    std::uint8_t tag = 0;
+    std::size_t start = 0, content = 0, end = 0;
+    ByteView of(ByteView der) const { return der.subspan(start, end - start); }
+    ByteView content_of(ByteView der) const { return der.subspan(content, end - content); }
+};
+/// The element at `at`, or nullopt when it does not fit in `der`.
+inline std::optional<Element> element_at(ByteView der, std::size_t at) {
+    if (at + 2 > der.size()) return std::nullopt;
+    Element e{der[at], at, at + 2, 0};
+    std::size_t len = der[at + 1];
+    if (len & 0x80) {
+        const std::size_t n = len & 0x7f;
+        if (n < 1 || n > 4 || e.content + n > der.size()) return std::nullopt;
+        len = 0;
+        for (std::size_t i = 0; i < n; ++i) len = len << 8 | der[e.content++];
+    }
+    if (len > der.size() - e.content) return std::nullopt;
+    e.end = e.content + len;
+    return e;
 }
 
 /// A signed structure: SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING signature, then

@@ -1,0 +1,33 @@
+#pragma once
+// Signatures OpenSSL cannot check because their algorithm is GOST (Kazakhstan's NCA algorithms
+// or the Russian GOST R 34.10-2012 OIDs): checked through lib/gost (Botan). Every verifier asks
+// here first, then checks the others as it always has (docs/gost.md).
+#include <string>
+
+#include "tanba/ossl/handles.hpp"
+
+#include "tanba/base/bytes.hpp"
+
+namespace tanba::x509 {
+
+enum class GostVerdict {
+    NotGost,     // not a GOST signature: the caller checks it
+    Valid,
+    Invalid,     // does not verify
+    Unsupported  // a GOST signature whose key or curve lib/gost cannot use
+};
+
+struct GostCheck {
+    GostVerdict verdict = GostVerdict::NotGost;
+    std::string detail;  // the byte order that matched, or why not
+};
+
+/// `signed_der` is a Certificate, CertificateList or BasicOCSPResponse (SEQUENCE { tbs,
+/// signatureAlgorithm, signature BIT STRING, … }); `signer` the certificate whose key made it.
+GostCheck check_gost_signature(ByteView signed_der, const X509* signer);
+/// The same over bytes already taken apart (a CMS SignerInfo: the signed attributes' DER).
+GostCheck check_gost_signature(const std::string& algorithm_oid, ByteView data, ByteView signature, const X509* signer);
+/// Whether the signer's key is a GOST key (then OpenSSL has no EVP_PKEY for it).
+bool has_gost_key(const X509* cert);
+
+}  // namespace tanba::x509

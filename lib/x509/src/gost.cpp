@@ -1,0 +1,54 @@
+#include "tanba/x509/gost.hpp"
+
+#include <openssl/x509.h>
+
+#include "tanba/base/der.hpp"
+#include "tanba/gost/signature.hpp"
+#include "tanba/ossl/codec.hpp"
+#include "tanba/ossl/handles.hpp"
+
+namespace tanba::x509 {
+namespace {
+
+Bytes spki_of(const X509* cert) { return ossl::encode(X509_get_X509_PUBKEY(cert), i2d_X509_PUBKEY, "SubjectPublicKeyInfo"); }
+
+std::string algorithm_oid(ByteView algorithm) {
+    const unsigned char* p = algorithm.data();
+    const ossl::Algor alg(d2i_X509_ALGOR(nullptr, &p, static_cast<long>(algorithm.size())));
+    if (!alg) return {};
+    const ASN1_OBJECT* oid = nullptr;
+    X509_ALGOR_get0(&oid, nullptr, nullptr, alg.get());
+    return ossl::oid_text(oid);
+}
+
+}  // namespace
+
+GostCheck check_gost_signature(const std::string& algorithm_oid, ByteView data, ByteView signature, const X509* signer) {
+    const auto algorithm = gost::signature_algorithm(algorithm_oid);
+    if (!algorithm) return {};
+    const auto spki = spki_of(signer);
+    if (auto problem = gost::key_problem(spki)) return {GostVerdict::Unsupported, *problem};
+    const auto check = gost::verify(*algorithm, spki, data, signature);
+    if (!check.valid) return {GostVerdict::Invalid, check.problem};
+    return {GostVerdict::Valid, check.order == gost::ByteOrder::LittleEndianRS ? "GOST signature r||s little-endian (NCA RK)"
+                                                                              : "GOST signature s||r big-endian (RFC 4491)"};
+}
+
+GostCheck check_gost_signature(ByteView der, const X509* signer) {
+    const auto outer = der::element_at(der, 0);
+    const auto tbs = outer ? der::element_at(der, outer->content) : std::nullopt;
+    const auto alg = tbs ? der::element_at(der, tbs->end) : std::nullopt;
+    const auto sig = alg ? der::element_at(der, alg->end) : std::nullopt;
+    if (!sig || sig->tag != 0x03 || sig->end == sig->content) return {};
+    const auto oid = algorithm_oid(alg->of(der));
+    if (!gost::signature_algorithm(oid)) return {};
+    return check_gost_signature(oid, tbs->of(der), der.subspan(sig->content + 1, sig->end - sig->content - 1), signer);
+}
+
+bool has_gost_key(const X509* cert) {
+    const ASN1_OBJECT* oid = nullptr;
+    X509_PUBKEY_get0_param(const_cast<ASN1_OBJECT**>(&oid), nullptr, nullptr, nullptr, X509_get_X509_PUBKEY(cert));
+    return oid && gost::is_gost_key(ossl::oid_text(oid));
+}
+
+}  // namespace tanba::x509
