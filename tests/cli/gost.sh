@@ -50,4 +50,42 @@ flip "$D/head/ocsp/ocsp_response_ceo_sign_2004_revoked.bin" bad.ocsp 11
 want "INDETERMINATE TRY_LATER REVOCATION_UNKNOWN" "$D/extracted-certs/key_ceo_sign_revoked_2004.pem" "$G04" 2022-09-02T17:00:00Z \
   --ocsp-response bad.ocsp
 grep -q OCSP_UNUSABLE v.json || fail "the changed OCSP response not reported"; ok
+
+# CMS from Kalkan (NCANode's test data): two signers, RSA and GOST-2015-512 (digest Streebog-512
+# under the KZ OID), attached and detached over "test123". Each signer VALID inside its own
+# certificate's validity (they do not overlap), with its IIN; the GOST one names the byte order.
+E=$D/embedded
+signers() {  # signers SIG AT [options…] → "INDICATION:IIN …" per signer; report in s.json
+  local sig=$1 at=$2; shift 2
+  set +e; "$TANBA" verify "$sig" --trust "$G15" --trust "$D/head/ca/nca_rsa_test.crt" --offline --revocation off --at "$at" --json "$@" > s.json; set -e
+  "$PY" -c 'import json; r = json.load(open("s.json")); print(*[s["indication"] + ":" + (s["signer"].get("iin") or "-") for s in r["signers"]])'
+}
+[ "$(signers "$E/cmsservicetest_signed_cms.p7s" 2022-10-01T00:00:00Z)" = "VALID:123456789012 INVALID:123456789011" ] || fail "GOST signer: $(cat s.json)"; ok
+grep -q '"GOST_SIGNATURE_ORDER"' s.json && grep -q "r||s little-endian (NCA RK)" s.json || fail "the byte order is not reported: $(cat s.json)"; ok
+[ "$(signers "$E/cmsservicetest_signed_cms.p7s" 2021-06-01T00:00:00Z)" = "INVALID:123456789012 VALID:123456789011" ] || fail "RSA signer: $(cat s.json)"; ok
+printf test123 > content.txt
+[ "$(signers "$E/cmsservicetest_signed_detached_cms.p7s" 2022-10-01T00:00:00Z --content content.txt)" = "VALID:123456789012 INVALID:123456789011" ] \
+  || fail "detached GOST signer: $(cat s.json)"; ok
+printf test124 > other.txt
+signers "$E/cmsservicetest_signed_detached_cms.p7s" 2022-10-01T00:00:00Z --content other.txt > /dev/null
+grep -q MESSAGE_DIGEST_MISMATCH s.json || fail "other content accepted: $(cat s.json)"; ok
+# One byte of the GOST signer's signature changed (the last bytes of its SignerInfo).
+"$PY" - "$E/cmsservicetest_signed_cms.p7s" <<'PYEOF'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = d.find(bytes.fromhex("048180"))  # the 128-byte OCTET STRING: the GOST-2015-512 signer's signature value
+assert i > 0
+d[i + 10] ^= 0x01
+open("badsig.p7s", "wb").write(bytes(d))
+PYEOF
+[ "$(signers badsig.p7s 2022-10-01T00:00:00Z | cut -d' ' -f1)" = "INVALID:123456789012" ] && grep -q SIGNATURE_INVALID s.json \
+  || fail "a changed GOST signature: $(cat s.json)"; ok
+
+# The RFC 3161 token signed by the GOST-2004 TSA (messageDigest by GOST R 34.11-94, test S-box).
+T=$D/head/tsp/tsp_token.bin
+"$TANBA" ts verify "$T" --digest 1465dad126d32bf7aa5d3b95a5c7c331cdff34df --trust "$G04" --at 2022-09-18T13:30:00Z --offline --revocation off > ts.txt \
+  || fail "the GOST TSP token: $(cat ts.txt)"; ok
+grep -q "^VALID" ts.txt || fail "the GOST TSP token: $(cat ts.txt)"; ok
+set +e; "$TANBA" ts verify "$T" --digest 1465dad126d32bf7aa5d3b95a5c7c331cdff34de --trust "$G04" --at 2022-09-18T13:30:00Z --offline --revocation off > ts.txt 2>&1; rc=$?; set -e
+[ "$rc" -ne 0 ] || fail "another imprint accepted: $(cat ts.txt)"; ok
 echo "gost: $checks checks passed"

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include "signed_data.hpp"
+#include "tanba/gost/signature.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
@@ -11,17 +12,23 @@ namespace tanba::cms {
 
 struct DocumentDigests::Builder::State {
     std::string algorithm;
-    ossl::MdCtx ctx;
+    ossl::MdCtx ctx;                      // an OpenSSL digest, or
+    std::unique_ptr<gost::Hasher> gost;   // a GOST one (lib/gost)
 };
 
 DocumentDigests::Builder::Builder(const std::vector<std::string>& algorithms) {
     for (const auto& a : algorithms) {
         bool seen = false;
         for (const auto& s : states_) seen = seen || s->algorithm == a;
+        if (seen) continue;
+        if (const auto g = gost::digest_algorithm(a)) {
+            states_.push_back(std::make_unique<State>(State{a, nullptr, std::make_unique<gost::Hasher>(*g)}));
+            continue;
+        }
         const ossl::Asn1Object oid = ossl::oid_from_text(a);
         const EVP_MD* md = EVP_get_digestbyobj(oid.get());
-        if (seen || !md) continue;
-        auto state = std::make_unique<State>(State{a, ossl::MdCtx(EVP_MD_CTX_new())});
+        if (!md) continue;
+        auto state = std::make_unique<State>(State{a, ossl::MdCtx(EVP_MD_CTX_new()), nullptr});
         ossl::check(state->ctx && EVP_DigestInit_ex(state->ctx.get(), md, nullptr) == 1, ErrorCode::CRYPTO_FAILURE, "digest");
         states_.push_back(std::move(state));
     }
@@ -31,8 +38,10 @@ DocumentDigests::Builder::Builder(const std::vector<std::string>& algorithms) {
 DocumentDigests::Builder::~Builder() = default;
 
 void DocumentDigests::Builder::update(ByteView chunk) {
-    for (auto& s : states_)
-        ossl::check(EVP_DigestUpdate(s->ctx.get(), chunk.data(), chunk.size()) == 1, ErrorCode::CRYPTO_FAILURE, "digest");
+    for (auto& s : states_) {
+        if (s->gost) s->gost->update(chunk);
+        else ossl::check(EVP_DigestUpdate(s->ctx.get(), chunk.data(), chunk.size()) == 1, ErrorCode::CRYPTO_FAILURE, "digest");
+    }
     size_ += chunk.size();
 }
 
@@ -40,6 +49,10 @@ DocumentDigests DocumentDigests::Builder::finish() {
     DocumentDigests out;
     out.size_ = size_;
     for (auto& s : states_) {
+        if (s->gost) {
+            out.digests_[s->algorithm] = s->gost->finish();
+            continue;
+        }
         Bytes d(EVP_MAX_MD_SIZE);
         unsigned int n = 0;
         ossl::check(EVP_DigestFinal_ex(s->ctx.get(), d.data(), &n) == 1, ErrorCode::CRYPTO_FAILURE, "digest");

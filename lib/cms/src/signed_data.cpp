@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "tanba/gost/signature.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
@@ -220,6 +221,10 @@ std::optional<Bytes> content_digest(CMS_SignerInfo* si, const Content& content) 
         const auto d = content.digests->digest(digest_algorithm_of(si));
         if (!d) return std::nullopt;
         return Bytes(d->begin(), d->end());
+    }
+    if (const auto g = gost::digest_algorithm(digest_algorithm_of(si))) {
+        if (!content.bytes) return std::nullopt;
+        return gost::digest(*g, *content.bytes);
     }
     const EVP_MD* md = EVP_get_digestbyobj(digest_oid(si));
     if (!content.bytes || !md) return std::nullopt;

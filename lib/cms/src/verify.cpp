@@ -9,7 +9,9 @@
 #include "signed_data.hpp"
 #include "timestamp.hpp"
 #include "tanba/ossl/codec.hpp"
+#include "tanba/base/der.hpp"
 #include "tanba/ossl/errors.hpp"
+#include "tanba/x509/gost.hpp"
 
 namespace tanba::cms {
 namespace {
@@ -59,6 +61,34 @@ bool octets_equal(const ASN1_OCTET_STRING* s, const Bytes& b) {
     return s && static_cast<std::size_t>(s->length) == b.size() && std::equal(b.begin(), b.end(), s->data);
 }
 
+// A GOST SignerInfo's algorithm: its signatureAlgorithm, or (Kalkan names the key there) its digest's.
+std::optional<gost::Algorithm> gost_signer_algorithm(CMS_SignerInfo* si) {
+    X509_ALGOR *digest = nullptr, *signature = nullptr;
+    CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &digest, &signature);
+    const ASN1_OBJECT *d = nullptr, *s = nullptr;
+    X509_ALGOR_get0(&d, nullptr, nullptr, digest);
+    X509_ALGOR_get0(&s, nullptr, nullptr, signature);
+    return gost::signer_algorithm(ossl::oid_text(s), ossl::oid_text(d));
+}
+
+// The signed attributes as they were signed: SET OF Attribute, in the order they came.
+Bytes signed_attributes_der(CMS_SignerInfo* si) {
+    Bytes set;
+    for (int i = 0; i < CMS_signed_get_attr_count(si); ++i) {
+        const auto one = ossl::encode(CMS_signed_get_attr(si, i), i2d_X509_ATTRIBUTE, "signed attribute");
+        set.insert(set.end(), one.begin(), one.end());
+    }
+    return der::tlv(0x31, set);
+}
+
+// The signer's GOST signature over `data`; the byte order that matched is noted in the report.
+bool gost_signature_valid(gost::Algorithm a, ByteView data, CMS_SignerInfo* si, const x509::Certificate& cert, validation::ValidationReport& r) {
+    const ASN1_OCTET_STRING* sig = CMS_SignerInfo_get0_signature(si);
+    const auto check = x509::check_gost_signature(a, data, ByteView(ASN1_STRING_get0_data(sig), static_cast<std::size_t>(ASN1_STRING_length(sig))), cert.get());
+    if (check.verdict == x509::GostVerdict::Valid) r.add(FindingCode::GOST_SIGNATURE_ORDER, Severity::Info, check.detail, 0);
+    return check.verdict == x509::GostVerdict::Valid;
+}
+
 /// The signature-level checks of one SignerInfo; the certificate's path is validated after.
 void check_signer(CMS_ContentInfo* cms, CMS_SignerInfo* si, long version, const detail::Content& content,
                   const x509::Certificate& cert, const VerifyOptions& o, validation::ValidationReport& r) {
@@ -69,9 +99,13 @@ void check_signer(CMS_ContentInfo* cms, CMS_SignerInfo* si, long version, const 
     if ((keyid && version != 3) || (!keyid && version != 1))
         r.add(FindingCode::SIGNER_INFO_INCONSISTENT, Severity::Error, "version " + std::to_string(version), 0);
 
+    std::optional<gost::Algorithm> gost_algorithm;  // a GOST signer: checked through lib/gost
     if (!cert.public_key()) {
-        r.add(FindingCode::ALGORITHM_UNSUPPORTED, Severity::Error, "the signer's public key (e.g. GOST)", 0);
-        return;
+        if (x509::has_gost_key(cert.get())) gost_algorithm = gost_signer_algorithm(si);
+        if (!gost_algorithm) {
+            r.add(FindingCode::ALGORITHM_UNSUPPORTED, Severity::Error, "the signer's public key or signature algorithm", 0);
+            return;
+        }
     }
     const bool has_attributes = CMS_signed_get_attr_count(si) > 0;
     if (!content.present()) {
@@ -81,7 +115,10 @@ void check_signer(CMS_ContentInfo* cms, CMS_SignerInfo* si, long version, const 
         if (!o.allow_plain_cms) r.add(FindingCode::SIGNED_ATTRIBUTES_MISSING, Severity::Error, {}, 0);
         if (content.digests && !content.bytes)
             r.add(FindingCode::CONTENT_MISSING, Severity::Error, "a signer without signed attributes signs the content itself: give it in memory", 0);
-        if (content.bytes) {  // the signature is over the content itself
+        if (content.bytes && gost_algorithm) {
+            if (!gost_signature_valid(*gost_algorithm, *content.bytes, si, cert, r))
+                r.add(FindingCode::SIGNATURE_INVALID, Severity::Error, "signature over the content", 0);
+        } else if (content.bytes) {  // the signature is over the content itself
             CMS_SignerInfo_set1_signer_cert(si, cert.get());
             ossl::Bio data(BIO_new_mem_buf(content.bytes->data(), static_cast<int>(content.bytes->size())));
             BIO* chain = CMS_dataInit(cms, data.get());
@@ -104,7 +141,10 @@ void check_signer(CMS_ContentInfo* cms, CMS_SignerInfo* si, long version, const 
     }
     // Signature over the signed attributes.
     CMS_SignerInfo_set1_signer_cert(si, cert.get());
-    if (CMS_SignerInfo_verify(si) != 1) {
+    if (gost_algorithm) {
+        if (!gost_signature_valid(*gost_algorithm, signed_attributes_der(si), si, cert, r))
+            r.add(FindingCode::SIGNATURE_INVALID, Severity::Error, "signature over the signed attributes", 0);
+    } else if (CMS_SignerInfo_verify(si) != 1) {
         X509_ALGOR* dig = nullptr;
         CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &dig, nullptr);
         const ASN1_OBJECT* oid = nullptr;

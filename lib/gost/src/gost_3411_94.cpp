@@ -115,20 +115,41 @@ private:
 
 }  // namespace
 
+struct Gost94Test::State {
+    Hasher hasher;
+    Block pending{};
+    std::size_t pending_size = 0;
+    std::uint64_t total = 0;
+};
+
+Gost94Test::Gost94Test() : state_(std::make_unique<State>()) {}
+Gost94Test::~Gost94Test() = default;
+
+void Gost94Test::update(ByteView data) {
+    auto& s = *state_;
+    s.total += data.size();
+    for (const auto byte : data) {
+        s.pending[s.pending_size++] = byte;
+        if (s.pending_size == 32) {
+            s.hasher.block(s.pending);
+            s.pending_size = 0;
+        }
+    }
+}
+
+Bytes Gost94Test::finish() {
+    auto& s = *state_;
+    if (s.pending_size > 0) {  // the last part, zero-padded
+        std::fill(s.pending.begin() + static_cast<std::ptrdiff_t>(s.pending_size), s.pending.end(), std::uint8_t{0});
+        s.hasher.block(s.pending);
+    }
+    return s.hasher.finish(s.total);
+}
+
 Bytes gost_3411_94_test(ByteView data) {
-    Hasher h;
-    std::size_t at = 0;
-    for (; at + 32 <= data.size(); at += 32) {
-        Block m;
-        std::copy(data.begin() + static_cast<std::ptrdiff_t>(at), data.begin() + static_cast<std::ptrdiff_t>(at + 32), m.begin());
-        h.block(m);
-    }
-    if (at < data.size()) {  // the last part, zero-padded
-        Block m{};
-        std::copy(data.begin() + static_cast<std::ptrdiff_t>(at), data.end(), m.begin());
-        h.block(m);
-    }
-    return h.finish(data.size());
+    Gost94Test h;
+    h.update(data);
+    return h.finish();
 }
 
 }  // namespace tanba::gost::detail

@@ -111,12 +111,38 @@ std::string_view digest_name(Algorithm a) {
     return "";
 }
 
-Bytes digest(Algorithm a, ByteView data) {
-    if (a == Algorithm::Kz2004) return detail::gost_3411_94_test(data);
-    const auto h = Botan::HashFunction::create_or_throw(std::string(digest_name(a)));
-    h->update(data.data(), data.size());
-    const auto out = h->final();
+std::optional<Algorithm> signer_algorithm(std::string_view signature_oid, std::string_view digest_oid) {
+    if (auto a = signature_algorithm(signature_oid)) return a;
+    if (is_gost_key(signature_oid)) return digest_algorithm(digest_oid);
+    return std::nullopt;
+}
+
+struct Hasher::State {
+    std::unique_ptr<Botan::HashFunction> streebog;  // or, for GOST-2004:
+    std::unique_ptr<detail::Gost94Test> gost94;
+};
+
+Hasher::Hasher(Algorithm a) : state_(std::make_unique<State>()) {
+    if (a == Algorithm::Kz2004) state_->gost94 = std::make_unique<detail::Gost94Test>();
+    else state_->streebog = Botan::HashFunction::create_or_throw(std::string(digest_name(a)));
+}
+Hasher::~Hasher() = default;
+
+void Hasher::update(ByteView chunk) {
+    if (state_->gost94) state_->gost94->update(chunk);
+    else state_->streebog->update(chunk.data(), chunk.size());
+}
+
+Bytes Hasher::finish() {
+    if (state_->gost94) return state_->gost94->finish();
+    const auto out = state_->streebog->final();
     return Bytes(out.begin(), out.end());
+}
+
+Bytes digest(Algorithm a, ByteView data) {
+    Hasher h(a);
+    h.update(data);
+    return h.finish();
 }
 
 std::optional<std::string> key_problem(ByteView spki) {

@@ -23,15 +23,13 @@ std::string algorithm_oid(ByteView algorithm) {
 
 }  // namespace
 
-GostCheck check_gost_signature(const std::string& algorithm_oid, ByteView data, ByteView signature, const X509* signer) {
-    const auto algorithm = gost::signature_algorithm(algorithm_oid);
-    if (!algorithm) return {};
+GostCheck check_gost_signature(gost::Algorithm algorithm, ByteView data, ByteView signature, const X509* signer) {
     const auto spki = spki_of(signer);
     if (auto problem = gost::key_problem(spki)) return {GostVerdict::Unsupported, *problem};
-    const auto check = gost::verify(*algorithm, spki, data, signature);
+    const auto check = gost::verify(algorithm, spki, data, signature);
     if (!check.valid) return {GostVerdict::Invalid, check.problem};
-    return {GostVerdict::Valid, check.order == gost::ByteOrder::LittleEndianRS ? "GOST signature r||s little-endian (NCA RK)"
-                                                                              : "GOST signature s||r big-endian (RFC 4491)"};
+    return {GostVerdict::Valid, check.order == gost::ByteOrder::LittleEndianRS ? "r||s little-endian (NCA RK)"
+                                                                              : "s||r big-endian (RFC 4491)"};
 }
 
 GostCheck check_gost_signature(ByteView der, const X509* signer) {
@@ -40,9 +38,9 @@ GostCheck check_gost_signature(ByteView der, const X509* signer) {
     const auto alg = tbs ? der::element_at(der, tbs->end) : std::nullopt;
     const auto sig = alg ? der::element_at(der, alg->end) : std::nullopt;
     if (!sig || sig->tag != 0x03 || sig->end == sig->content) return {};
-    const auto oid = algorithm_oid(alg->of(der));
-    if (!gost::signature_algorithm(oid)) return {};
-    return check_gost_signature(oid, tbs->of(der), der.subspan(sig->content + 1, sig->end - sig->content - 1), signer);
+    const auto algorithm = gost::signature_algorithm(algorithm_oid(alg->of(der)));
+    if (!algorithm) return {};
+    return check_gost_signature(*algorithm, tbs->of(der), der.subspan(sig->content + 1, sig->end - sig->content - 1), signer);
 }
 
 bool has_gost_key(const X509* cert) {

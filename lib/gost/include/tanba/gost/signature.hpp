@@ -5,6 +5,7 @@
 // and the Russian GOST R 34.10-2012 256/512 OIDs. docs/gost.md gives the recipe: the KZ OIDs are
 // aliases of the Russian ones; the signature value is r‖s little-endian (the RFC 4491 s‖r
 // big-endian blob reversed), and both orders are tried, the one that matched reported.
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,24 @@ std::string_view digest_name(Algorithm a);
 Bytes digest(Algorithm a, ByteView data);
 /// The digest an OID names as a CMS digestAlgorithm (KZ or Russian OIDs), or nullopt.
 std::optional<Algorithm> digest_algorithm(std::string_view oid);
+/// A CMS SignerInfo's GOST algorithm: its signatureAlgorithm when that is a GOST signature OID,
+/// or — when it names the GOST key instead, as Kalkan writes it — its digestAlgorithm's.
+std::optional<Algorithm> signer_algorithm(std::string_view signature_oid, std::string_view digest_oid);
+
+/// The digest of a GOST algorithm, fed in chunks (a streamed document).
+class Hasher {
+public:
+    explicit Hasher(Algorithm a);
+    ~Hasher();
+    Hasher(const Hasher&) = delete;
+    Hasher& operator=(const Hasher&) = delete;
+    void update(ByteView chunk);
+    Bytes finish();
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 enum class ByteOrder {
     LittleEndianRS,  // r‖s, each little-endian: what NCA RK and Kalkan write

@@ -7,6 +7,7 @@
 #include "tanba/ossl/handles.hpp"
 
 #include "tanba/base/bytes.hpp"
+#include "tanba/gost/signature.hpp"
 
 namespace tanba::x509 {
 
@@ -26,7 +27,7 @@ struct GostCheck {
 /// signatureAlgorithm, signature BIT STRING, … }); `signer` the certificate whose key made it.
 GostCheck check_gost_signature(ByteView signed_der, const X509* signer);
 /// The same over bytes already taken apart (a CMS SignerInfo: the signed attributes' DER).
-GostCheck check_gost_signature(const std::string& algorithm_oid, ByteView data, ByteView signature, const X509* signer);
+GostCheck check_gost_signature(gost::Algorithm algorithm, ByteView data, ByteView signature, const X509* signer);
 /// Whether the signer's key is a GOST key (then OpenSSL has no EVP_PKEY for it).
 bool has_gost_key(const X509* cert);
 
