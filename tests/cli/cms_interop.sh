@@ -154,6 +154,7 @@ set +e; "$TANBA" verify "$NCA/embedded/cmsservicetest_signed_cms.p7s" --trust "$
 [ "$rc" -eq 1 ] || fail "GOST sample exit $rc"; ok
 "$PY" -c '
 import json; r=json.load(open("g.json"))
-kinds = sorted((s["indication"], any(f["code"] == "ALGORITHM_UNSUPPORTED" for f in s["findings"])) for s in r["signers"])
-assert r["indication"] == "INDETERMINATE" and kinds == [("INDETERMINATE", True), ("VALID", False)], kinds'; ok
+kinds = sorted((s["indication"], [f["code"] for f in s["findings"] if f["severity"] == "error"]) for s in r["signers"])
+# The GOST signer is checked (docs/gost.md) but only the RSA root is trusted here: no chain.
+assert r["indication"] == "INDETERMINATE" and kinds == [("INDETERMINATE", ["CHAIN_NOT_FOUND"]), ("VALID", [])], kinds'; ok
 done_checks cms_interop
