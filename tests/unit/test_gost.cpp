@@ -98,6 +98,11 @@ TEST_CASE("the NCA RK test PKI's GOST signatures verify, in NCA's byte order, an
         const auto ok = gost::verify(a, spki, object.tbs, object.signature);
         CHECK_MESSAGE(ok.valid, row[1] << ": " << ok.problem);
         CHECK(ok.order == gost::ByteOrder::LittleEndianRS);
+        // The same signature in RFC 4491's order (s‖r big-endian: the bytes reversed) verifies too, and says so.
+        const Bytes rfc4491(object.signature.rbegin(), object.signature.rend());
+        const auto other = gost::verify(a, spki, object.tbs, rfc4491);
+        CHECK_MESSAGE(other.valid, row[1] << " in RFC 4491 order: " << other.problem);
+        CHECK(other.order == gost::ByteOrder::BigEndianSR);
         auto tbs = object.tbs;
         tbs[tbs.size() / 2] ^= 1;
         CHECK_MESSAGE(!gost::verify(a, spki, tbs, object.signature).valid, row[1] << " with its TBS changed");
