@@ -12,25 +12,17 @@
 
 #include "tanba/ca/authority.hpp"
 #include "tanba/cms/sign.hpp"
+#include "rate.hpp"
 #include "tanba/cms/verify.hpp"
 #include "tanba/keys/software_key.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/runtime.hpp"
 
 using namespace tanba;
-using Steady = std::chrono::steady_clock;
+using bench::rate;
 
 namespace {
 
-template <class F>
-double rate(double seconds, F&& one) {
-    long n = 0;
-    const auto start = Steady::now();
-    const auto end = start + std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(seconds));
-    while (Steady::now() < end)
-        for (int i = 0; i < 16; ++i, ++n) one(n);
-    return static_cast<double>(n) / std::chrono::duration<double>(Steady::now() - start).count();
-}
 
 // A CRL of `revoked` random serials, signed by the CA's key (bench fixture; the CA's own CRL
 // service comes with the revocation issue).

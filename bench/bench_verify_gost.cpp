@@ -16,6 +16,7 @@
 #include <string>
 
 #include "tanba/base/file_io.hpp"
+#include "rate.hpp"
 #include "tanba/cms/verify.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/runtime.hpp"
@@ -23,19 +24,10 @@
 #include "tanba/x509/gost.hpp"
 
 using namespace tanba;
-using Steady = std::chrono::steady_clock;
+using bench::rate;
 
 namespace {
 
-template <class F>
-double rate(double seconds, F&& one) {
-    long n = 0;
-    const auto start = Steady::now();
-    const auto end = start + std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(seconds));
-    while (Steady::now() < end)
-        for (int i = 0; i < 16; ++i, ++n) one(n);
-    return static_cast<double>(n) / std::chrono::duration<double>(Steady::now() - start).count();
-}
 
 // The CMS with only its GOST signer left.
 Bytes gost_only(const Bytes& der) {

@@ -63,3 +63,15 @@ expect() {
 }
 
 done_checks() { echo "$1: $checks checks passed"; }
+
+# softhsm_token LABEL: a fresh SoftHSM2 token in $WORK/tokens (SOFTHSM2_CONF, TANBA_PKCS11_MODULE
+# exported; user PIN 31415926 in $WORK/pin.txt).
+softhsm_token() {
+  export SOFTHSM2_CONF=$WORK/softhsm2.conf TANBA_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
+  if [ ! -f "$SOFTHSM2_CONF" ]; then
+    mkdir -p "$WORK/tokens"
+    printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$WORK" > "$SOFTHSM2_CONF"
+    echo 31415926 > "$WORK/pin.txt"
+  fi
+  softhsm2-util --init-token --free --label "$1" --pin 31415926 --so-pin 27182818 > /dev/null
+}

@@ -111,10 +111,7 @@ ok
 N=$(challenge); sign alice "$N" attached; openssl cms -cmsout -inform DER -in alice.der -outform PEM -out alice.pem.cms
 [ "$(login cms "$N" alice.pem.cms)" = 200 ] || fail "PEM CMS login: $(cat login.json)"; ok
 # `tanba sign` with the key on a SoftHSM2 card, detached.
-export SOFTHSM2_CONF=$WORK/softhsm2.conf TANBA_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
-mkdir tokens && printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$WORK" > "$SOFTHSM2_CONF"
-echo 31415926 > pin.txt
-softhsm2-util --init-token --free --label "Login Card" --pin 31415926 --so-pin 27182818 > /dev/null
+softhsm_token "Login Card"
 "$TANBA" token keygen --uri "pkcs11:token=Login%20Card;object=AUTH" --algo ecdsa-p256 --pin-file pin.txt > card.uri 2> /dev/null
 "$TANBA" csr new --key "$(cat card.uri)" --pin-file pin.txt --iin "$IIN" --surname "ӘЛІМОВА" --given "ДИНА" --out card.csr 2> /dev/null
 "$TANBA" ca issue --dir iss --profile citizen-auth --csr card.csr --out card.pem --no-passphrase 2> /dev/null

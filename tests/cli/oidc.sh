@@ -16,16 +16,13 @@ BIN=180340021781
 "$TANBA" csr new --key card.key --iin "$IIN" --surname "СӘРСЕНОВ" --given "АРМАН" --bin "$BIN" --org "ТОО Тест" --out card.csr 2> /dev/null
 "$TANBA" ca issue --dir iss --profile legal-auth --csr card.csr --out card.pem --no-passphrase 2> /dev/null
 # The same person's ID card: a key on SoftHSM2, for the browser's NCALayer login.
-export SOFTHSM2_CONF=$WORK/softhsm2.conf TANBA_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
-mkdir tokens && printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$WORK" > "$SOFTHSM2_CONF"
-echo 31415926 > pin.txt
-softhsm2-util --init-token --free --label "ID Card" --pin 31415926 --so-pin 27182818 > /dev/null
+softhsm_token "ID Card"
 "$TANBA" token keygen --uri "pkcs11:token=ID%20Card;object=AUTH" --algo ecdsa-p256 --pin-file pin.txt > idcard.uri 2> /dev/null
 "$TANBA" csr new --key "$(cat idcard.uri)" --pin-file pin.txt --iin "$IIN" --surname "СӘРСЕНОВ" --given "АРМАН" --out idcard.csr 2> /dev/null
 "$TANBA" ca issue --dir iss --profile citizen-auth --csr idcard.csr --out idcard.pem --no-passphrase 2> /dev/null
 "$TANBA" ca crl --dir root --out root.crl --no-passphrase 2> /dev/null
 # The provider's next key, for the rotation: on an HSM (a SoftHSM2 token), through keys::Signer too.
-softhsm2-util --init-token --free --label "OIDC HSM" --pin 31415926 --so-pin 27182818 > /dev/null
+softhsm_token "OIDC HSM"
 "$TANBA" token keygen --uri "pkcs11:token=OIDC%20HSM;object=ID%20tokens" --algo ecdsa-p256 --pin-file pin.txt > oidc2.uri 2> /dev/null
 
 # The provider's signing key (a file here; a pkcs11: URI works the same) and the sub secret.
