@@ -4,7 +4,8 @@
 #include <string>
 
 #include "tanba/base/bytes.hpp"
-#include "tanba/gost/signature.hpp"
+#include "tanba/gost/signing_key.hpp"
+#include "tanba/keys/software_key.hpp"
 #include "test_support.hpp"
 
 using namespace tanba;
@@ -119,4 +120,19 @@ TEST_CASE("GOST algorithm names") {
     CHECK(gost::is_gost_key("1.2.398.3.10.1.1.1.1"));
     CHECK(!gost::is_gost_key("1.2.840.10045.2.1"));
     CHECK(gost::key_problem(as_bytes("not DER")).has_value());
+}
+
+TEST_CASE("the Kalkan test keystores' GOST keys sign what their certificates verify") {
+    for (const auto& row : test::tsv("vectors/gost/nca_keystores.tsv")) {
+        REQUIRE(row.size() == 4);
+        const auto info = keys::pkcs12_private_key_info(test::read(row[0]), Secret(row[1]));
+        const auto key = gost::SigningKey::from_pkcs8(info);
+        CHECK(key.algorithm() == algorithm_named(row[3]));
+        const auto cert_spki = spki_of(der_of(row[2]));
+        const auto data = as_bytes("signed with a Kalkan keystore");
+        const auto check = gost::verify(key.algorithm(), cert_spki, data, key.sign(data));
+        CHECK_MESSAGE(check.valid, row[0] << ": " << check.problem);
+        CHECK_FALSE(gost::verify(key.algorithm(), cert_spki, as_bytes("something else"), key.sign(data)).valid);
+    }
+    CHECK_THROWS_AS(keys::pkcs12_private_key_info(test::read("kz/ncanode/embedded/key_individual_valid_2015.p12"), Secret(std::string("wrong"))), Error);
 }

@@ -40,7 +40,7 @@ constexpr Named kDigests[] = {
 };
 
 constexpr std::string_view kKeys[] = {"1.2.398.3.10.1.1.2.2", "1.2.398.3.10.1.1.2.1", "1.2.398.3.10.1.1.1.1", "1.2.643.7.1.1.1.1",
-                                      "1.2.643.7.1.1.1.2"};
+                                      "1.2.643.7.1.1.1.2", "1.2.643.2.2.19"};
 
 // The curve a parameter OID names: the KZ ones are tc26 512 paramSetA and CryptoPro-A.
 std::optional<std::string> curve_name(const std::string& oid) {

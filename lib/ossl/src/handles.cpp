@@ -73,6 +73,8 @@ void Asn1EnumeratedFree::operator()(ASN1_ENUMERATED* p) const noexcept { ASN1_EN
 void Asn1GeneralizedTimeFree::operator()(ASN1_GENERALIZEDTIME* p) const noexcept { ASN1_GENERALIZEDTIME_free(p); }
 void PolicyMappingsFree::operator()(POLICY_MAPPINGS* p) const noexcept { sk_POLICY_MAPPING_pop_free(p, POLICY_MAPPING_free); }
 void CertStackFree::operator()(struct stack_st_X509* p) const noexcept { sk_X509_pop_free(p, X509_free); }
+void Pkcs7StackFree::operator()(struct stack_st_PKCS7* p) const noexcept { sk_PKCS7_pop_free(p, PKCS7_free); }
+void SafeBagStackFree::operator()(struct stack_st_PKCS12_SAFEBAG* p) const noexcept { sk_PKCS12_SAFEBAG_pop_free(p, PKCS12_SAFEBAG_free); }
 void ExtensionStackFree::operator()(struct stack_st_X509_EXTENSION* p) const noexcept { sk_X509_EXTENSION_pop_free(p, X509_EXTENSION_free); }
 void OpenSslStringFree::operator()(char* p) const noexcept { OPENSSL_free(p); }
 void EcdsaSigFree::operator()(ECDSA_SIG* p) const noexcept { ECDSA_SIG_free(p); }

@@ -38,6 +38,8 @@ typedef struct stack_st_DIST_POINT CRL_DIST_POINTS;
 typedef struct stack_st_POLICY_MAPPING POLICY_MAPPINGS;
 struct stack_st_X509;
 struct stack_st_X509_EXTENSION;
+struct stack_st_PKCS7;
+struct stack_st_PKCS12_SAFEBAG;
 
 namespace tanba::ossl {
 
@@ -101,6 +103,8 @@ TANBA_OSSL_HANDLE(Asn1Enumerated, ASN1_ENUMERATED);
 TANBA_OSSL_HANDLE(Asn1GeneralizedTime, ASN1_GENERALIZEDTIME);
 TANBA_OSSL_HANDLE(PolicyMappings, POLICY_MAPPINGS);
 TANBA_OSSL_HANDLE(CertStack, STACK_OF(X509));
+TANBA_OSSL_HANDLE(Pkcs7Stack, struct stack_st_PKCS7);
+TANBA_OSSL_HANDLE(SafeBagStack, struct stack_st_PKCS12_SAFEBAG);
 TANBA_OSSL_HANDLE(ExtensionStack, STACK_OF(X509_EXTENSION));
 TANBA_OSSL_HANDLE(EcdsaSig, ECDSA_SIG);
 TANBA_OSSL_HANDLE(OpenSslString, char);
