@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "common.hpp"
+#include "tanba/keys/gost_key.hpp"
 #include "tanba/base/file_io.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/x509/certificate.hpp"
@@ -27,15 +28,17 @@ void register_key(CLI::App& app, Context& ctx) {
     key->require_subcommand(1);
 
     auto* gen = key->add_subcommand("new", "generate a key");
-    gen->add_option("--algo", o->algo, "rsa-2048, rsa-3072, rsa-4096, ecdsa-p256, ecdsa-p384, ed25519");
+    gen->add_option("--algo", o->algo, "rsa-2048, rsa-3072, rsa-4096, ecdsa-p256, ecdsa-p384, ed25519, gost2015-512, gost2004");
     add_output_option(*gen, o->out, "key file to create (mode 0600)");
     add_passphrase_options(*gen, o->pass);
     gen->callback([o, &ctx] {
         auto spec = keys::parse_key_spec(o->algo);
         o->out.check();  // before a passphrase is asked for
         auto pass = resolve_passphrase(o->pass, PassphrasePurpose::Create, o->out.path);
-        auto k = keys::SoftwareKey::generate(spec);
-        o->out.write(as_bytes(k.to_pem(pass ? &*pass : nullptr)), FileMode::Private);
+        const bool gost = spec.algorithm == keys::KeyAlgorithm::Gost2015_512 || spec.algorithm == keys::KeyAlgorithm::Gost2004;
+        const auto pem = gost ? keys::GostKey::generate(spec).to_pem(pass ? &*pass : nullptr)
+                              : keys::SoftwareKey::generate(spec).to_pem(pass ? &*pass : nullptr);
+        o->out.write(as_bytes(pem), FileMode::Private);
         ctx.info() << "wrote " << keys::to_string(spec) << " key to " << o->out.path
                   << (pass ? " (encrypted)" : " (UNENCRYPTED)") << "\n";
     });

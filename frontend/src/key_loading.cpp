@@ -11,6 +11,7 @@
 #include "tanba/frontend/process.hpp"
 #include "tanba/base/file_io.hpp"
 #include "tanba/hsm/token.hpp"
+#include "tanba/keys/gost_key.hpp"
 
 namespace tanba::frontend {
 namespace {
@@ -118,18 +119,29 @@ LoadedKey load_key(const std::string& ref, const PassphraseOptions& opts) {
     const std::filesystem::path file(ref);
     auto data = read_file(file);
     std::unique_ptr<keys::SoftwareKey> key;
-    if (keys::is_pkcs12(data)) {
-        auto pass = resolve_passphrase(opts, PassphrasePurpose::Read, file.string());
-        auto p12 = keys::load_pkcs12(data, *pass, file.string());
-        if (!p12.key) throw Error(ErrorCode::KEY_NOT_FOUND, file.string() + " holds no private key");
-        key = std::make_unique<keys::SoftwareKey>(std::move(*p12.key));
-        out.certificate = std::move(p12.cert);
-    } else {
-        std::optional<Secret> pass;
-        if (keys::needs_passphrase(data)) pass = resolve_passphrase(opts, PassphrasePurpose::Read, file.string());
-        key = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::load(data, pass ? &*pass : nullptr, file.string()));
+    std::optional<Secret> pass;
+    if (keys::needs_passphrase(data)) pass = resolve_passphrase(opts, PassphrasePurpose::Read, file.string());
+    try {
+        if (keys::is_pkcs12(data)) {
+            auto p12 = keys::load_pkcs12(data, *pass, file.string());
+            if (!p12.key) throw Error(ErrorCode::KEY_NOT_FOUND, file.string() + " holds no private key");
+            key = std::make_unique<keys::SoftwareKey>(std::move(*p12.key));
+            out.certificate = std::move(p12.cert);
+        } else {
+            key = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::load(data, pass ? &*pass : nullptr, file.string()));
+        }
+    } catch (const Error& e) {
+        // OpenSSL could not read it: it may be a GOST key (Kazakhstan's NCA algorithms), which
+        // lib/gost signs with (an encrypted one looks like a wrong passphrase to OpenSSL).
+        const auto c = e.code();
+        if (c != ErrorCode::KEY_UNSUPPORTED && c != ErrorCode::KEY_DECODE_FAILED && c != ErrorCode::KEY_BAD_PASSPHRASE) throw;
+        auto gost = keys::GostKey::load(data, pass ? &*pass : nullptr, file.string());
+        if (!gost) throw;
         explicit_bzero(data.data(), data.size());
+        out.key = std::make_unique<keys::GostKey>(std::move(*gost));
+        return out;
     }
+    explicit_bzero(data.data(), data.size());
     out.software = key.get();
     out.key = std::move(key);
     return out;

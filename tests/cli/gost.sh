@@ -88,4 +88,47 @@ T=$D/head/tsp/tsp_token.bin
 grep -q "^VALID" ts.txt || fail "the GOST TSP token: $(cat ts.txt)"; ok
 set +e; "$TANBA" ts verify "$T" --digest 1465dad126d32bf7aa5d3b95a5c7c331cdff34de --trust "$G04" --at 2022-09-18T13:30:00Z --offline --revocation off > ts.txt 2>&1; rc=$?; set -e
 [ "$rc" -ne 0 ] || fail "another imprint accepted: $(cat ts.txt)"; ok
+
+# GOST keys: made by tanba (PKCS#8, encrypted at rest: PBES2 / PBKDF2-SHA256 / AES-256-CBC), and
+# read from the Kalkan keystores, whose public key is their certificate's.
+echo "a test passphrase" > pass.txt
+"$TANBA" key new --algo gost2015-512 --out g15.key --pass-file pass.txt 2> /dev/null || fail "key new gost2015-512"; ok
+openssl asn1parse -in g15.key > g15.asn1 && grep -q ":PBES2" g15.asn1 && grep -q ":hmacWithSHA256" g15.asn1 && grep -q ":aes-256-cbc" g15.asn1 \
+  || fail "the GOST key is not encrypted as PBES2: $(cat g15.asn1)"; ok
+"$TANBA" key show g15.key --pass-file pass.txt --json > g15.json
+"$PY" -c 'import json; j = json.load(open("g15.json")); assert j["algorithm"] == "gost2015-512" and j["bits"] == 512, j' || fail "key show: $(cat g15.json)"; ok
+echo "not it" > wrong.txt
+expect_fail 2 KEY_BAD_PASSPHRASE "$TANBA" key show g15.key --pass-file wrong.txt
+"$TANBA" key new --algo gost2004 --out g04.key --no-passphrase 2> /dev/null
+[ "$("$TANBA" key show g04.key --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["algorithm"])')" = gost2004 ] || fail "gost2004 key"; ok
+spki_sha256() {  # the SHA-256 of a certificate's SubjectPublicKeyInfo (PEM or DER)
+  "$PY" - "$1" <<'PYEOF'
+import base64, hashlib, sys
+d = open(sys.argv[1], "rb").read()
+if d.startswith(b"-----"):
+    d = base64.b64decode(b"".join(l for l in d.splitlines() if not l.startswith(b"-----")))
+def tlv(i):
+    n, j = d[i + 1], i + 2
+    if n & 0x80:
+        k = n & 0x7f; n = int.from_bytes(d[j:j + k], "big"); j += k
+    return j, j + n
+tbs = tlv(tlv(0)[0])[0]
+i = tlv(tbs)[1] if d[tbs] == 0xa0 else tbs
+for _ in range(5):
+    i = tlv(i)[1]
+print(hashlib.sha256(d[i:tlv(i)[1]]).hexdigest())
+PYEOF
+}
+while IFS=$'\t' read -r p12 password cert alg; do
+  case "$p12" in '#'*) continue ;; esac
+  echo "$password" > p12.pass
+  "$TANBA" key show "$TANBA_TEST_DATA/$p12" --pass-file p12.pass --json > k.json || fail "key show $p12: $(cat k.json)"
+  [ "$("$PY" -c 'import json; print(json.load(open("k.json"))["publicKeySha256"])')" = "$(spki_sha256 "$TANBA_TEST_DATA/$cert")" ] \
+    || fail "$p12: its key is not its certificate's"; ok
+done < "$TANBA_TEST_DATA/vectors/gost/nca_keystores.tsv"
+# What GOST keys do not do yet: certificate requests, CMS, CA keys — refused with KEY_UNSUPPORTED.
+expect_fail 2 KEY_UNSUPPORTED "$TANBA" csr new --key g04.key --cn x --out x.csr
+printf data > d.txt
+expect_fail 2 KEY_UNSUPPORTED "$TANBA" sign d.txt --key g04.key --cert "$D/extracted-certs/key_ceo_sign_revoked_2004.pem" --allow-invalid-cert --out d.p7s
+expect_fail 2 KEY_UNSUPPORTED "$TANBA" ca init --dir gca --name "GOST CA" --algo gost2015-512 --no-passphrase
 echo "gost: $checks checks passed"

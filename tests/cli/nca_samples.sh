@@ -34,13 +34,13 @@ assert '1.2.398.3.3.4.1.2.1' in [r['oid'] for r in j['roles']]
 assert j['publicKeyAlgorithm'] == 'GOST R 34.10-2015 public key (KZ)' and j['publicKeyBits'] == 0
 "; ok
 
-# NCA SDK keystores (legacy PKCS#12): RSA ones open, GOST ones are reported as unsupported.
+# NCA SDK keystores (legacy PKCS#12): RSA ones open (GOST ones too: tests/cli/gost.sh).
 echo Qwerty12 > qwerty.txt; echo Wrong123 > wrong.txt
 "$TANBA" key show "$D/embedded/key_individual_valid_sign_2004.p12" --pass-file qwerty.txt > k.txt
 contains k.txt "algorithm: rsa-2048"
 expect_fail 2 KEY_BAD_PASSPHRASE "$TANBA" key show "$D/embedded/key_individual_valid_sign_2004.p12" --pass-file wrong.txt
 echo Aa123456 > aa.txt
-expect_fail 2 KEY_UNSUPPORTED "$TANBA" key show "$D/embedded/key_individual_valid_2015.p12" --pass-file aa.txt
+expect_fail 2 KEY_BAD_PASSPHRASE "$TANBA" key show "$D/embedded/key_individual_valid_2015.p12" --pass-file wrong.txt
 # The NCA keystore signs a request that the CA accepts (its subject carries the NCA placeholder
 # IIN, so the citizen profile refuses it with the identifier's reason).
 "$TANBA" csr new --key "$D/embedded/key_individual_valid_sign_2004.p12" --pass-file qwerty.txt --iin 871008401427 --surname ТЕСТОВ --given ТЕСТ --out nca.csr 2> /dev/null

@@ -49,6 +49,7 @@ void sign_signer_info(CMS_SignerInfo* si, const keys::Signer& key, const keys::S
 /// the signature is made by sign_signer_info once the attributes are complete.
 CMS_SignerInfo* add_cades_signer(CMS_ContentInfo* cms, const keys::Signer& key, const x509::Certificate& cert,
                                  const SignOptions& o, unsigned extra_flags) {
+    if (!key.public_key()) throw Error(ErrorCode::KEY_UNSUPPORTED, "CMS signatures with " + keys::to_string(key.spec()) + " keys are not made yet");
     const EVP_MD* md = keys::digest_of(o.algorithm.hash);
     // OpenSSL lays out the SignerInfo around the public key (it takes its own reference); no
     // private operation is asked of it.

@@ -20,8 +20,10 @@ KeySpec parse_key_spec(std::string_view n) {
     if (n == "ecdsa-p256") return {KeyAlgorithm::EcP256, 256};
     if (n == "ecdsa-p384") return {KeyAlgorithm::EcP384, 384};
     if (n == "ed25519") return {KeyAlgorithm::Ed25519, 256};
+    if (n == "gost2015-512") return {KeyAlgorithm::Gost2015_512, 512};
+    if (n == "gost2004") return {KeyAlgorithm::Gost2004, 256};
     throw Error(ErrorCode::KEY_UNSUPPORTED,
-                "'" + std::string(n) + "' (use rsa-2048, rsa-3072, rsa-4096, ecdsa-p256, ecdsa-p384, ed25519)");
+                "'" + std::string(n) + "' (use rsa-2048, rsa-3072, rsa-4096, ecdsa-p256, ecdsa-p384, ed25519, gost2015-512, gost2004)");
 }
 
 std::string to_string(const KeySpec& s) {
@@ -30,6 +32,8 @@ std::string to_string(const KeySpec& s) {
         case KeyAlgorithm::EcP256: return "ecdsa-p256";
         case KeyAlgorithm::EcP384: return "ecdsa-p384";
         case KeyAlgorithm::Ed25519: return "ed25519";
+        case KeyAlgorithm::Gost2015_512: return "gost2015-512";
+        case KeyAlgorithm::Gost2004: return "gost2004";
     }
     return "?";
 }
@@ -40,6 +44,8 @@ std::string_view to_string(KeyAlgorithm a) {
         case KeyAlgorithm::EcP256: return "ECDSA P-256";
         case KeyAlgorithm::EcP384: return "ECDSA P-384";
         case KeyAlgorithm::Ed25519: return "Ed25519";
+        case KeyAlgorithm::Gost2015_512: return "GOST-2015-512 (KZ)";
+        case KeyAlgorithm::Gost2004: return "GOST 34.310-2004 (KZ)";
     }
     return "?";
 }
@@ -57,7 +63,9 @@ std::string_view to_string(HashAlg h) {
 SignOptions default_sign_options(KeyAlgorithm a) {
     switch (a) {
         case KeyAlgorithm::EcP384: return {HashAlg::Sha384, RsaPadding::Pkcs1v15};
-        case KeyAlgorithm::Ed25519: return {HashAlg::None, RsaPadding::Pkcs1v15};
+        case KeyAlgorithm::Ed25519:
+        case KeyAlgorithm::Gost2015_512:
+        case KeyAlgorithm::Gost2004: return {HashAlg::None, RsaPadding::Pkcs1v15};
         default: return {HashAlg::Sha256, RsaPadding::Pkcs1v15};
     }
 }

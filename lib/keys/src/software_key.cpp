@@ -4,6 +4,7 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 
+#include "pkcs8.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
@@ -36,6 +37,8 @@ SoftwareKey SoftwareKey::generate(const KeySpec& spec) {
         case KeyAlgorithm::EcP256: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
         case KeyAlgorithm::EcP384: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
         case KeyAlgorithm::Ed25519: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
+        case KeyAlgorithm::Gost2015_512:
+        case KeyAlgorithm::Gost2004: throw Error(ErrorCode::KEY_UNSUPPORTED, "a " + to_string(spec) + " key is a keys::GostKey; GOST CA keys are not supported yet");
     }
     if (!raw) throw ossl::error(ErrorCode::CRYPTO_FAILURE, "generating " + to_string(spec) + " key");
     return SoftwareKey(ossl::PKey(raw), "new " + to_string(spec) + " key");
@@ -67,22 +70,7 @@ std::string SoftwareKey::to_pem(const Secret* passphrase) const {
     ossl::clear_errors();
     ossl::Pkcs8Info info(EVP_PKEY2PKCS8(key_.get()));
     ossl::check(info != nullptr, ErrorCode::CRYPTO_FAILURE, "encoding PKCS#8");
-    ossl::Bio bio(BIO_new(BIO_s_mem()));
-    if (passphrase) {
-        const auto& pw = passphrase->reveal();
-        ossl::X509Sig enc(PKCS8_encrypt_ex(-1, EVP_aes_256_cbc(), pw.data(), static_cast<int>(pw.size()), nullptr, 0,
-                                           kKdfIterations, info.get(), nullptr, nullptr));
-        ossl::check(enc && PEM_write_bio_PKCS8(bio.get(), enc.get()) == 1, ErrorCode::CRYPTO_FAILURE,
-                    "encrypting private key");
-    } else {
-        ossl::check(PEM_write_bio_PKCS8_PRIV_KEY_INFO(bio.get(), info.get()) == 1, ErrorCode::CRYPTO_FAILURE,
-                    "encoding private key");
-    }
-    char* d = nullptr;
-    long n = BIO_get_mem_data(bio.get(), &d);
-    std::string out(d, static_cast<std::size_t>(n));
-    OPENSSL_cleanse(d, static_cast<std::size_t>(n));
-    return out;
+    return detail::pkcs8_pem(info.get(), passphrase);
 }
 
 Bytes SoftwareKey::to_der_unencrypted() const {

@@ -68,6 +68,8 @@ std::string alg_of(keys::KeySpec spec) {
         case keys::KeyAlgorithm::EcP384: return "ES384";
         case keys::KeyAlgorithm::Rsa: return "RS256";
         case keys::KeyAlgorithm::Ed25519: return "EdDSA";
+        case keys::KeyAlgorithm::Gost2015_512:
+        case keys::KeyAlgorithm::Gost2004: break;
     }
     throw Error(ErrorCode::KEY_UNSUPPORTED, "no JWS algorithm for this key");
 }
@@ -98,6 +100,8 @@ nlohmann::json public_jwk(const EVP_PKEY* key, keys::KeySpec spec) {
             jwk = {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", b64u(ByteView(pub, len))}};
             break;
         }
+        case keys::KeyAlgorithm::Gost2015_512:
+        case keys::KeyAlgorithm::Gost2004: throw Error(ErrorCode::KEY_UNSUPPORTED, "no JWS algorithm for a GOST key");
     }
     // RFC 7638: the required members in lexicographic order without white space, which is how
     // nlohmann::json serialises an object.

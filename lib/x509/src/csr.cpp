@@ -67,6 +67,7 @@ std::vector<ossl::Extension> allowed_request_extensions(const PreparedProfile& p
 }
 
 CertificateRequest make_request(const keys::Signer& key, const SubjectIdentity& identity) {
+    if (!key.public_key()) throw Error(ErrorCode::KEY_UNSUPPORTED, "certificate requests for " + keys::to_string(key.spec()) + " keys are not made yet");
     ossl::clear_errors();
     ossl::Req req(X509_REQ_new());
     auto name = build_name(identity);

@@ -12,12 +12,12 @@
 
 namespace tanba::keys {
 
-enum class KeyAlgorithm { Rsa, EcP256, EcP384, Ed25519 };
+enum class KeyAlgorithm { Rsa, EcP256, EcP384, Ed25519, Gost2015_512, Gost2004 };  // GOST: Kazakhstan's NCA algorithms (keys::GostKey)
 enum class HashAlg { Sha256, Sha384, Sha512, None };  // None: the algorithm hashes itself (Ed25519)
 enum class RsaPadding { Pkcs1v15, Pss };
 
 /// A key type and size as named on the command line: rsa-2048, rsa-3072, rsa-4096,
-/// ecdsa-p256, ecdsa-p384, ed25519.
+/// ecdsa-p256, ecdsa-p384, ed25519, gost2015-512, gost2004.
 struct KeySpec {
     KeyAlgorithm algorithm;
     int bits;  // RSA modulus size, curve size (256/384), or 256 for Ed25519
@@ -32,7 +32,8 @@ struct SignOptions {
     HashAlg hash = HashAlg::Sha256;
     RsaPadding padding = RsaPadding::Pkcs1v15;
 };
-/// The conventional options for a key: SHA-256 (SHA-384 for P-384, none for Ed25519), PKCS#1 v1.5.
+/// The conventional options for a key: SHA-256 (SHA-384 for P-384, none for Ed25519 and GOST,
+/// which hash themselves), PKCS#1 v1.5.
 SignOptions default_sign_options(KeyAlgorithm a);
 
 /// The OpenSSL digest for a hash (nullptr for HashAlg::None).
@@ -43,7 +44,8 @@ public:
     virtual ~Signer() = default;
 
     virtual KeySpec spec() const = 0;
-    /// The public key: a handle without the private part (for key identifiers and checks).
+    /// The public key: a handle without the private part (for key identifiers and checks);
+    /// nullptr for a key OpenSSL cannot hold (GOST: use public_key_der()).
     virtual const EVP_PKEY* public_key() const = 0;
     /// The DER AlgorithmIdentifier of the signatures sign() makes with these options (e.g.
     /// sha256WithRSAEncryption, RSASSA-PSS with its parameters, ecdsa-with-SHA384, Ed25519).
@@ -56,8 +58,8 @@ public:
     /// Where the key lives, for messages ("file ca/ca.key", "pkcs11:token=...") — never secrets.
     virtual std::string describe() const = 0;
 
-    /// SubjectPublicKeyInfo DER of public_key().
-    Bytes public_key_der() const;
+    /// SubjectPublicKeyInfo DER (of public_key(), unless overridden).
+    virtual Bytes public_key_der() const;
 };
 
 /// The algorithm and size of an OpenSSL key; KEY_UNSUPPORTED for anything else (e.g. GOST).
