@@ -18,6 +18,17 @@ G15=$D/head/ca/nca_gost2015_test.cer G04=$D/head/ca/nca_gost_test.crt
 # Chains with their CRLs: GOST-2004 (GOST R 34.11-94, test S-box) and GOST-2015-512 (Streebog-512).
 want "VALID -" "$D/head/certs/ceo_valid_sign_2004_gost.cer" "$G04" 2022-06-01T00:00:00Z --crl "$D/head/crl/nca_gost_test.crl"
 want "VALID -" "$D/extracted-certs/key_individual_valid_2015.pem" "$G15" 2023-01-01T00:00:00Z --crl "$D/head/crl/nca_gost2022_test.crl"
+grep -q '"GOST_SIGNATURE_ORDER"' v.json && grep -q "r||s little-endian (NCA RK)" v.json || fail "the byte order is not reported: $(cat v.json)"; ok
+# The same certificate with its signature in RFC 4491's order (the 128 bytes reversed): VALID, and says so.
+"$PY" - "$D/extracted-certs/key_individual_valid_2015.pem" <<'PYEOF'
+import base64, sys
+d = open(sys.argv[1], "rb").read()
+d = bytearray(base64.b64decode(b"".join(l for l in d.splitlines() if not l.startswith(b"-----"))))
+d[-128:] = d[-128:][::-1]
+open("rfc4491.der", "wb").write(bytes(d))
+PYEOF
+want "VALID -" rfc4491.der "$G15" 2023-01-01T00:00:00Z --revocation off
+grep -q "s||r big-endian (RFC 4491)" v.json || fail "the RFC 4491 order is not reported: $(cat v.json)"; ok
 # The 2018 generation: root → NCA → a citizen's GOST certificate.
 want "VALID -" "$D/extracted-certs/GOSTKNCA_f8a422238209b6e753116431b69b09178f14e9d7.pem" "$D/v1-2018/certs/root/root_gost.crt" \
   2019-01-01T00:00:00Z --untrusted "$D/v1-2018/certs/trusted/nca_gost.crt" --revocation off

@@ -68,6 +68,8 @@ public:
     std::optional<std::string> unsupported_signature(const CertFacts& child, const CertFacts& parent) const;
     /// child's signature verifies with parent's key (cached; spends budget when computed).
     bool signed_by(const CertFacts& child, const CertFacts& parent, Budget& budget) const;
+    /// For a GOST-signed link of a path already built: the byte order that verified.
+    std::optional<std::string> gost_order(const CertFacts& child, const CertFacts& parent) const;
     /// The certificate's public key; for a DSA key without domain parameters, with those of
     /// an issuer's key that signed it (RFC 3279 inheritance). Null when unusable.
     ossl::PKey public_key(const CertFacts& c, int depth = 0) const;
@@ -90,7 +92,9 @@ private:
     /// certificate) cannot grow them without bound.
     static constexpr std::size_t kMaxCached = 4096;
     mutable std::mutex cache_mutex_;
-    mutable std::unordered_map<std::string, bool> signatures_;  // child ‖ parent fingerprints
+    /// A certificate signature checked: not verified, verified, or a GOST one verified in this byte order.
+    enum class Signed : std::uint8_t { No, Yes, GostNca, GostRfc4491 };
+    mutable std::unordered_map<std::string, Signed> signatures_;  // child ‖ parent fingerprints
     mutable std::unordered_map<std::string, bool> crl_signatures_;  // CRL signature value ‖ signer fingerprint
     mutable std::unordered_map<std::string, std::shared_ptr<const CertFacts>> facts_;  // by DER SHA-256
 

@@ -204,6 +204,8 @@ void Engine::check_path(const Path& path, const ValidationOptions& o, Validation
         const bool last = i == n;
         check_certificate(c, Role::Issued, o, idx, r);
         // (a): the signature is checked while building; validity and chaining here.
+        if (path[i - 1]->gost_key)
+            if (auto order = gost_order(c, *path[i - 1])) r.add(FindingCode::GOST_SIGNATURE_ORDER, Severity::Info, *order, idx);
         check_validity(c, o.at, idx, r);
         // (b)-(c)
         if (!(c.self_issued && !last)) {

@@ -130,26 +130,41 @@ std::optional<std::string> Engine::unsupported_signature(const CertFacts& child,
     return std::nullopt;
 }
 
-bool Engine::signed_by(const CertFacts& child, const CertFacts& parent, Budget& budget) const {
+namespace {
+std::string link_key(const CertFacts& child, const CertFacts& parent) {
     std::string key(child.fingerprint.begin(), child.fingerprint.end());
     key.append(parent.fingerprint.begin(), parent.fingerprint.end());
+    return key;
+}
+}  // namespace
+
+bool Engine::signed_by(const CertFacts& child, const CertFacts& parent, Budget& budget) const {
+    auto key = link_key(child, parent);
     {
         std::lock_guard lock(cache_mutex_);
-        if (auto it = signatures_.find(key); it != signatures_.end()) return it->second;
+        if (auto it = signatures_.find(key); it != signatures_.end()) return it->second != Signed::No;
     }
     if (!budget.spend()) return false;
-    bool ok = false;
+    Signed outcome = Signed::No;
     if (parent.gost_key) {
-        ok = x509::check_gost_signature(child.cert.der(), parent.x).verdict == x509::GostVerdict::Valid;
+        const auto g = x509::check_gost_signature(child.cert.der(), parent.x);
+        if (g.verdict == x509::GostVerdict::Valid) outcome = g.order == x509::GostOrder::Nca ? Signed::GostNca : Signed::GostRfc4491;
     } else {
         ossl::PKey pk = public_key(parent);
-        ok = pk && X509_verify(child.x, pk.get()) == 1;
+        if (pk && X509_verify(child.x, pk.get()) == 1) outcome = Signed::Yes;
     }
     ossl::clear_errors();
     std::lock_guard lock(cache_mutex_);
     if (signatures_.size() >= kMaxCached) signatures_.clear();
-    signatures_.emplace(std::move(key), ok);
-    return ok;
+    signatures_.emplace(std::move(key), outcome);
+    return outcome != Signed::No;
+}
+
+std::optional<std::string> Engine::gost_order(const CertFacts& child, const CertFacts& parent) const {
+    std::lock_guard lock(cache_mutex_);
+    const auto it = signatures_.find(link_key(child, parent));
+    if (it == signatures_.end() || (it->second != Signed::GostNca && it->second != Signed::GostRfc4491)) return std::nullopt;
+    return std::string(x509::gost_order_text(it->second == Signed::GostNca ? x509::GostOrder::Nca : x509::GostOrder::Rfc4491));
 }
 
 ValidationReport Engine::validate(const x509::Certificate& leaf, const ValidationOptions& o,

@@ -25,11 +25,11 @@ std::string algorithm_oid(ByteView algorithm) {
 
 GostCheck check_gost_signature(gost::Algorithm algorithm, ByteView data, ByteView signature, const X509* signer) {
     const auto spki = spki_of(signer);
-    if (auto problem = gost::key_problem(spki)) return {GostVerdict::Unsupported, *problem};
+    if (auto problem = gost::key_problem(spki)) return {GostVerdict::Unsupported, *problem, std::nullopt};
     const auto check = gost::verify(algorithm, spki, data, signature);
-    if (!check.valid) return {GostVerdict::Invalid, check.problem};
-    return {GostVerdict::Valid, check.order == gost::ByteOrder::LittleEndianRS ? "r||s little-endian (NCA RK)"
-                                                                              : "s||r big-endian (RFC 4491)"};
+    if (!check.valid) return {GostVerdict::Invalid, check.problem, std::nullopt};
+    const auto order = check.order == gost::ByteOrder::LittleEndianRS ? GostOrder::Nca : GostOrder::Rfc4491;
+    return {GostVerdict::Valid, std::string(gost_order_text(order)), order};
 }
 
 GostCheck check_gost_signature(ByteView der, const X509* signer) {
@@ -41,6 +41,10 @@ GostCheck check_gost_signature(ByteView der, const X509* signer) {
     const auto algorithm = gost::signature_algorithm(algorithm_oid(alg->of(der)));
     if (!algorithm) return {};
     return check_gost_signature(*algorithm, tbs->of(der), der.subspan(sig->content + 1, sig->end - sig->content - 1), signer);
+}
+
+std::string_view gost_order_text(GostOrder order) {
+    return order == GostOrder::Nca ? "r||s little-endian (NCA RK)" : "s||r big-endian (RFC 4491)";
 }
 
 bool has_gost_key(const X509* cert) {

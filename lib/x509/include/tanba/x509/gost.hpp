@@ -2,7 +2,9 @@
 // Signatures OpenSSL cannot check because their algorithm is GOST (Kazakhstan's NCA algorithms
 // or the Russian GOST R 34.10-2012 OIDs): checked through lib/gost (Botan). Every verifier asks
 // here first, then checks the others as it always has (docs/gost.md).
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "tanba/ossl/handles.hpp"
 
@@ -18,9 +20,15 @@ enum class GostVerdict {
     Unsupported  // a GOST signature whose key or curve lib/gost cannot use
 };
 
+/// The byte order a valid GOST signature was written in.
+enum class GostOrder { Nca, Rfc4491 };
+/// "r||s little-endian (NCA RK)" / "s||r big-endian (RFC 4491)": the GOST_SIGNATURE_ORDER detail.
+std::string_view gost_order_text(GostOrder order);
+
 struct GostCheck {
     GostVerdict verdict = GostVerdict::NotGost;
-    std::string detail;  // the byte order that matched, or why not
+    std::string detail;                // the byte order that matched, or why not
+    std::optional<GostOrder> order;    // when valid
 };
 
 /// `signed_der` is a Certificate, CertificateList or BasicOCSPResponse (SEQUENCE { tbs,
