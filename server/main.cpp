@@ -105,11 +105,15 @@ ServerConfig configure(const Flags& f) {
     return c;
 }
 
-// Request targets are client input: keep log lines one line and short.
-std::string printable(std::string_view s) {
+// Request targets are client input: keep log lines one line and short, and without their query,
+// which may carry tokens and personal data (an OIDC id_token_hint, a login_hint).
+std::string printable(std::string_view target) {
+    const auto query = target.find('?');
+    const auto s = target.substr(0, query);
     std::string out;
     for (char ch : s.substr(0, 160)) out.push_back(ch > 0x20 && ch < 0x7f ? ch : '?');
     if (s.size() > 160) out += "...";
+    if (query != std::string_view::npos) out += "?(query not logged)";
     return out.empty() ? "-" : out;
 }
 

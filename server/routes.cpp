@@ -113,7 +113,7 @@ HttpResponse Router::operator()(HttpRequest& req) {
     try {
         r = route();
     } catch (const Error& e) {
-        spdlog::error("{} {}: {} {}", req.method, req.target, to_string(e.code()), e.context());
+        spdlog::error("{} {}: {} {}", req.method, path, to_string(e.code()), e.context());
         r = problem(e.code(), "the request could not be answered");
     }
     // For logs and metrics: the first path segment when it names an endpoint.

@@ -95,6 +95,8 @@ HOME=$WORK timeout 180 "$PY" "$TANBA_SOURCE/tests/interop/oidc_browser.py" brows
   || fail "no audit entries for token releases"; ok
 [ "$(sqlite3 identity.db "SELECT count(*) FROM registry_audit WHERE actor = 'client:tax-service' AND action = 'oidc.token'")" -ge 2 ] || fail "tax-service audit"; ok
 ! grep -q "$IIN\|$(cat client.secret)" server1.log || fail "the server log names the IIN or the secret"; ok
+! grep -q "id_token_hint\|code_challenge=" server1.log || fail "the server log holds a request's query: $(grep -m1 oidc server1.log)"; ok
+grep -q 'target=/oidc/logout?(query not logged)' server1.log || fail "no logout request in the log"; ok
 
 # Key rotation: restart with a new key; the old key stays in the JWKS while its tokens live.
 stop_server
