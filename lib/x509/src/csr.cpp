@@ -4,6 +4,7 @@
 
 #include "der.hpp"
 #include "tanba/x509/builder.hpp"
+#include "tanba/x509/gost.hpp"
 
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
@@ -29,10 +30,19 @@ EVP_PKEY* CertificateRequest::public_key() const {
     return k;
 }
 
-keys::KeySpec CertificateRequest::key_spec() const { return keys::spec_of(public_key()); }
+keys::KeySpec CertificateRequest::key_spec() const {
+    if (auto gost = gost_key_spec(public_key_info())) return *gost;
+    return keys::spec_of(public_key());
+}
 
 void CertificateRequest::verify_proof_of_possession() const {
     ossl::clear_errors();
+    if (gost_key_spec(public_key_info())) {  // lib/gost checks it (OpenSSL holds no GOST keys)
+        const auto spki = ossl::encode(public_key_info(), i2d_X509_PUBKEY, "SubjectPublicKeyInfo");
+        if (check_gost_signature(der_, ByteView(spki)).verdict != GostVerdict::Valid)
+            throw Error(ErrorCode::CSR_BAD_SIGNATURE, "the request is not signed by the GOST key it carries");
+        return;
+    }
     if (X509_REQ_verify(req_.get(), public_key()) != 1)
         throw ossl::error(ErrorCode::CSR_BAD_SIGNATURE, "the request is not signed by the key it carries");
 }
@@ -67,14 +77,25 @@ std::vector<ossl::Extension> allowed_request_extensions(const PreparedProfile& p
 }
 
 CertificateRequest make_request(const keys::Signer& key, const SubjectIdentity& identity) {
-    if (!key.public_key()) throw Error(ErrorCode::KEY_UNSUPPORTED, "certificate requests for " + keys::to_string(key.spec()) + " keys are not made yet");
+    const auto opts = keys::default_sign_options(key.spec().algorithm);
+    if (!key.public_key()) {  // a key OpenSSL cannot hold (GOST): CertificationRequestInfo written here
+        const auto name = build_name(identity);
+        Bytes info = der::tlv(0x02, Bytes{0x00});                                     // version v1
+        const auto subject = ossl::encode(name.get(), i2d_X509_NAME, "the subject name");
+        info.insert(info.end(), subject.begin(), subject.end());
+        const auto spki = key.public_key_der();
+        info.insert(info.end(), spki.begin(), spki.end());
+        info.push_back(0xa0);                                                         // attributes [0]: none
+        info.push_back(0x00);
+        info = der::tlv(0x30, info);
+        return CertificateRequest::load(der::signed_structure(info, key.algorithm_identifier(opts), key.sign(info, opts)));
+    }
     ossl::clear_errors();
     ossl::Req req(X509_REQ_new());
     auto name = build_name(identity);
     ossl::check(X509_REQ_set_version(req.get(), 0) == 1 && X509_REQ_set_subject_name(req.get(), name.get()) == 1 &&
                     X509_REQ_set_pubkey(req.get(), const_cast<EVP_PKEY*>(key.public_key())) == 1,
                 ErrorCode::CRYPTO_FAILURE, "building certificate request");
-    const auto opts = keys::default_sign_options(key.spec().algorithm);
     const Bytes info = ossl::encode(req.get(), i2d_re_X509_REQ_tbs, "the certification request info");
     return CertificateRequest::load(der::signed_structure(info, key.algorithm_identifier(opts), key.sign(info, opts)));
 }

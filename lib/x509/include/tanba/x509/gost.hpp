@@ -10,6 +10,7 @@
 
 #include "tanba/base/bytes.hpp"
 #include "tanba/gost/signature.hpp"
+#include "tanba/keys/signer.hpp"
 
 namespace tanba::x509 {
 
@@ -36,7 +37,12 @@ struct GostCheck {
 GostCheck check_gost_signature(ByteView signed_der, const X509* signer);
 /// The same over bytes already taken apart (a CMS SignerInfo: the signed attributes' DER).
 GostCheck check_gost_signature(gost::Algorithm algorithm, ByteView data, ByteView signature, const X509* signer);
+GostCheck check_gost_signature(gost::Algorithm algorithm, ByteView data, ByteView signature, ByteView signer_spki);
+/// The same with the signer's SubjectPublicKeyInfo (a certificate request's own key).
+GostCheck check_gost_signature(ByteView signed_der, ByteView signer_spki);
 /// Whether the signer's key is a GOST key (then OpenSSL has no EVP_PKEY for it).
 bool has_gost_key(const X509* cert);
+/// The key spec of a GOST SubjectPublicKeyInfo (gost2015-512 or gost2004), or nullopt.
+std::optional<keys::KeySpec> gost_key_spec(const X509_PUBKEY* spki);
 
 }  // namespace tanba::x509
