@@ -28,4 +28,53 @@ for alg in 2015 2004; do
   [ "$("$GOST_TOOL" verify "$alg" "$alg/pub_kz.der" doc.txt "$alg/sig_nca.bin")" = "r||s little-endian" ] || fail "our own $alg signature"; ok
   ! "$GOST_TOOL" verify "$alg" "$alg/pub_kz.der" other.txt "$alg/engine.sig" > /dev/null || fail "the engine's signature over other data"; ok
 done
+
+# A GOST-2015 CA made by tanba: the engine verifies its certificates' raw signatures (TBS, the
+# signature reversed into RFC 4491 order, the issuer's key relabelled with the Russian OIDs).
+"$TANBA" ca init --dir groot --name "GOST Root" --algo gost2015-512 --no-passphrase > /dev/null 2>&1 || fail "ca init gost2015-512"
+"$TANBA" ca init --dir giss --name "GOST Issuing" --parent groot --algo gost2015-512 --no-passphrase > /dev/null 2>&1 || fail "a GOST issuing CA"
+"$TANBA" ca crl --dir giss --out giss.crl --no-passphrase 2> /dev/null || fail "a GOST CRL"
+relabel() {  # relabel SIGNER_CERT SIGNED(cert or CRL) OUT_PREFIX: OUT.pub.der (Russian OIDs), OUT.tbs, OUT.sig (RFC 4491 order)
+  "$PY" - "$@" <<'PYEOF'
+import base64, sys
+def der(path):
+    d = open(path, "rb").read()
+    return base64.b64decode(b"".join(l for l in d.splitlines() if not l.startswith(b"-----"))) if d.startswith(b"-----") else d
+def tlv(d, i):
+    n, j = d[i + 1], i + 2
+    if n & 0x80:
+        k = n & 0x7f; n = int.from_bytes(d[j:j + k], "big"); j += k
+    return j, j + n
+def enc(tag, body):
+    n = len(body)
+    return bytes([tag]) + (bytes([n]) if n < 128 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")) + body
+def oid(dotted):
+    p = [int(x) for x in dotted.split(".")]
+    out = [40 * p[0] + p[1]]
+    for v in p[2:]:
+        b = [v & 0x7f]; v >>= 7
+        while v: b.append(0x80 | (v & 0x7f)); v >>= 7
+        out += reversed(b)
+    return enc(6, bytes(out))
+signer, signed, prefix = der(sys.argv[1]), der(sys.argv[2]), sys.argv[3]
+tbs_start = tlv(signer, 0)[0]; i = tlv(signer, tbs_start)[0]
+if signer[i] == 0xa0: i = tlv(signer, i)[1]
+for _ in range(5): i = tlv(signer, i)[1]
+spki_body = tlv(signer, i)[0]
+bits_at = tlv(signer, spki_body)[1]                       # after the AlgorithmIdentifier
+bits = signer[bits_at:tlv(signer, bits_at)[1]]
+alg = enc(0x30, oid("1.2.643.7.1.1.1.2") + enc(0x30, oid("1.2.643.7.1.2.1.2.1") + oid("1.2.643.7.1.1.2.3")))
+open(prefix + ".pub.der", "wb").write(enc(0x30, alg + bits))
+c = tlv(signed, 0)[0]; t_end = tlv(signed, c)[1]; a_end = tlv(signed, t_end)[1]; s_c, s_e = tlv(signed, a_end)
+open(prefix + ".tbs", "wb").write(signed[c:t_end])
+open(prefix + ".sig", "wb").write(signed[s_c + 1:s_e][::-1])
+PYEOF
+  openssl pkey "${E[@]}" -pubin -inform DER -in "$3.pub.der" -out "$3.pub.pem" 2> /dev/null || fail "the engine does not read $1's key relabelled"
+}
+for pair in "groot/ca.pem groot/ca.pem root" "groot/ca.pem giss/ca.pem issuing" "giss/ca.pem giss.crl crl"; do
+  read -r signer signed name <<< "$pair"
+  relabel "$signer" "$signed" "$name"
+  openssl dgst "${E[@]}" -md_gost12_512 -verify "$name.pub.pem" -signature "$name.sig" "$name.tbs" 2>&1 | grep -q "Verified OK" \
+    || fail "the engine does not verify tanba's GOST CA signature on $signed"; ok
+done
 echo "gost_engine: $checks checks passed"

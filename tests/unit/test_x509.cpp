@@ -164,7 +164,7 @@ TEST_CASE("builder and lints: a self-signed root, then a leaf; lints catch bad T
     const auto& root_profile = profiles.get("root-ca");
     auto prepared_root = prepare_profile(root_profile, {});
     auto [nb, na] = validity_for(root_profile, clock.now(), nullptr);
-    auto tbs = build_tbs(prepared_root, {rname.get(), root_key.public_key(), random_serial(clock.now()), nb, na, {}}, {});
+    auto tbs = build_tbs(prepared_root, {rname.get(), root_key.public_key(), random_serial(clock.now()), nb, na, {}, {}}, {});
     CHECK(lint(tbs, root_profile, nullptr).empty());
     auto root = sign_tbs(std::move(tbs), root_key);
     CHECK(root.self_signed());
@@ -177,16 +177,16 @@ TEST_CASE("builder and lints: a self-signed root, then a leaf; lints catch bad T
     auto [lnb, lna] = validity_for(leaf_profile, clock.now(), &root);
     CHECK(lna <= root.not_after());
 
-    auto ltbs = build_tbs(prepared, {lname.get(), leaf_key.public_key(), random_serial(clock.now()), lnb, lna, {}}, {&root});
+    auto ltbs = build_tbs(prepared, {lname.get(), leaf_key.public_key(), random_serial(clock.now()), lnb, lna, {}, {}}, {&root});
     CHECK(lint(ltbs, leaf_profile, &root).empty());
 
     // A short serial, validity beyond the issuer, the wrong profile: each one is found.
-    auto short_serial = build_tbs(prepared, {lname.get(), leaf_key.public_key(), Bytes{0x01, 0x02}, lnb, lna, {}}, {&root});
+    auto short_serial = build_tbs(prepared, {lname.get(), leaf_key.public_key(), Bytes{0x01, 0x02}, lnb, lna, {}, {}}, {&root});
     auto f = lint(short_serial, leaf_profile, &root);
     REQUIRE(f.size() == 1);
     CHECK(f[0].code == "e_serial_too_short");
     auto too_long = build_tbs(prepared, {lname.get(), leaf_key.public_key(), random_serial(clock.now()), lnb,
-                                         root.not_after() + std::chrono::hours(1), {}}, {&root});
+                                         root.not_after() + std::chrono::hours(1), {}, {}}, {&root});
     CHECK(lint(too_long, leaf_profile, &root).at(0).code == "e_validity_outside_issuer");
     auto wrong_profile = lint(ltbs, profiles.get("citizen-auth"), &root);
     CHECK(wrong_profile.size() >= 2);  // key usage and EKU differ
@@ -196,7 +196,7 @@ TEST_CASE("builder and lints: a self-signed root, then a leaf; lints catch bad T
     auto bad = citizen();
     bad.iin = "871008401428";
     auto bname = build_name(bad);
-    auto btbs = build_tbs(prepared, {bname.get(), leaf_key.public_key(), random_serial(clock.now()), lnb, lna, {}}, {&root});
+    auto btbs = build_tbs(prepared, {bname.get(), leaf_key.public_key(), random_serial(clock.now()), lnb, lna, {}, {}}, {&root});
     CHECK(test::error_of([&] { require_clean(btbs, leaf_profile, &root); }) == ErrorCode::IDENTIFIER_INVALID);
 
     auto leaf = sign_tbs(std::move(ltbs), root_key);
@@ -216,7 +216,7 @@ TEST_CASE("template issuance produces exactly the certificate the OpenSSL builde
     auto rname = build_name(rid);
     auto root_prepared = prepare_profile(profiles.get("root-ca"), {});
     auto root = sign_tbs(build_tbs(root_prepared, {rname.get(), ca_key.public_key(), random_serial(clock.now()),
-                                                    clock.now(), clock.now() + std::chrono::days(3650), {}}, {}),
+                                                    clock.now(), clock.now() + std::chrono::days(3650), {}, {}}, {}),
                          ca_key);
 
     const auto& profile = profiles.get("citizen-sign");
@@ -233,7 +233,7 @@ TEST_CASE("template issuance produces exactly the certificate the OpenSSL builde
     fields.not_after = na;
     require_clean_fields(fields, identity_from_name(csr.subject()), profile, root);
     auto ours = tmpl.sign(tmpl.tbs(fields), ca_key);
-    auto reference = sign_tbs(build_tbs(prepared, {csr.subject(), csr.public_key(), serial, nb, na, {}},
+    auto reference = sign_tbs(build_tbs(prepared, {csr.subject(), csr.public_key(), serial, nb, na, {}, {}},
                                         {&root}),
                               ca_key);
     CHECK(to_hex(ours.der()) == to_hex(reference.der()));

@@ -1,6 +1,7 @@
 // The CA's self-checks: the store's integrity and every certificate in it (tanba ca check),
 // and whether the CA can work now (tanba-server's /readyz).
 #include "state.hpp"
+#include "tanba/x509/gost.hpp"
 
 namespace tanba::ca {
 
@@ -19,7 +20,8 @@ CheckReport CertificateAuthority::check() {
             const auto cert = x509::Certificate::from_der(r.der);
             if (cert.serial_hex() != r.serial)
                 report.problems.push_back("row " + r.serial + " holds the certificate with serial " + cert.serial_hex());
-            else if (!cert.signed_by(key))
+            else if (key ? !cert.signed_by(key)
+                         : x509::check_gost_signature(cert.der(), certificate().get()).verdict != x509::GostVerdict::Valid)  // a GOST CA
                 report.problems.push_back("certificate " + r.serial + " was not signed by this CA's key");
         } catch (const Error& e) {
             report.problems.push_back("certificate " + r.serial + " does not decode: " + e.what());

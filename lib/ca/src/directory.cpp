@@ -113,7 +113,9 @@ CertificateAuthority CertificateAuthority::create(const CreateOptions& o, std::u
 
 void CertificateAuthority::unlock(const KeyLoader& loader) {
     auto signer = loader(s_->dir, s_->config.key);
-    if (!keys::same_public_key(signer->public_key(), certificate().public_key()))
+    const bool same = signer->public_key() ? keys::same_public_key(signer->public_key(), certificate().public_key())
+                                           : signer->public_key_der() == certificate().public_key_der();  // a GOST key
+    if (!same)
         throw Error(ErrorCode::KEY_MISMATCH, signer->describe() + " is not the key of " + s_->dir.string() + "/ca.pem");
     std::lock_guard lock(s_->templates_mutex);
     s_->templates.clear();  // they hold the signer's signature algorithm

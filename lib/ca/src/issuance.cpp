@@ -91,9 +91,10 @@ x509::Certificate issue_root(const x509::Profile& profile, const X509_NAME* subj
     const auto now = clock.now();
     auto [nb, na] = x509::validity_for(profile, now, nullptr);
     const Bytes serial = x509::random_serial(now);
-    auto tbs = x509::build_tbs(prepared, {subject, key.public_key(), serial, nb, na, {}}, {});
+    const Bytes spki = key.public_key_der();
+    auto tbs = x509::build_tbs(prepared, {subject, key.public_key(), serial, nb, na, {}, key.public_key() ? Bytes{} : spki}, {});
     x509::require_clean(tbs, profile, nullptr);
-    auto rec = record_for(to_hex(x509::key_identifier(key.public_key())), profile, subject,
+    auto rec = record_for(to_hex(x509::key_identifier(ByteView(spki))), profile, subject,
                           x509::identity_from_name(subject), serial, nb, na);
     repo.reserve(rec);  // a new database: nothing to collide with
     auto cert = x509::sign_tbs(std::move(tbs), key);

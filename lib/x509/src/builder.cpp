@@ -41,6 +41,13 @@ Bytes key_identifier(const X509_PUBKEY* pub) {
     return ossl::sha1(ByteView(bits, static_cast<std::size_t>(len)));
 }
 
+Bytes key_identifier(ByteView spki) {
+    const unsigned char* p = spki.data();
+    const ossl::Pubkey pub(d2i_X509_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
+    ossl::check(pub != nullptr, ErrorCode::CRYPTO_FAILURE, "reading a SubjectPublicKeyInfo");
+    return key_identifier(pub.get());
+}
+
 Bytes key_identifier(const EVP_PKEY* key) {
     X509_PUBKEY* raw = nullptr;
     ossl::check(X509_PUBKEY_set(&raw, const_cast<EVP_PKEY*>(key)) == 1, ErrorCode::CRYPTO_FAILURE, "public key");
@@ -129,6 +136,28 @@ std::pair<TimePoint, TimePoint> validity_for(const Profile& profile, TimePoint n
     return {nb, na};
 }
 
+namespace {
+// The subject key as an encoded SubjectPublicKeyInfo, for keys OpenSSL cannot hold (GOST): its
+// algorithm, parameters and key bits copied into the certificate's.
+bool set_public_key_der(X509* x, const Bytes& spki) {
+    const unsigned char* p = spki.data();
+    const ossl::Pubkey src(d2i_X509_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
+    const ASN1_OBJECT* oid = nullptr;
+    const unsigned char* bits = nullptr;
+    int len = 0;
+    X509_ALGOR* alg = nullptr;
+    if (!src || X509_PUBKEY_get0_param(const_cast<ASN1_OBJECT**>(&oid), &bits, &len, &alg, src.get()) != 1) return false;
+    int ptype = V_ASN1_UNDEF;
+    const void* pval = nullptr;
+    X509_ALGOR_get0(nullptr, &ptype, &pval, alg);
+    void* params = ptype == V_ASN1_SEQUENCE ? ASN1_STRING_dup(static_cast<const ASN1_STRING*>(pval)) : nullptr;
+    auto* copy = static_cast<unsigned char*>(OPENSSL_memdup(bits, static_cast<std::size_t>(len)));
+    if (!copy || (ptype == V_ASN1_SEQUENCE && !params)) return false;
+    return X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), OBJ_dup(oid), ptype == V_ASN1_SEQUENCE ? V_ASN1_SEQUENCE : V_ASN1_UNDEF, params,
+                                  copy, len) == 1;
+}
+}  // namespace
+
 Tbs build_tbs(const PreparedProfile& prepared, const TbsRequest& r, IssuerRef issuer) {
     ossl::clear_errors();
     ossl::Cert x(X509_new());
@@ -139,7 +168,7 @@ Tbs build_tbs(const PreparedProfile& prepared, const TbsRequest& r, IssuerRef is
     ossl::check(X509_set_version(x.get(), X509_VERSION_3) == 1 && X509_set_serialNumber(x.get(), serial.get()) == 1 &&
                     X509_set_subject_name(x.get(), r.subject) == 1 && X509_set_issuer_name(x.get(), issuer_name) == 1 &&
                     X509_set1_notBefore(x.get(), nb.get()) == 1 && X509_set1_notAfter(x.get(), na.get()) == 1 &&
-                    X509_set_pubkey(x.get(), const_cast<EVP_PKEY*>(r.public_key)) == 1,
+                    (r.public_key ? X509_set_pubkey(x.get(), const_cast<EVP_PKEY*>(r.public_key)) == 1 : set_public_key_der(x.get(), r.public_key_der)),
                 ErrorCode::CRYPTO_FAILURE, "building certificate");
     for (const auto& e : prepared.extensions)
         ossl::check(X509_add_ext(x.get(), e.get(), -1) == 1, ErrorCode::CRYPTO_FAILURE, "adding extension");

@@ -53,6 +53,8 @@ const EVP_PKEY* Certificate::public_key() const {
     return k;
 }
 
+Bytes Certificate::public_key_der() const { return ossl::encode(X509_get_X509_PUBKEY(get()), i2d_X509_PUBKEY, "public key"); }
+
 Bytes Certificate::serial() const { return ossl::integer_bytes(X509_get0_serialNumber(get())); }
 std::string Certificate::serial_hex() const {
     const bool negative = ASN1_STRING_type(X509_get0_serialNumber(get())) == V_ASN1_NEG_INTEGER;

@@ -1,3 +1,4 @@
+#include "tanba/x509/gost.hpp"
 #include "tanba/x509/lint.hpp"
 
 #include <openssl/x509v3.h>
@@ -106,6 +107,10 @@ void lint_duplicates(X509* x, Findings& f) {
 }
 
 void lint_key(X509* x, const Profile& p, Findings& f) {
+    if (const auto gost = gost_key_spec(X509_get_X509_PUBKEY(x))) {  // OpenSSL holds no GOST keys
+        if (!p.allows(*gost)) add(f, "e_key_not_allowed", keys::to_string(*gost) + " is not allowed by the profile");
+        return;
+    }
     const EVP_PKEY* k = X509_get0_pubkey(x);
     if (!k) {
         ossl::clear_errors();

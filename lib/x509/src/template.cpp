@@ -43,8 +43,8 @@ CertificateTemplate::CertificateTemplate(const PreparedProfile& prepared, const 
     // A sample built the ordinary way, with the issuer's own name and key in the subject's
     // place: lints see the profile's fixed part as it will be issued.
     const X509_NAME* sample_subject = X509_get_subject_name(issuer.get());
-    TbsRequest sample{sample_subject, issuer.public_key(), random_serial(issuer.not_before()), issuer.not_before(),
-                      issuer.not_after(), {}};
+    TbsRequest sample{sample_subject, issuer.public_key(), random_serial(issuer.not_before()), issuer.not_before(), issuer.not_after(), {},
+                      issuer.public_key() ? Bytes{} : issuer.public_key_der()};
     auto tbs = build_tbs(prepared, sample, {&issuer});
     std::vector<std::string> problems;
     for (const auto& f : lint(tbs, *prepared.profile, &issuer)) {

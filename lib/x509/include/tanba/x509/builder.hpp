@@ -38,6 +38,8 @@ Bytes random_serial(TimePoint now);
 Bytes key_identifier(const X509_PUBKEY* key);
 /// The same for a key object (encodes it first: slower).
 Bytes key_identifier(const EVP_PKEY* key);
+/// The same for an encoded SubjectPublicKeyInfo (any algorithm, GOST too).
+Bytes key_identifier(ByteView spki);
 /// A certificate's key identifier: its subjectKeyIdentifier extension, else computed as above.
 Bytes key_identifier(const Certificate& cert);
 
@@ -49,6 +51,7 @@ struct TbsRequest {
     TimePoint not_before;
     TimePoint not_after;
     std::vector<ossl::Extension> extra_extensions;  // e.g. allowed CSR extensions
+    Bytes public_key_der;                           // the SubjectPublicKeyInfo when public_key is null (GOST)
 };
 
 /// Who signs: the issuer's certificate, or none for a self-signed root (then the issuer name

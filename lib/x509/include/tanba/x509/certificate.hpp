@@ -35,6 +35,8 @@ public:
 
     /// The subject's public key, or nullptr when OpenSSL cannot load it (GOST keys).
     const EVP_PKEY* public_key() const;
+    /// The SubjectPublicKeyInfo as encoded (any algorithm, GOST too).
+    Bytes public_key_der() const;
     Bytes serial() const;             // big-endian magnitude
     std::string serial_hex() const;   // lower-case hex, no leading zero bytes; "-" first when negative
     TimePoint not_before() const;
