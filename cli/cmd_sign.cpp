@@ -79,8 +79,9 @@ void run_sign(const SignCliOptions& o, Context& ctx) {
     if (!o.tsa.empty())  // CAdES-B-T: a time-stamp over the signature value from the TSA
         so.timestamp = [&o, &ctx](ByteView signature_value) { return tsp::request_token(ctx.http, o.tsa, signature_value); };
     Bytes out;
-    if (o.detached && o.add_to.empty() && so.algorithm.hash != keys::HashAlg::None) {  // streamed: any size
-        out = cms::sign(digest_file(o.file, {cms::digest_algorithm(so.algorithm.hash)}, ctx), *loaded.key, *cert, so);
+    // Streamed (any size) when the digest is known up front: SHA-2, or the key's own (GOST).
+    if (o.detached && o.add_to.empty() && (so.algorithm.hash != keys::HashAlg::None || !loaded.key->public_key())) {
+        out = cms::sign(digest_file(o.file, {loaded.key->digest_algorithm(so.algorithm)}, ctx), *loaded.key, *cert, so);
     } else {
         const std::size_t cap = o.max_attached_mib * kMiB;
         const Bytes content = read_file(o.file, cap);

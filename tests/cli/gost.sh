@@ -171,8 +171,48 @@ LATER=$(date -u -d '+1 minute' +%Y-%m-%dT%H:%M:%SZ)  # after the revocation
 want "INVALID REVOKED REVOKED" gc.pem groot/ca.pem "$LATER" --untrusted giss/ca.pem --ocsp-response ocsp.revoked --crl groot.crl
 want "INVALID REVOKED REVOKED" gc.pem groot/ca.pem "$LATER" --untrusted giss/ca.pem --crl giss2.crl --crl groot.crl
 "$TANBA" ca check --dir giss > check.txt 2>&1 && grep -q "signed by this CA" check.txt || fail "ca check of a GOST CA: $(cat check.txt)"; ok
+# tanba-server runs the GOST CA: its OCSP answers over HTTP, signed with the GOST key.
+: "${TANBA_SERVER:?}"
+PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$TANBA_SERVER" --listen "127.0.0.1:$PORT" --ca giss --ca-pass-file pass.txt > gserver.log 2>&1 &
+GSERVER=$!
+trap 'kill "$GSERVER" 2> /dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.1; done
+curl -s --data-binary @ocsp.req -H 'Content-Type: application/ocsp-request' -o ocsp.http "http://127.0.0.1:$PORT/ocsp" || fail "no OCSP answer: $(cat gserver.log)"
+want "INVALID REVOKED REVOKED" gc.pem groot/ca.pem "$LATER" --untrusted giss/ca.pem --ocsp-response ocsp.http --crl groot.crl
+kill "$GSERVER"; wait "$GSERVER" 2> /dev/null || true
 cp gc.pem "$WORK/gost_ca_cert.pem"
-# What GOST keys do not do yet: CMS signatures (documents, time-stamps) — refused with KEY_UNSUPPORTED.
-printf data > d.txt
-expect_fail 2 KEY_UNSUPPORTED "$TANBA" sign d.txt --key g04.key --cert "$D/extracted-certs/key_ceo_sign_revoked_2004.pem" --allow-invalid-cert --out d.p7s
+# GOST CMS made by tanba (SignedData written for a Signer OpenSSL holds no key for): attached
+# and detached (streamed), by a key of that CA and by a Kalkan keystore; openssl parses them.
+"$TANBA" ca issue --dir giss --profile citizen-sign --csr g15.csr --out gs.pem --pass-file pass.txt 2> /dev/null
+"$TANBA" ca crl --dir giss --out giss3.crl --pass-file pass.txt 2> /dev/null
+printf 'Өтініш: a document signed with GOST\n' > doc.txt
+"$TANBA" sign doc.txt --key g15.key --pass-file pass.txt --cert gs.pem --chain giss/ca.pem --out doc.p7s 2> /dev/null || fail "tanba sign with a GOST key"; ok
+"$TANBA" sign doc.txt --key g15.key --pass-file pass.txt --cert gs.pem --detached --out docd.p7s 2> /dev/null || fail "detached GOST signature"; ok
+openssl cms -cmsout -print -inform DER -in doc.p7s > doc.print && grep -q "1.2.398.3.10.1.3.3" doc.print || fail "openssl does not parse the GOST CMS"; ok
+# (signers() trusts the NCA roots; gost_verify ours)
+gost_verify() {  # gost_verify SIG [options…] → indication of signer 1; report in s.json
+  local sig=$1; shift
+  set +e; "$TANBA" verify "$sig" --trust groot/ca.pem --untrusted giss/ca.pem --crl giss3.crl --crl groot.crl --offline --json "$@" > s.json; set -e
+  "$PY" -c 'import json; r = json.load(open("s.json")); print(r["signers"][0]["indication"], r["signers"][0]["signer"].get("iin"))'
+}
+[ "$(gost_verify doc.p7s)" = "VALID $IIN" ] && grep -q "r||s little-endian (NCA RK)" s.json || fail "our GOST CMS: $(cat s.json)"; ok
+[ "$(gost_verify docd.p7s --content doc.txt)" = "VALID $IIN" ] || fail "our detached GOST CMS: $(cat s.json)"; ok
+printf 'another document\n' > other.txt
+[ "$(gost_verify docd.p7s --content other.txt | cut -d' ' -f1)" = INVALID ] && grep -q MESSAGE_DIGEST_MISMATCH s.json || fail "other content: $(cat s.json)"; ok
+echo Aa123456 > kalkan.pass
+"$TANBA" sign doc.txt --key "$E/key_individual_valid_2015.p12" --pass-file kalkan.pass --cert "$D/extracted-certs/key_individual_valid_2015.pem" \
+  --allow-invalid-cert --out kalkan.p7s 2> /dev/null || fail "signing with a Kalkan keystore"; ok
+[ "$(signers kalkan.p7s 2023-01-01T00:00:00Z --crl "$D/head/crl/nca_gost2022_test.crl" | cut -d' ' -f1)" = "VALID:123456789012" ] \
+  || fail "the Kalkan keystore's signature: $(cat s.json)"; ok
+expect_fail 2 KEY_UNSUPPORTED "$TANBA" sign doc.txt --key g15.key --pass-file pass.txt --cert gs.pem --add-to doc.p7s --out co.p7s
+# A GOST time-stamp authority: a GOST key with the tsa profile answers RFC 3161 requests.
+"$TANBA" key new --algo gost2015-512 --out tsa.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key tsa.key --cn "GOST TSA" --out tsa.csr 2> /dev/null
+"$TANBA" ca issue --dir giss --profile tsa --csr tsa.csr --out tsa.pem --pass-file pass.txt 2> /dev/null || fail "a GOST TSA certificate"; ok
+openssl ts -query -data doc.txt -sha256 -cert -out doc.tsq 2> /dev/null
+"$TANBA" ts respond --cert tsa.pem --key tsa.key --chain giss/ca.pem --request doc.tsq --out doc.tsr --no-passphrase 2> /dev/null || fail "GOST TSA"; ok
+openssl ts -reply -in doc.tsr -text 2> /dev/null | grep -q "Status: Granted" || fail "openssl does not read the GOST TSA's reply"; ok
+"$TANBA" ts verify doc.tsr --data doc.txt --trust groot/ca.pem --crl giss3.crl --crl groot.crl --offline > tsv.txt 2>&1 && grep -q "^VALID" tsv.txt \
+  || fail "the GOST TSA's token: $(cat tsv.txt)"; ok
 echo "gost: $checks checks passed"

@@ -77,4 +77,43 @@ for pair in "groot/ca.pem groot/ca.pem root" "groot/ca.pem giss/ca.pem issuing" 
   openssl dgst "${E[@]}" -md_gost12_512 -verify "$name.pub.pem" -signature "$name.sig" "$name.tbs" 2>&1 | grep -q "Verified OK" \
     || fail "the engine does not verify tanba's GOST CA signature on $signed"; ok
 done
+
+# A CMS signed by tanba with a GOST key: the engine checks the signer's signature over the signed
+# attributes and that messageDigest is the document's Streebog-512.
+"$TANBA" key new --algo gost2015-512 --out signer.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key signer.key --iin "$("$TANBA" id new-iin --birth 1988-08-08 --sex f)" --surname ТЕСТОВА --given ТЕСТ --out signer.csr 2> /dev/null
+"$TANBA" ca issue --dir giss --profile citizen-sign --csr signer.csr --out signer.pem --no-passphrase 2> /dev/null || fail "a certificate for the signer"
+"$TANBA" sign doc.txt --key signer.key --cert signer.pem --out doc.p7s 2> /dev/null || fail "tanba sign with a GOST key"
+"$PY" - doc.p7s <<'PYEOF' || fail "cannot take the CMS apart"
+import sys
+d = open(sys.argv[1], "rb").read()
+def tlv(i):
+    n, j = d[i + 1], i + 2
+    if n & 0x80:
+        k = n & 0x7f; n = int.from_bytes(d[j:j + k], "big"); j += k
+    return j, j + n
+ci = tlv(0)[0]; sd = tlv(tlv(ci)[1])[0]          # ContentInfo → [0] → SignedData
+i = tlv(sd)[0]                                    # SignedData's fields
+fields = []
+while i < tlv(sd)[1]:
+    fields.append(i); i = tlv(i)[1]
+signer_infos = [f for f in fields if d[f] == 0x31][-1]
+si = tlv(signer_infos)[0]                         # the one SignerInfo
+j = tlv(si)[0]; parts = []
+while j < tlv(si)[1]:
+    parts.append(j); j = tlv(j)[1]
+attrs = next(p for p in parts if d[p] == 0xa0)
+sig = parts[-1]
+open("attrs.der", "wb").write(b"\x31" + d[attrs + 1:tlv(attrs)[1]])
+open("cms.sig", "wb").write(d[tlv(sig)[0]:tlv(sig)[1]][::-1])
+md_oid = bytes.fromhex("06092a864886f70d010904")  # messageDigest
+k = d.find(md_oid, attrs)
+v = tlv(k + len(md_oid))[0]                       # SET { OCTET STRING }
+open("md.bin", "wb").write(d[tlv(v)[0]:tlv(v)[1]])
+PYEOF
+relabel signer.pem signer.pem cmssigner
+openssl dgst "${E[@]}" -md_gost12_512 -verify cmssigner.pub.pem -signature cms.sig attrs.der 2>&1 | grep -q "Verified OK" \
+  || fail "the engine does not verify tanba's GOST CMS signature"; ok
+openssl dgst "${E[@]}" -md_gost12_512 -binary doc.txt > doc.streebog 2> /dev/null
+cmp -s doc.streebog md.bin || fail "messageDigest is not the engine's Streebog-512 of the document"; ok
 echo "gost_engine: $checks checks passed"

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "sign_der.hpp"
 #include "signed_data.hpp"
 #include "tanba/base/der.hpp"
 #include "tanba/ossl/codec.hpp"
@@ -49,7 +50,6 @@ void sign_signer_info(CMS_SignerInfo* si, const keys::Signer& key, const keys::S
 /// the signature is made by sign_signer_info once the attributes are complete.
 CMS_SignerInfo* add_cades_signer(CMS_ContentInfo* cms, const keys::Signer& key, const x509::Certificate& cert,
                                  const SignOptions& o, unsigned extra_flags) {
-    if (!key.public_key()) throw Error(ErrorCode::KEY_UNSUPPORTED, "CMS signatures with " + keys::to_string(key.spec()) + " keys are not made yet");
     const EVP_MD* md = keys::digest_of(o.algorithm.hash);
     // OpenSSL lays out the SignerInfo around the public key (it takes its own reference); no
     // private operation is asked of it.
@@ -102,6 +102,7 @@ namespace {
 Bytes sign_content(const detail::Content& content, const keys::Signer& key, const x509::Certificate& cert, const SignOptions& o) {
     ossl::clear_errors();
     x509::require_key_of(key, cert);
+    if (!key.public_key()) return detail::signed_data_der(content, key, cert, o);  // a key OpenSSL cannot hold (GOST)
     const unsigned detached = o.attachment == Attachment::Detached ? CMS_DETACHED : 0;
     ossl::CmsContent cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, kFlags | detached));
     ossl::Asn1Object type = ossl::oid_from_text(o.content_type);
@@ -129,13 +130,14 @@ Bytes sign(ByteView content, const keys::Signer& key, const x509::Certificate& c
 
 Bytes sign(const DocumentDigests& document, const keys::Signer& key, const x509::Certificate& cert, const SignOptions& o) {
     if (o.attachment != Attachment::Detached) throw Error(ErrorCode::USAGE, "a document known by its digests is signed detached");
-    if (!document.digest(digest_algorithm(o.algorithm.hash))) throw Error(ErrorCode::USAGE, "the document was not digested with the signing hash");
+    if (!document.digest(key.digest_algorithm(o.algorithm))) throw Error(ErrorCode::USAGE, "the document was not digested with the signing hash");
     return sign_content(detail::Content{std::nullopt, &document}, key, cert, o);
 }
 
 Bytes add_signer(ByteView existing, ByteView content, const keys::Signer& key, const x509::Certificate& cert,
                  const SignOptions& o) {
     ossl::clear_errors();
+    if (!key.public_key()) throw Error(ErrorCode::KEY_UNSUPPORTED, "co-signatures with " + keys::to_string(key.spec()) + " keys are not made yet");
     x509::require_key_of(key, cert);
     ossl::CmsContent cms = detail::parse(existing);
     if (auto attached = detail::attached_content(cms.get());

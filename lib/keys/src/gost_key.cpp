@@ -59,6 +59,10 @@ KeySpec GostKey::spec() const {
 
 Bytes GostKey::public_key_der() const { return key_->spki(); }
 
+std::string GostKey::digest_algorithm(const SignOptions&) const {
+    return key_->algorithm() == gost::Algorithm::Kz2015_512 ? "1.2.398.3.10.1.3.3" : "1.2.398.3.10.1.3.1";
+}
+
 Bytes GostKey::algorithm_identifier(const SignOptions&) const {
     // SEQUENCE { OID } without parameters, as NCA RK writes it.
     static const Bytes k2015{0x30, 0x0c, 0x06, 0x0a, 0x2a, 0x83, 0x0e, 0x03, 0x0a, 0x01, 0x01, 0x02, 0x03, 0x02};  // 1.2.398.3.10.1.1.2.3.2

@@ -114,6 +114,11 @@ ossl::PKey public_part(const EVP_PKEY* key) {
     return pub;
 }
 
+std::string Signer::digest_algorithm(const SignOptions& o) const {
+    const EVP_MD* md = digest_of(o.hash == HashAlg::None ? HashAlg::Sha512 : o.hash);
+    return ossl::oid_text(OBJ_nid2obj(EVP_MD_get_type(md)));
+}
+
 Bytes Signer::public_key_der() const {
     unsigned char* out = nullptr;
     int n = i2d_PUBKEY(const_cast<EVP_PKEY*>(public_key()), &out);

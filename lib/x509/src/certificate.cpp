@@ -186,7 +186,9 @@ CertificateInfo describe(const Certificate& cert) {
 }
 
 void require_key_of(const keys::Signer& key, const Certificate& cert) {
-    if (!keys::same_public_key(key.public_key(), cert.public_key()))
+    const bool same = key.public_key() ? keys::same_public_key(key.public_key(), cert.public_key())
+                                       : key.public_key_der() == cert.public_key_der();  // a key OpenSSL cannot hold (GOST)
+    if (!same)
         throw Error(ErrorCode::KEY_MISMATCH, key.describe() + " does not belong to " + cert.subject_text());
 }
 

@@ -30,6 +30,8 @@ public:
     KeySpec spec() const override;
     const EVP_PKEY* public_key() const override { return nullptr; }
     Bytes public_key_der() const override;
+    /// Streebog-512 (GOST-2015-512) or GOST R 34.11-94 (GOST-2004), under their KZ OIDs.
+    std::string digest_algorithm(const SignOptions& options) const override;
     /// The GOST signature algorithm (options are not used: the algorithm fixes its digest).
     Bytes algorithm_identifier(const SignOptions& options) const override;
     /// r‖s little-endian over the message digested by the algorithm (NCA RK's form).

@@ -60,6 +60,10 @@ public:
 
     /// SubjectPublicKeyInfo DER (of public_key(), unless overridden).
     virtual Bytes public_key_der() const;
+    /// The digest algorithm (dotted OID) a document's digest is taken with for signatures made
+    /// with these options (CMS messageDigest): the options' SHA-2, unless the key's algorithm
+    /// fixes its own (GOST: Streebog-512, GOST R 34.11-94).
+    virtual std::string digest_algorithm(const SignOptions& options) const;
 };
 
 /// The algorithm and size of an OpenSSL key; KEY_UNSUPPORTED for anything else (e.g. GOST).
