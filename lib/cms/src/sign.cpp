@@ -23,13 +23,7 @@ Bytes signed_attributes_der(CMS_SignerInfo* si) {
     std::vector<Bytes> attrs;
     for (int i = 0; i < CMS_signed_get_attr_count(si); ++i)
         attrs.push_back(ossl::encode(CMS_signed_get_attr(si, i), i2d_X509_ATTRIBUTE, "a signed attribute"));
-    std::sort(attrs.begin(), attrs.end(), [](const Bytes& a, const Bytes& b) {
-        const int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
-        return c < 0 || (c == 0 && a.size() < b.size());
-    });
-    Bytes body;
-    for (const auto& a : attrs) body.insert(body.end(), a.begin(), a.end());
-    return der::tlv(0x31, body);
+    return der::set_of(std::move(attrs));
 }
 
 // The SignerInfo's signature and its algorithm, through the Signer.

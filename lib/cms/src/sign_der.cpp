@@ -27,17 +27,6 @@ Bytes oid_der(const std::string& dotted) {
 // Attribute ::= SEQUENCE { type, SET { value } }.
 Bytes attribute(const char* type, ByteView value) { return der::tlv(0x30, cat({oid_der(type), der::tlv(0x31, value)})); }
 
-// SET OF in DER order (X.690 §11.6).
-Bytes der_set(std::vector<Bytes> items) {
-    std::sort(items.begin(), items.end(), [](const Bytes& a, const Bytes& b) {
-        const int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
-        return c < 0 || (c == 0 && a.size() < b.size());
-    });
-    Bytes body;
-    for (const auto& i : items) body.insert(body.end(), i.begin(), i.end());
-    return der::tlv(0x31, body);
-}
-
 Bytes content_digest_by(const std::string& algorithm, const Content& content) {
     if (content.digests) {
         const auto d = content.digests->digest(algorithm);
@@ -67,7 +56,7 @@ Bytes signed_data_der(const Content& content, const keys::Signer& key, const x50
                              attribute("1.2.840.113549.1.9.5", ossl::encode(when.get(), i2d_ASN1_TIME, "signingTime")),
                              attribute("1.2.840.113549.1.9.4", der::tlv(0x04, digest)),
                              attribute("1.2.840.113549.1.9.16.2.47", ossl::encode(sc.get(), i2d_ESS_SIGNING_CERT_V2, "signingCertificateV2"))};
-    Bytes signed_attrs = der_set(std::move(attrs));  // as signed: a SET OF; in the SignerInfo [0] IMPLICIT
+    Bytes signed_attrs = der::set_of(std::move(attrs));  // as signed: a SET OF; in the SignerInfo [0] IMPLICIT
     const Bytes signature = key.sign(signed_attrs, o.algorithm);
     signed_attrs[0] = 0xa0;
 
@@ -94,7 +83,7 @@ Bytes signed_data_der(const Content& content, const keys::Signer& key, const x50
     }
     Bytes certificates;
     if (!certs.empty()) {
-        certificates = der_set(std::move(certs));
+        certificates = der::set_of(std::move(certs));
         certificates[0] = 0xa0;
     }
     const std::uint8_t version = o.content_type == kIdData ? 1 : 3;

@@ -1,8 +1,11 @@
 #pragma once
 // Minimal DER writing (tag-length-value, definite lengths) for hand-assembled structures:
 // certificates from templates, large CRLs, OCSP responses.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <vector>
 #include <optional>
 
 #include "tanba/base/bytes.hpp"
@@ -33,6 +36,17 @@ inline Bytes tlv(std::uint8_t tag, ByteView content) {
     out.reserve(content.size() + 6);
     append_tlv(out, tag, content);
     return out;
+}
+
+/// SET OF: the encoded members in DER order (X.690 §11.6).
+inline Bytes set_of(std::vector<Bytes> members) {
+    std::sort(members.begin(), members.end(), [](const Bytes& a, const Bytes& b) {
+        const int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+        return c < 0 || (c == 0 && a.size() < b.size());
+    });
+    Bytes body;
+    for (const auto& m : members) body.insert(body.end(), m.begin(), m.end());
+    return tlv(0x31, body);
 }
 
 /// One DER element read in place (single-byte tags, definite lengths): `der[start]` is its
