@@ -84,7 +84,9 @@ done
 "$TANBA" csr new --key signer.key --iin "$("$TANBA" id new-iin --birth 1988-08-08 --sex f)" --surname ТЕСТОВА --given ТЕСТ --out signer.csr 2> /dev/null
 "$TANBA" ca issue --dir giss --profile citizen-sign --csr signer.csr --out signer.pem --no-passphrase 2> /dev/null || fail "a certificate for the signer"
 "$TANBA" sign doc.txt --key signer.key --cert signer.pem --out doc.p7s 2> /dev/null || fail "tanba sign with a GOST key"
-"$PY" - doc.p7s <<'PYEOF' || fail "cannot take the CMS apart"
+cms_parts() {  # cms_parts FILE: attrs.der (the signed attributes as signed), cms.sig (RFC 4491 order), md.bin (messageDigest);
+               # FILE is a ContentInfo, or a TimeStampResp holding one
+  "$PY" - "$1" <<'PYEOF' || fail "cannot take $1 apart"
 import sys
 d = open(sys.argv[1], "rb").read()
 def tlv(i):
@@ -92,28 +94,60 @@ def tlv(i):
     if n & 0x80:
         k = n & 0x7f; n = int.from_bytes(d[j:j + k], "big"); j += k
     return j, j + n
-ci = tlv(0)[0]; sd = tlv(tlv(ci)[1])[0]          # ContentInfo → [0] → SignedData
-i = tlv(sd)[0]                                    # SignedData's fields
+ci = tlv(0)[0]
+if d[ci] == 0x30:                                 # TimeStampResp { status, timeStampToken }
+    ci = tlv(tlv(ci)[1])[0]
+sd = tlv(tlv(ci)[1])[0]                           # ContentInfo → [0] → SignedData
+i = tlv(sd)[0]
 fields = []
 while i < tlv(sd)[1]:
     fields.append(i); i = tlv(i)[1]
-signer_infos = [f for f in fields if d[f] == 0x31][-1]
-si = tlv(signer_infos)[0]                         # the one SignerInfo
+si = tlv([f for f in fields if d[f] == 0x31][-1])[0]
 j = tlv(si)[0]; parts = []
 while j < tlv(si)[1]:
     parts.append(j); j = tlv(j)[1]
 attrs = next(p for p in parts if d[p] == 0xa0)
-sig = parts[-1]
+sig = next(p for p in parts[::-1] if d[p] == 0x04)
 open("attrs.der", "wb").write(b"\x31" + d[attrs + 1:tlv(attrs)[1]])
 open("cms.sig", "wb").write(d[tlv(sig)[0]:tlv(sig)[1]][::-1])
 md_oid = bytes.fromhex("06092a864886f70d010904")  # messageDigest
 k = d.find(md_oid, attrs)
-v = tlv(k + len(md_oid))[0]                       # SET { OCTET STRING }
+v = tlv(k + len(md_oid))[0]
 open("md.bin", "wb").write(d[tlv(v)[0]:tlv(v)[1]])
 PYEOF
+}
+cms_parts doc.p7s
 relabel signer.pem signer.pem cmssigner
 openssl dgst "${E[@]}" -md_gost12_512 -verify cmssigner.pub.pem -signature cms.sig attrs.der 2>&1 | grep -q "Verified OK" \
   || fail "the engine does not verify tanba's GOST CMS signature"; ok
 openssl dgst "${E[@]}" -md_gost12_512 -binary doc.txt > doc.streebog 2> /dev/null
 cmp -s doc.streebog md.bin || fail "messageDigest is not the engine's Streebog-512 of the document"; ok
+
+# The CA's OCSP answer (the BasicOCSPResponse's signature) and a GOST TSA's token.
+openssl ocsp -issuer giss/ca.pem -cert signer.pem -no_nonce -reqout ocsp.req > /dev/null 2>&1
+"$TANBA" ca ocsp --dir giss --request ocsp.req --out ocsp.der --no-passphrase 2> /dev/null || fail "a GOST OCSP answer"
+"$PY" - <<'PYEOF' || fail "cannot take the OCSP answer apart"
+d = open("ocsp.der", "rb").read()
+def tlv(i):
+    n, j = d[i + 1], i + 2
+    if n & 0x80:
+        k = n & 0x7f; n = int.from_bytes(d[j:j + k], "big"); j += k
+    return j, j + n
+rb = tlv(tlv(0)[0])[1]                            # after responseStatus: responseBytes [0]
+octets = tlv(tlv(tlv(rb)[0])[0])[1]               # [0] → SEQUENCE → after responseType: the OCTET STRING
+c, e = tlv(octets)
+open("basic.der", "wb").write(d[c:e])
+PYEOF
+relabel giss/ca.pem basic.der ocsp
+openssl dgst "${E[@]}" -md_gost12_512 -verify ocsp.pub.pem -signature ocsp.sig ocsp.tbs 2>&1 | grep -q "Verified OK" \
+  || fail "the engine does not verify the GOST OCSP answer"; ok
+"$TANBA" key new --algo gost2015-512 --out tsa.key --no-passphrase 2> /dev/null
+"$TANBA" csr new --key tsa.key --cn "GOST TSA" --out tsa.csr 2> /dev/null
+"$TANBA" ca issue --dir giss --profile tsa --csr tsa.csr --out tsa.pem --no-passphrase 2> /dev/null || fail "a GOST TSA certificate"
+openssl ts -query -data doc.txt -sha256 -cert -out doc.tsq 2> /dev/null
+"$TANBA" ts respond --cert tsa.pem --key tsa.key --request doc.tsq --out doc.tsr --no-passphrase 2> /dev/null || fail "GOST TSA"
+cms_parts doc.tsr
+relabel tsa.pem tsa.pem tsasigner
+openssl dgst "${E[@]}" -md_gost12_512 -verify tsasigner.pub.pem -signature cms.sig attrs.der 2>&1 | grep -q "Verified OK" \
+  || fail "the engine does not verify the GOST TSA's token"; ok
 echo "gost_engine: $checks checks passed"
