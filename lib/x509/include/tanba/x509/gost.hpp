@@ -6,11 +6,10 @@
 #include <string>
 #include <string_view>
 
-#include "tanba/ossl/handles.hpp"
-
 #include "tanba/base/bytes.hpp"
 #include "tanba/gost/signature.hpp"
 #include "tanba/keys/signer.hpp"
+#include "tanba/ossl/handles.hpp"
 
 namespace tanba::x509 {
 
@@ -32,14 +31,15 @@ struct GostCheck {
     std::optional<GostOrder> order;    // when valid
 };
 
-/// `signed_der` is a Certificate, CertificateList or BasicOCSPResponse (SEQUENCE { tbs,
-/// signatureAlgorithm, signature BIT STRING, … }); `signer` the certificate whose key made it.
+/// `signed_der` is a Certificate, CertificationRequest, CertificateList or BasicOCSPResponse
+/// (SEQUENCE { tbs, signatureAlgorithm, signature BIT STRING, … }); the signer is the
+/// certificate whose key made it, or that key's SubjectPublicKeyInfo (a request's own key).
+/// NotGost when the signature algorithm is not a GOST one.
 GostCheck check_gost_signature(ByteView signed_der, const X509* signer);
+GostCheck check_gost_signature(ByteView signed_der, ByteView signer_spki);
 /// The same over bytes already taken apart (a CMS SignerInfo: the signed attributes' DER).
 GostCheck check_gost_signature(gost::Algorithm algorithm, ByteView data, ByteView signature, const X509* signer);
 GostCheck check_gost_signature(gost::Algorithm algorithm, ByteView data, ByteView signature, ByteView signer_spki);
-/// The same with the signer's SubjectPublicKeyInfo (a certificate request's own key).
-GostCheck check_gost_signature(ByteView signed_der, ByteView signer_spki);
 /// Whether the signer's key is a GOST key (then OpenSSL has no EVP_PKEY for it).
 bool has_gost_key(const X509* cert);
 /// The key spec of a GOST SubjectPublicKeyInfo (gost2015-512 or gost2004), or nullopt.
