@@ -125,7 +125,9 @@ TEST_CASE("GOST algorithm names") {
 TEST_CASE("the Kalkan test keystores' GOST keys sign what their certificates verify") {
     for (const auto& row : test::tsv("vectors/gost/nca_keystores.tsv")) {
         REQUIRE(row.size() == 4);
-        const auto info = keys::pkcs12_private_key_info(test::read(row[0]), Secret(row[1]));
+        const auto raw = keys::pkcs12_raw(test::read(row[0]), Secret(row[1]));
+        CHECK(raw.certificates.size() >= 1);
+        const auto& info = raw.private_key_info;
         const auto key = gost::SigningKey::from_pkcs8(info);
         CHECK(key.algorithm() == algorithm_named(row[3]));
         const auto cert_spki = spki_of(der_of(row[2]));
@@ -134,5 +136,5 @@ TEST_CASE("the Kalkan test keystores' GOST keys sign what their certificates ver
         CHECK_MESSAGE(check.valid, row[0] << ": " << check.problem);
         CHECK_FALSE(gost::verify(key.algorithm(), cert_spki, as_bytes("something else"), key.sign(data)).valid);
     }
-    CHECK_THROWS_AS(keys::pkcs12_private_key_info(test::read("kz/ncanode/embedded/key_individual_valid_2015.p12"), Secret(std::string("wrong"))), Error);
+    CHECK_THROWS_AS(keys::pkcs12_raw(test::read("kz/ncanode/embedded/key_individual_valid_2015.p12"), Secret(std::string("wrong"))), Error);
 }

@@ -39,7 +39,7 @@ std::optional<GostKey> GostKey::load(ByteView data, const Secret* passphrase, st
     Bytes der;
     if (is_pkcs12(data)) {
         if (!passphrase) throw Error(ErrorCode::KEY_BAD_PASSPHRASE, origin + " is a PKCS#12: a passphrase is needed");
-        der = pkcs12_private_key_info(data, *passphrase, origin);
+        der = std::move(pkcs12_raw(data, *passphrase, origin).private_key_info);
         const unsigned char* p = der.data();
         const ossl::Pkcs8Info info(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(der.size())));
         if (!info || !holds_gost(info.get())) return std::nullopt;

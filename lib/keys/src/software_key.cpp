@@ -127,7 +127,7 @@ Pkcs12Contents load_pkcs12(ByteView data, const Secret& passphrase, std::string 
     return out;
 }
 
-Bytes pkcs12_private_key_info(ByteView data, const Secret& passphrase, const std::string& origin) {
+Pkcs12Raw pkcs12_raw(ByteView data, const Secret& passphrase, const std::string& origin) {
     ossl::clear_errors();
     const unsigned char* p = data.data();
     ossl::Pkcs12 p12(d2i_PKCS12(nullptr, &p, static_cast<long>(data.size())));
@@ -136,6 +136,7 @@ Bytes pkcs12_private_key_info(ByteView data, const Secret& passphrase, const std
     const int pw_len = static_cast<int>(pw.size());
     if (PKCS12_mac_present(p12.get()) && PKCS12_verify_mac(p12.get(), pw.c_str(), pw_len) != 1)
         throw ossl::error(ErrorCode::KEY_BAD_PASSPHRASE, origin);
+    Pkcs12Raw out;
     ossl::Pkcs7Stack safes(PKCS12_unpack_authsafes(p12.get()));
     for (int i = 0; safes && i < sk_PKCS7_num(safes.get()); ++i) {
         PKCS7* safe = sk_PKCS7_value(safes.get(), i);
@@ -145,16 +146,21 @@ Bytes pkcs12_private_key_info(ByteView data, const Secret& passphrase, const std
                                                               : nullptr);
         for (int j = 0; bags && j < sk_PKCS12_SAFEBAG_num(bags.get()); ++j) {
             const PKCS12_SAFEBAG* bag = sk_PKCS12_SAFEBAG_value(bags.get(), j);
-            if (PKCS12_SAFEBAG_get_nid(bag) == NID_keyBag)
-                return ossl::encode(PKCS12_SAFEBAG_get0_p8inf(bag), i2d_PKCS8_PRIV_KEY_INFO, "PKCS#8");
-            if (PKCS12_SAFEBAG_get_nid(bag) == NID_pkcs8ShroudedKeyBag) {
+            const int nid = PKCS12_SAFEBAG_get_nid(bag);
+            if (nid == NID_certBag) {
+                if (ossl::Cert cert{PKCS12_SAFEBAG_get1_cert(bag)}) out.certificates.push_back(std::move(cert));
+            } else if (out.private_key_info.empty() && nid == NID_keyBag) {
+                out.private_key_info = ossl::encode(PKCS12_SAFEBAG_get0_p8inf(bag), i2d_PKCS8_PRIV_KEY_INFO, "PKCS#8");
+            } else if (out.private_key_info.empty() && nid == NID_pkcs8ShroudedKeyBag) {
                 ossl::Pkcs8Info info(PKCS12_decrypt_skey(bag, pw.c_str(), pw_len));
                 if (!info) throw ossl::error(ErrorCode::KEY_BAD_PASSPHRASE, origin + ": its key bag does not decrypt");
-                return ossl::encode(info.get(), i2d_PKCS8_PRIV_KEY_INFO, "PKCS#8");
+                out.private_key_info = ossl::encode(info.get(), i2d_PKCS8_PRIV_KEY_INFO, "PKCS#8");
             }
         }
     }
-    throw ossl::error(ErrorCode::KEY_DECODE_FAILED, origin + " holds no private key");
+    ossl::clear_errors();
+    if (out.private_key_info.empty()) throw ossl::error(ErrorCode::KEY_DECODE_FAILED, origin + " holds no private key");
+    return out;
 }
 
 Bytes make_pkcs12(const SoftwareKey& key, const X509* cert, const std::vector<ossl::Cert>& chain,

@@ -18,7 +18,7 @@ public:
     /// KEY_UNSUPPORTED for the Russian-only algorithms.
     static SigningKey generate(Algorithm algorithm);
     /// From an unencrypted PKCS#8 PrivateKeyInfo (KZ or Russian OIDs): as pkcs8() writes it, or
-    /// as Kalkan does (the scalar as an INTEGER; keys::pkcs12_private_key_info takes it out of
+    /// as Kalkan does (the scalar as an INTEGER; keys::pkcs12_raw takes it out of
     /// an NCA keystore). Throws KEY_DECODE_FAILED.
     static SigningKey from_pkcs8(ByteView der);
     SigningKey(SigningKey&&) noexcept;

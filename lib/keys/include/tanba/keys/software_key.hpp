@@ -61,10 +61,14 @@ bool is_pkcs12(ByteView data);
 /// Throws KEY_BAD_PASSPHRASE (MAC check failed), KEY_DECODE_FAILED, KEY_UNSUPPORTED (e.g. a
 /// GOST key bag OpenSSL cannot read).
 Pkcs12Contents load_pkcs12(ByteView data, const Secret& passphrase, std::string origin = "PKCS#12");
-/// The private key of a PKCS#12 as an unencrypted PKCS#8 PrivateKeyInfo (DER), for keys
-/// OpenSSL cannot load itself (GOST: gost::SigningKey::from_pkcs8 reads it). Throws
-/// KEY_BAD_PASSPHRASE, KEY_DECODE_FAILED (no key bag).
-Bytes pkcs12_private_key_info(ByteView data, const Secret& passphrase, const std::string& origin = "PKCS#12");
+/// What a PKCS#12 holds, taken out without loading its key: for keys OpenSSL cannot load
+/// itself (GOST: gost::SigningKey::from_pkcs8 reads the PrivateKeyInfo).
+struct Pkcs12Raw {
+    Bytes private_key_info;               // the first key bag as an unencrypted PKCS#8 (DER)
+    std::vector<ossl::Cert> certificates;  // every certificate bag
+};
+/// Throws KEY_BAD_PASSPHRASE, KEY_DECODE_FAILED (no key bag).
+Pkcs12Raw pkcs12_raw(ByteView data, const Secret& passphrase, const std::string& origin = "PKCS#12");
 /// Writes a PKCS#12 (AES-256-CBC, PBKDF2, SHA-256 MAC).
 Bytes make_pkcs12(const SoftwareKey& key, const X509* cert, const std::vector<ossl::Cert>& chain,
                   const Secret& passphrase, const std::string& friendly_name);
