@@ -27,26 +27,14 @@ Bytes oid_der(const std::string& dotted) {
 // Attribute ::= SEQUENCE { type, SET { value } }.
 Bytes attribute(const char* type, ByteView value) { return der::tlv(0x30, cat({oid_der(type), der::tlv(0x31, value)})); }
 
-Bytes content_digest_by(const std::string& algorithm, const Content& content) {
-    if (content.digests) {
-        const auto d = content.digests->digest(algorithm);
-        if (!d) throw Error(ErrorCode::USAGE, "the document was not digested with the key's digest algorithm " + algorithm);
-        return Bytes(d->begin(), d->end());
-    }
-    DocumentDigests::Builder b({algorithm});
-    b.update(*content.bytes);
-    const auto digests = b.finish();
-    const auto d = digests.digest(algorithm);
-    if (!d) throw Error(ErrorCode::KEY_UNSUPPORTED, "no digest " + algorithm + " here");
-    return Bytes(d->begin(), d->end());
-}
 
 }  // namespace
 
 Bytes signed_data_der(const Content& content, const keys::Signer& key, const x509::Certificate& cert, const SignOptions& o) {
     const std::string digest_oid = key.digest_algorithm(o.algorithm);
     const Bytes digest_alg = der::tlv(0x30, oid_der(digest_oid));
-    const Bytes digest = content_digest_by(digest_oid, content);
+    const auto digest = content_digest(digest_oid, content);
+    if (!digest) throw Error(ErrorCode::USAGE, "the document was not digested with the key's digest algorithm " + digest_oid);
 
     // Signed attributes: contentType, signingTime, messageDigest, signingCertificateV2.
     const auto when = ossl::to_asn1_time(o.signing_time);
@@ -54,7 +42,7 @@ Bytes signed_data_der(const Content& content, const keys::Signer& key, const x50
     ossl::check(sc != nullptr, ErrorCode::CRYPTO_FAILURE, "signingCertificateV2");
     std::vector<Bytes> attrs{attribute("1.2.840.113549.1.9.3", oid_der(o.content_type)),
                              attribute("1.2.840.113549.1.9.5", ossl::encode(when.get(), i2d_ASN1_TIME, "signingTime")),
-                             attribute("1.2.840.113549.1.9.4", der::tlv(0x04, digest)),
+                             attribute("1.2.840.113549.1.9.4", der::tlv(0x04, *digest)),
                              attribute("1.2.840.113549.1.9.16.2.47", ossl::encode(sc.get(), i2d_ESS_SIGNING_CERT_V2, "signingCertificateV2"))};
     Bytes signed_attrs = der::set_of(std::move(attrs));  // as signed: a SET OF; in the SignerInfo [0] IMPLICIT
     const Bytes signature = key.sign(signed_attrs, o.algorithm);

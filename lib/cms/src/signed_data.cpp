@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "tanba/gost/signature.hpp"
 #include "tanba/ossl/codec.hpp"
 #include "tanba/ossl/errors.hpp"
 
@@ -216,26 +215,21 @@ const ASN1_OBJECT* digest_oid(CMS_SignerInfo* si) {
 
 std::string digest_algorithm_of(CMS_SignerInfo* si) { return ossl::oid_text(digest_oid(si)); }
 
-std::optional<Bytes> content_digest(CMS_SignerInfo* si, const Content& content) {
+std::optional<Bytes> content_digest(const std::string& algorithm, const Content& content) {
     if (content.digests) {
-        const auto d = content.digests->digest(digest_algorithm_of(si));
+        const auto d = content.digests->digest(algorithm);
         if (!d) return std::nullopt;
         return Bytes(d->begin(), d->end());
     }
-    if (const auto g = gost::digest_algorithm(digest_algorithm_of(si))) {
-        if (!content.bytes) return std::nullopt;
-        return gost::digest(*g, *content.bytes);
-    }
-    const EVP_MD* md = EVP_get_digestbyobj(digest_oid(si));
-    if (!content.bytes || !md) return std::nullopt;
-    Bytes out(EVP_MAX_MD_SIZE);
-    unsigned int n = 0;
-    if (EVP_Digest(content.bytes->data(), content.bytes->size(), out.data(), &n, md, nullptr) != 1) {
-        ossl::clear_errors();
-        return std::nullopt;
-    }
-    out.resize(n);
-    return out;
+    if (!content.bytes) return std::nullopt;
+    DocumentDigests::Builder builder({algorithm});  // OpenSSL's digests and lib/gost's alike
+    builder.update(*content.bytes);
+    const auto digests = builder.finish();
+    const auto d = digests.digest(algorithm);
+    if (!d) return std::nullopt;
+    return Bytes(d->begin(), d->end());
 }
+
+std::optional<Bytes> content_digest(CMS_SignerInfo* si, const Content& content) { return content_digest(digest_algorithm_of(si), content); }
 
 }  // namespace tanba::cms::detail

@@ -58,8 +58,9 @@ struct Content {
 
 /// The SignerInfo's digest algorithm (dotted OID).
 std::string digest_algorithm_of(CMS_SignerInfo* si);
-/// Digest of the content with the SignerInfo's digest algorithm; nullopt when unsupported
-/// (or not among the digests given).
+/// Digest of the content with a digest algorithm (dotted OID), or the SignerInfo's; nullopt
+/// when unsupported (or not among the digests given).
+std::optional<Bytes> content_digest(const std::string& algorithm, const Content& content);
 std::optional<Bytes> content_digest(CMS_SignerInfo* si, const Content& content);
 
 }  // namespace tanba::cms::detail

@@ -154,7 +154,10 @@ std::optional<std::string> key_problem(ByteView spki) {
 Check verify_digest(ByteView spki, ByteView hash, ByteView signature) {
     Check out;
     const auto key = load(spki, out.problem);
-    if (!key) return out;
+    if (!key) {
+        out.key_unsupported = true;
+        return out;
+    }
     try {
         Botan::PK_Verifier verifier(*key, "Raw");
         std::vector<std::uint8_t> sig(signature.begin(), signature.end());
@@ -178,7 +181,7 @@ Check verify(Algorithm algorithm, ByteView spki, ByteView data, ByteView signatu
     try {
         return verify_digest(spki, digest(algorithm, data), signature);
     } catch (const std::exception& e) {
-        return Check{false, std::nullopt, std::string("GOST digest failed: ") + e.what()};
+        return Check{false, std::nullopt, std::string("GOST digest failed: ") + e.what(), false};
     }
 }
 

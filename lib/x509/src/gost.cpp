@@ -28,8 +28,8 @@ GostCheck check_gost_signature(gost::Algorithm algorithm, ByteView data, ByteVie
 }
 
 GostCheck check_gost_signature(gost::Algorithm algorithm, ByteView data, ByteView signature, ByteView spki) {
-    if (auto problem = gost::key_problem(spki)) return {GostVerdict::Unsupported, *problem, std::nullopt};
-    const auto check = gost::verify(algorithm, spki, data, signature);
+    const auto check = gost::verify(algorithm, spki, data, signature);  // the key is read once, there
+    if (check.key_unsupported) return {GostVerdict::Unsupported, check.problem, std::nullopt};
     if (!check.valid) return {GostVerdict::Invalid, check.problem, std::nullopt};
     const auto order = check.order == gost::ByteOrder::LittleEndianRS ? GostOrder::Nca : GostOrder::Rfc4491;
     return {GostVerdict::Valid, std::string(gost_order_text(order)), order};

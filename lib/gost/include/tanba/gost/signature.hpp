@@ -59,6 +59,7 @@ struct Check {
     bool valid = false;
     std::optional<ByteOrder> order;  // the order that verified
     std::string problem;             // why not, when not valid (the key did not load, …)
+    bool key_unsupported = false;    // not valid because the key is not one lib/gost can use
 };
 
 /// Verifies a signature by `algorithm` over `data` (the whole signed bytes: the digest is
