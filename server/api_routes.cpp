@@ -79,6 +79,11 @@ nlohmann::json certificate_json(const ca::ListedCertificate& c) {
 
 }  // namespace
 
+void Router::count_refused_login(const Error& e) {  // in the metrics and the audit log, by its code
+    metrics_.login(std::string(to_string(e.code())));
+    services_.registry()->record_login("", std::string(to_string(e.code())));
+}
+
 HttpResponse Router::api(HttpRequest& req, std::string_view path) {
     const bool post = req.method == "POST";
     try {
@@ -107,8 +112,7 @@ HttpResponse Router::api(HttpRequest& req, std::string_view path) {
                 out["expiresAt"] = format_rfc3339(s.expires_at);
                 return json(200, out);
             } catch (const Error& e) {
-                metrics_.login(std::string(to_string(e.code())));
-                services_.registry()->record_login("", std::string(to_string(e.code())));
+                count_refused_login(e);
                 throw;
             }
         }

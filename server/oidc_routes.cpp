@@ -79,6 +79,20 @@ std::string form_text(const HttpRequest& req) {
     return std::string(req.body.begin(), req.body.end());
 }
 
+// Runs a handler; a refusal becomes `refused(e)`, while a retryable or internal failure goes on
+// to the router, which logs and answers it.
+template <class Handle, class Refused>
+HttpResponse refusals_as(Handle&& handle, Refused&& refused) {
+    try {
+        return handle();
+    } catch (const Error& e) {
+        if (info(e.code()).retryable || e.code() == ErrorCode::INTERNAL) throw;
+        return refused(e);
+    }
+}
+
+HttpResponse shown(const Error& e) { return error_page(e.code(), e.context()); }
+
 // The page's request: the authorization parameters and where NCALayer listens. In a JSON
 // script element: '<' escaped so that no "</script>" can end it.
 std::string login_page(const oidc::Params& params, const std::string& ncalayer_url) {
@@ -115,20 +129,19 @@ HttpResponse Router::oidc(HttpRequest& req, std::string_view path) {
     }
     if (path == "/oidc/authorize") {  // GET with a query, or POST with a form (OIDC Core §3.1.2.1)
         if (!get && !post) return not_allowed(req, "GET, POST");
-        try {
-            const auto params = oidc::parse_form(post ? form_text(req) : req.target);
-            auto checked = provider->authorize(params);
-            if (auto* to = std::get_if<std::string>(&checked)) return redirect(*to);
-            return page(200, login_page(params, services_.ncalayer_url()));
-        } catch (const Error& e) {
-            if (info(e.code()).retryable || e.code() == ErrorCode::INTERNAL) throw;
-            return error_page(e.code(), e.context());
-        }
+        return refusals_as(
+            [&] {
+                const auto params = oidc::parse_form(post ? form_text(req) : req.target);
+                auto checked = provider->authorize(params);
+                if (auto* to = std::get_if<std::string>(&checked)) return redirect(*to);
+                return page(200, login_page(params, services_.ncalayer_url()));
+            },
+            shown);
     }
     if (path == "/oidc/authorize/login") {  // the page's card login
         if (!post) return not_allowed(req, "POST");
         if (!auth_limit_.allow(req.address)) return problem(ErrorCode::AUTH_RATE_LIMITED, "too many logins from " + req.address);
-        try {
+        return refusals_as([&] {
             const auto body = body_of(req);
             const auto p = body.find("params");
             if (p == body.end() || !p->is_object()) throw Error(ErrorCode::API_JSON_INVALID, "no \"params\" object");
@@ -143,51 +156,39 @@ HttpResponse Router::oidc(HttpRequest& req, std::string_view path) {
                 metrics_.login("ok");
                 return json(200, {{"redirect", to}});
             } catch (const Error& e) {
-                if (std::string_view(to_string(e.code())).starts_with("AUTH_")) {
-                    metrics_.login(std::string(to_string(e.code())));
-                    services_.registry()->record_login("", std::string(to_string(e.code())));
-                }
+                if (std::string_view(to_string(e.code())).starts_with("AUTH_")) count_refused_login(e);  // not the request's own errors
                 throw;
             }
-        } catch (const Error& e) {
-            if (info(e.code()).retryable || e.code() == ErrorCode::INTERNAL) throw;
-            return problem(e.code(), e.context());
-        }
+        }, [this](const Error& e) { return problem(e.code(), e.context()); });
     }
     if (path == "/oidc/token") {
         if (!post) return not_allowed(req, "POST");
-        try {
-            return json(200, nlohmann::json::parse(provider->token(oidc::parse_form(form_text(req)), req.authorization)));
-        } catch (const Error& e) {
-            if (info(e.code()).retryable || e.code() == ErrorCode::INTERNAL) throw;
-            return oauth_problem(e, "Basic");
-        }
+        return refusals_as([&] { return json(200, nlohmann::json::parse(provider->token(oidc::parse_form(form_text(req)), req.authorization))); },
+                           [](const Error& e) { return oauth_problem(e, "Basic"); });
     }
     if (path == "/oidc/userinfo") {
         if (!get && !post) return not_allowed(req, "GET, POST");
-        try {
-            std::string token;
-            try {
-                token = bearer(req);
-            } catch (const Error&) {
-                throw Error(ErrorCode::OIDC_INVALID_TOKEN, "no Authorization: Bearer access token");
-            }
-            return json(200, nlohmann::json::parse(provider->userinfo(token)));
-        } catch (const Error& e) {
-            if (info(e.code()).retryable || e.code() == ErrorCode::INTERNAL) throw;
-            return oauth_problem(e, "Bearer");
-        }
+        return refusals_as(
+            [&] {
+                std::string token;
+                try {
+                    token = bearer(req);
+                } catch (const Error&) {
+                    throw Error(ErrorCode::OIDC_INVALID_TOKEN, "no Authorization: Bearer access token");
+                }
+                return json(200, nlohmann::json::parse(provider->userinfo(token)));
+            },
+            [](const Error& e) { return oauth_problem(e, "Bearer"); });
     }
     if (path == "/oidc/logout") {
         if (!get && !post) return not_allowed(req, "GET, POST");
-        try {
-            const auto to = provider->end_session(oidc::parse_form(post ? form_text(req) : req.target));
-            if (!to.empty()) return redirect(to);
-            return page(200, "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Signed out</title><h1>You are signed out</h1></html>");
-        } catch (const Error& e) {
-            if (info(e.code()).retryable || e.code() == ErrorCode::INTERNAL) throw;
-            return error_page(e.code(), e.context());
-        }
+        return refusals_as(
+            [&] {
+                const auto to = provider->end_session(oidc::parse_form(post ? form_text(req) : req.target));
+                if (!to.empty()) return redirect(to);
+                return page(200, "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Signed out</title><h1>You are signed out</h1></html>");
+            },
+            shown);
     }
     return problem(ErrorCode::HTTP_NOT_FOUND, "nothing is served at " + std::string(path));
 }

@@ -45,6 +45,7 @@ private:
     HttpResponse legal_entities(HttpRequest& request, std::string_view path, auth::LoginService& login);
     HttpResponse verification(HttpRequest& request, std::string_view path);  // verify_routes.cpp
     HttpResponse oidc(HttpRequest& request, std::string_view path);          // oidc_routes.cpp
+    void count_refused_login(const Error& e);  // a login refused: counted in the metrics and audited
     ca::CertificateAuthority& issuer();  // REGISTRY_NO_ISSUER when none
     /// Certificates whose status changed here: their cached OCSP answers dropped.
     void forget(const std::vector<std::string>& serials);

@@ -10,7 +10,6 @@
 
 namespace tanba::server {
 
-
 constexpr std::chrono::seconds kClockStepTolerance{5};
 
 Services::Services(const ServerConfig& config, const Clock& clock) : config_(config), clock_(clock) {

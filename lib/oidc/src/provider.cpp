@@ -202,7 +202,7 @@ std::string Provider::complete(const Params& params, const auth::LoginToken& tok
     return with_query(a.redirect_uri, {{"code", code}, {"state", a.state}, {"iss", options_.issuer}});
 }
 
-std::string Provider::authenticate_client(const Params& form, std::string_view authorization) {
+store::OidcClientRecord Provider::authenticate_client(const Params& form, std::string_view authorization) {
     const bool basic = authorization.size() > 6 && std::string_view(authorization).substr(0, 6) == "Basic ";
     const bool post = form.contains("client_secret"), jwt = form.contains("client_assertion");
     if (basic + post + jwt > 1) throw Error(ErrorCode::OIDC_INVALID_REQUEST, "more than one client authentication method");
@@ -230,7 +230,7 @@ std::string Provider::authenticate_client(const Params& form, std::string_view a
         if (expires < now || expires > now + std::chrono::minutes(61)) client_error("the assertion has expired or lives longer than an hour");
         if (!jti.is_string() || jti.get<std::string>().empty()) client_error("the assertion has no jti");
         if (!repo_.oidc().remember_assertion(hash_of(id + "\n" + jti.get<std::string>()), expires)) client_error("the assertion was used already");
-        return id;
+        return *client;
     }
     std::string id = param(form, "client_id"), secret = param(form, "client_secret");
     if (basic) {
@@ -246,7 +246,7 @@ std::string Provider::authenticate_client(const Params& form, std::string_view a
     const auto client = id.empty() ? std::nullopt : repo_.oidc().find_client(id);
     if (!client || client->secret_hash.empty() || !same_secret(detail::secret_hash(secret, client->secret_salt), client->secret_hash))
         client_error("the client id or secret is wrong");
-    return id;
+    return *client;
 }
 
 std::string Provider::sub_for(const store::OidcClientRecord& client, const auth::Identity& who) const {
@@ -256,7 +256,8 @@ std::string Provider::sub_for(const store::OidcClientRecord& client, const auth:
 }
 
 std::string Provider::token(const Params& form, std::string_view authorization) {
-    const auto client_id = authenticate_client(form, authorization);
+    const auto client = authenticate_client(form, authorization);
+    const auto& client_id = client.id;
     if (param(form, "grant_type") != "authorization_code") throw Error(ErrorCode::OIDC_UNSUPPORTED_GRANT_TYPE, "grant_type: '" + param(form, "grant_type").substr(0, 64) + "'");
     const auto code = param(form, "code");
     if (code.empty()) throw Error(ErrorCode::OIDC_INVALID_REQUEST, "no code");
@@ -278,10 +279,9 @@ std::string Provider::token(const Params& form, std::string_view authorization) 
     if (!same_secret(as_bytes(challenge), as_bytes(grant["code_challenge"].get<std::string>()))) grant_error("code_verifier does not match code_challenge");
     const Bytes session_hash = *base64_decode(grant["session"].get<std::string>());
     if (!repo_.find_session(session_hash, now)) grant_error("the login session has ended");
-    const auto client = repo_.oidc().find_client(client_id);
     const auto who = auth::identity_from_json(grant["identity"].dump());
     const auto scope = grant["scope"].get<std::string>();
-    const auto sub = sub_for(*client, who);
+    const auto sub = sub_for(client, who);
     const std::string access_token = random_token();
     const auto secs = [](TimePoint t) { return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count(); };
     const json kept{{"client_id", client_id}, {"scope", scope}, {"sub", sub}, {"identity", grant["identity"]}};

@@ -127,12 +127,7 @@ std::optional<OidcTokenRecord> SqliteOidcRepository::find_token(ByteView hash, T
 std::size_t SqliteOidcRepository::end_oidc_session(const std::string& sid) {
     std::size_t n = 0;
     writes_.submit([&](Connection& c) {
-        std::vector<Bytes> sessions;
-        auto st = c.prepare("SELECT DISTINCT session_hash FROM oidc_tokens WHERE sid = $1");
-        st.bind(1, std::string_view(sid));
-        while (st.step()) sessions.push_back(st.blob(0));
-        st.reset();
-        for (const auto& s : sessions) c.prepare("DELETE FROM sessions WHERE hash = $1").bind(1, ByteView(s)).run();
+        c.prepare("DELETE FROM sessions WHERE hash IN (SELECT session_hash FROM oidc_tokens WHERE sid = $1)").bind(1, std::string_view(sid)).run();
         n = static_cast<std::size_t>(c.prepare("DELETE FROM oidc_tokens WHERE sid = $1").bind(1, std::string_view(sid)).run());
     }).get();
     return n;

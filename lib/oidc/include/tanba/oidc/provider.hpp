@@ -106,7 +106,8 @@ public:
 
 private:
     std::string sub_for(const store::OidcClientRecord& client, const auth::Identity& who) const;
-    std::string authenticate_client(const Params& form, std::string_view authorization);
+    /// The client the token request authenticates (its record, read once).
+    store::OidcClientRecord authenticate_client(const Params& form, std::string_view authorization);
 
     store::IdentityRepository& repo_;
     auth::LoginService& login_;
