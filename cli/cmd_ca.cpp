@@ -101,15 +101,9 @@ void add_init(CLI::App& ca, Context& ctx) {
             where = "key on the token " + co.key_ref;
         } else {
             auto pass = resolve_passphrase(o->pass, PassphrasePurpose::Create, o->dir + "/ca.key");
-            if (spec.algorithm == keys::KeyAlgorithm::Gost2015_512 || spec.algorithm == keys::KeyAlgorithm::Gost2004) {
-                auto gost = std::make_unique<keys::GostKey>(keys::GostKey::generate(spec));
-                pem = gost->to_pem(pass ? &*pass : nullptr);
-                key = std::move(gost);
-            } else {
-                auto soft = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(spec));
-                pem = soft->to_pem(pass ? &*pass : nullptr);
-                key = std::move(soft);
-            }
+            auto made = keys::generate_key(spec, pass ? &*pass : nullptr);
+            key = std::move(made.key);
+            pem = std::move(made.pem);
             where = keys::to_string(spec) + ", key " + (pass ? "encrypted" : "UNENCRYPTED");
         }
         auto created = ca::CertificateAuthority::create(co, std::move(key), pem, parent ? &*parent : nullptr, ctx.clock);

@@ -35,10 +35,7 @@ void register_key(CLI::App& app, Context& ctx) {
         auto spec = keys::parse_key_spec(o->algo);
         o->out.check();  // before a passphrase is asked for
         auto pass = resolve_passphrase(o->pass, PassphrasePurpose::Create, o->out.path);
-        const bool gost = spec.algorithm == keys::KeyAlgorithm::Gost2015_512 || spec.algorithm == keys::KeyAlgorithm::Gost2004;
-        const auto pem = gost ? keys::GostKey::generate(spec).to_pem(pass ? &*pass : nullptr)
-                              : keys::SoftwareKey::generate(spec).to_pem(pass ? &*pass : nullptr);
-        o->out.write(as_bytes(pem), FileMode::Private);
+        o->out.write(as_bytes(keys::generate_key(spec, pass ? &*pass : nullptr).pem), FileMode::Private);
         ctx.info() << "wrote " << keys::to_string(spec) << " key to " << o->out.path
                   << (pass ? " (encrypted)" : " (UNENCRYPTED)") << "\n";
     });

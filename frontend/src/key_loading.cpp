@@ -135,11 +135,17 @@ LoadedKey load_key(const std::string& ref, const PassphraseOptions& opts) {
         // lib/gost signs with (an encrypted one looks like a wrong passphrase to OpenSSL).
         const auto c = e.code();
         if (c != ErrorCode::KEY_UNSUPPORTED && c != ErrorCode::KEY_DECODE_FAILED && c != ErrorCode::KEY_BAD_PASSPHRASE) throw;
-        auto gost = keys::GostKey::load(data, pass ? &*pass : nullptr, file.string());
+        std::optional<keys::GostKey> gost;
+        if (keys::is_pkcs12(data)) {  // a Kalkan keystore: the certificate of this key comes with it
+            auto raw = keys::pkcs12_raw(data, *pass, file.string());
+            gost = keys::GostKey::from_private_key_info(raw.private_key_info, file.string());
+            explicit_bzero(raw.private_key_info.data(), raw.private_key_info.size());
+            for (auto& cert : raw.certificates)
+                if (gost && x509::Certificate::adopt(ossl::up_ref(cert.get())).public_key_der() == gost->public_key_der()) out.certificate = std::move(cert);
+        } else {
+            gost = keys::GostKey::load(data, pass ? &*pass : nullptr, file.string());
+        }
         if (!gost) throw;
-        if (keys::is_pkcs12(data))  // a Kalkan keystore: the certificate of this key comes with it
-            for (auto& cert : keys::pkcs12_raw(data, *pass, file.string()).certificates)
-                if (x509::Certificate::adopt(ossl::up_ref(cert.get())).public_key_der() == gost->public_key_der()) out.certificate = std::move(cert);
         explicit_bzero(data.data(), data.size());
         out.key = std::make_unique<keys::GostKey>(std::move(*gost));
         return out;

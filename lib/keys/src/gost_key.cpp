@@ -36,21 +36,37 @@ GostKey GostKey::generate(const KeySpec& spec) {
 }
 
 std::optional<GostKey> GostKey::load(ByteView data, const Secret* passphrase, std::string origin) {
-    Bytes der;
     if (is_pkcs12(data)) {
         if (!passphrase) throw Error(ErrorCode::KEY_BAD_PASSPHRASE, origin + " is a PKCS#12: a passphrase is needed");
-        der = std::move(pkcs12_raw(data, *passphrase, origin).private_key_info);
-        const unsigned char* p = der.data();
-        const ossl::Pkcs8Info info(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(der.size())));
-        if (!info || !holds_gost(info.get())) return std::nullopt;
-    } else {
-        const auto info = detail::pkcs8_info(data, passphrase, origin);
-        if (!info || !holds_gost(info.get())) return std::nullopt;
-        der = ossl::encode(info.get(), i2d_PKCS8_PRIV_KEY_INFO, "PKCS#8");
+        auto raw = pkcs12_raw(data, *passphrase, origin);
+        auto key = from_private_key_info(raw.private_key_info, std::move(origin));
+        std::fill(raw.private_key_info.begin(), raw.private_key_info.end(), std::uint8_t{0});
+        return key;
     }
+    const auto info = detail::pkcs8_info(data, passphrase, origin);
+    if (!info || !holds_gost(info.get())) return std::nullopt;
+    auto der = ossl::encode(info.get(), i2d_PKCS8_PRIV_KEY_INFO, "PKCS#8");
     auto key = std::make_unique<gost::SigningKey>(gost::SigningKey::from_pkcs8(der));
     std::fill(der.begin(), der.end(), std::uint8_t{0});
     return GostKey(std::move(key), std::move(origin));
+}
+
+std::optional<GostKey> GostKey::from_private_key_info(ByteView der, std::string origin) {
+    const unsigned char* p = der.data();
+    const ossl::Pkcs8Info info(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(der.size())));
+    if (!info || !holds_gost(info.get())) return std::nullopt;
+    return GostKey(std::make_unique<gost::SigningKey>(gost::SigningKey::from_pkcs8(der)), std::move(origin));
+}
+
+NewKey generate_key(const KeySpec& spec, const Secret* passphrase) {
+    if (algorithm_of(spec)) {
+        auto key = std::make_unique<GostKey>(GostKey::generate(spec));
+        auto pem = key->to_pem(passphrase);
+        return {std::move(key), std::move(pem)};
+    }
+    auto key = std::make_unique<SoftwareKey>(SoftwareKey::generate(spec));
+    auto pem = key->to_pem(passphrase);
+    return {std::move(key), std::move(pem)};
 }
 
 KeySpec GostKey::spec() const {

@@ -38,7 +38,7 @@ SoftwareKey SoftwareKey::generate(const KeySpec& spec) {
         case KeyAlgorithm::EcP384: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
         case KeyAlgorithm::Ed25519: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
         case KeyAlgorithm::Gost2015_512:
-        case KeyAlgorithm::Gost2004: throw Error(ErrorCode::KEY_UNSUPPORTED, "a " + to_string(spec) + " key is a keys::GostKey; GOST CA keys are not supported yet");
+        case KeyAlgorithm::Gost2004: throw Error(ErrorCode::KEY_UNSUPPORTED, to_string(spec) + " keys are made by keys::GostKey (keys::generate_key)");
     }
     if (!raw) throw ossl::error(ErrorCode::CRYPTO_FAILURE, "generating " + to_string(spec) + " key");
     return SoftwareKey(ossl::PKey(raw), "new " + to_string(spec) + " key");

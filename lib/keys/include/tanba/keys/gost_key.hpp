@@ -15,6 +15,14 @@ class SigningKey;
 
 namespace tanba::keys {
 
+/// A fresh software key of any spec (SoftwareKey, or GostKey for the GOST ones) and its PKCS#8
+/// PEM, encrypted with the passphrase when given.
+struct NewKey {
+    std::unique_ptr<Signer> key;
+    std::string pem;
+};
+NewKey generate_key(const KeySpec& spec, const Secret* passphrase);
+
 class GostKey final : public Signer {
 public:
     /// A fresh key for spec gost2015-512 or gost2004; KEY_UNSUPPORTED for other specs.
@@ -23,6 +31,9 @@ public:
     /// Kalkan / NCA PKCS#12 keystore; nullopt when the data holds a key of another algorithm.
     /// Throws KEY_BAD_PASSPHRASE, KEY_DECODE_FAILED.
     static std::optional<GostKey> load(ByteView data, const Secret* passphrase, std::string origin = "key");
+    /// From an unencrypted PKCS#8 PrivateKeyInfo (DER; a PKCS#12's key bag); nullopt when it
+    /// holds a key of another algorithm. Throws KEY_DECODE_FAILED.
+    static std::optional<GostKey> from_private_key_info(ByteView der, std::string origin);
     GostKey(GostKey&&) noexcept;
     GostKey& operator=(GostKey&&) noexcept;
     ~GostKey() override;
