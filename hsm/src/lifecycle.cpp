@@ -40,14 +40,6 @@ CK_SLOT_ID slot_to_init(const Library& lib, const TokenInit& init) {
 }
 
 // A BIGNUM parameter of the key, big-endian, as PKCS#11 wants it.
-Bytes bn_param(const EVP_PKEY* key, const char* name) {
-    BIGNUM* bn = nullptr;
-    ossl::check(EVP_PKEY_get_bn_param(key, name, &bn) == 1, ErrorCode::KEY_UNSUPPORTED, "key parameter");
-    Bytes out(static_cast<std::size_t>(BN_num_bytes(bn)));
-    BN_bn2bin(bn, out.data());
-    BN_clear_free(bn);
-    return out;
-}
 
 }  // namespace
 
@@ -118,16 +110,16 @@ std::string import_key(const Pkcs11Uri& uri_in, const keys::SoftwareKey& key, co
     switch (key.spec().algorithm) {
         case keys::KeyAlgorithm::Rsa: {
             type = CKK_RSA;
-            Bytes* n = value(bn_param(k, OSSL_PKEY_PARAM_RSA_N));
-            Bytes* e = value(bn_param(k, OSSL_PKEY_PARAM_RSA_E));
+            Bytes* n = value(ossl::bn_param(k, OSSL_PKEY_PARAM_RSA_N));
+            Bytes* e = value(ossl::bn_param(k, OSSL_PKEY_PARAM_RSA_E));
             add(priv, CKA_MODULUS, n);
             add(priv, CKA_PUBLIC_EXPONENT, e);
-            add(priv, CKA_PRIVATE_EXPONENT, value(bn_param(k, OSSL_PKEY_PARAM_RSA_D)));
-            add(priv, CKA_PRIME_1, value(bn_param(k, OSSL_PKEY_PARAM_RSA_FACTOR1)));
-            add(priv, CKA_PRIME_2, value(bn_param(k, OSSL_PKEY_PARAM_RSA_FACTOR2)));
-            add(priv, CKA_EXPONENT_1, value(bn_param(k, OSSL_PKEY_PARAM_RSA_EXPONENT1)));
-            add(priv, CKA_EXPONENT_2, value(bn_param(k, OSSL_PKEY_PARAM_RSA_EXPONENT2)));
-            add(priv, CKA_COEFFICIENT, value(bn_param(k, OSSL_PKEY_PARAM_RSA_COEFFICIENT1)));
+            add(priv, CKA_PRIVATE_EXPONENT, value(ossl::bn_param(k, OSSL_PKEY_PARAM_RSA_D)));
+            add(priv, CKA_PRIME_1, value(ossl::bn_param(k, OSSL_PKEY_PARAM_RSA_FACTOR1)));
+            add(priv, CKA_PRIME_2, value(ossl::bn_param(k, OSSL_PKEY_PARAM_RSA_FACTOR2)));
+            add(priv, CKA_EXPONENT_1, value(ossl::bn_param(k, OSSL_PKEY_PARAM_RSA_EXPONENT1)));
+            add(priv, CKA_EXPONENT_2, value(ossl::bn_param(k, OSSL_PKEY_PARAM_RSA_EXPONENT2)));
+            add(priv, CKA_COEFFICIENT, value(ossl::bn_param(k, OSSL_PKEY_PARAM_RSA_COEFFICIENT1)));
             add(pub, CKA_MODULUS, n);
             add(pub, CKA_PUBLIC_EXPONENT, e);
             break;
@@ -139,7 +131,7 @@ std::string import_key(const Pkcs11Uri& uri_in, const keys::SoftwareKey& key, co
             static const CK_BYTE p384[] = {0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22};
             const bool is256 = key.spec().algorithm == keys::KeyAlgorithm::EcP256;
             Bytes* params = value(is256 ? Bytes(p256, p256 + sizeof p256) : Bytes(p384, p384 + sizeof p384));
-            Bytes scalar = bn_param(k, OSSL_PKEY_PARAM_PRIV_KEY);
+            Bytes scalar = ossl::bn_param(k, OSSL_PKEY_PARAM_PRIV_KEY);
             scalar.insert(scalar.begin(), (is256 ? 32 : 48) - scalar.size(), 0);
             // CKA_EC_POINT: the uncompressed point as a DER OCTET STRING.
             std::size_t len = 0;

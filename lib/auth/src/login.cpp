@@ -29,11 +29,6 @@ void require_signing_certificate(const x509::Certificate& auth, const x509::Cert
 
 Bytes hash_of(std::string_view secret) { return ossl::sha256(as_bytes(secret)); }
 
-std::string random_text(Base64 alphabet) {
-    std::array<std::uint8_t, 32> raw{};
-    ossl::random_bytes(raw);
-    return base64_encode(raw, alphabet);
-}
 
 }  // namespace
 
@@ -169,7 +164,7 @@ Session LoginService::login(const LoginToken& token, std::string_view nonce) {
     const NonceWindow window{*expires - options_.nonce_lifetime, *expires};
     Session s;
     try {
-        s = {random_text(Base64::Url), verify_login(token, nonce, policy_, now, window), now + options_.session_lifetime};
+        s = {ossl::random_text(32, Base64::Url), verify_login(token, nonce, policy_, now, window), now + options_.session_lifetime};
     } catch (...) {
         if (repo_.spend_nonce(nonce_hash, *expires) == store::NonceSpent::Already) throw unknown();  // one try per challenge
         throw;

@@ -17,14 +17,6 @@ constexpr std::size_t kMaxJwt = 16 * 1024;
 std::string b64u(ByteView data) { return base64_encode(data, Base64::Url); }
 std::string b64u(std::string_view text) { return b64u(as_bytes(text)); }
 
-Bytes bn_param(const EVP_PKEY* key, const char* name, std::size_t pad = 0) {
-    BIGNUM* raw = nullptr;
-    if (EVP_PKEY_get_bn_param(key, name, &raw) != 1) throw ossl::error(ErrorCode::CRYPTO_FAILURE, std::string("reading ") + name);
-    ossl::BigNum bn(raw);
-    Bytes out(pad ? pad : static_cast<std::size_t>(BN_num_bytes(bn.get())));
-    if (BN_bn2binpad(bn.get(), out.data(), static_cast<int>(out.size())) < 0) throw ossl::error(ErrorCode::CRYPTO_FAILURE, name);
-    return out;
-}
 
 std::optional<Bytes> b64u_field(const nlohmann::json& j, const char* name) {
     const auto it = j.find(name);
@@ -86,11 +78,11 @@ nlohmann::json public_jwk(const EVP_PKEY* key, keys::KeySpec spec) {
         case keys::KeyAlgorithm::EcP384: {
             const std::size_t n = spec.algorithm == keys::KeyAlgorithm::EcP256 ? 32 : 48;
             jwk = {{"kty", "EC"}, {"crv", n == 32 ? "P-256" : "P-384"},
-                   {"x", b64u(bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, n))}, {"y", b64u(bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, n))}};
+                   {"x", b64u(ossl::bn_param(key, OSSL_PKEY_PARAM_EC_PUB_X, n))}, {"y", b64u(ossl::bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, n))}};
             break;
         }
         case keys::KeyAlgorithm::Rsa:
-            jwk = {{"kty", "RSA"}, {"n", b64u(bn_param(key, OSSL_PKEY_PARAM_RSA_N))}, {"e", b64u(bn_param(key, OSSL_PKEY_PARAM_RSA_E))}};
+            jwk = {{"kty", "RSA"}, {"n", b64u(ossl::bn_param(key, OSSL_PKEY_PARAM_RSA_N))}, {"e", b64u(ossl::bn_param(key, OSSL_PKEY_PARAM_RSA_E))}};
             break;
         case keys::KeyAlgorithm::Ed25519: {
             unsigned char pub[32];

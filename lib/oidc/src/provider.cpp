@@ -24,11 +24,7 @@ constexpr std::string_view kJwtBearer = "urn:ietf:params:oauth:client-assertion-
 constexpr std::string_view kAcr = "urn:tanba:acr:smartcard";
 constexpr std::size_t kMinSubjectSecret = 32;
 
-std::string random_token() {
-    std::array<std::uint8_t, 32> raw{};
-    ossl::random_bytes(raw);
-    return base64_encode(raw, Base64::Url);
-}
+std::string random_token() { return ossl::random_text(32, Base64::Url); }
 
 Bytes hash_of(std::string_view secret) { return ossl::sha256(as_bytes(secret)); }
 

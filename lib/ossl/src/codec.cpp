@@ -169,6 +169,23 @@ Bytes hmac_sha256(ByteView key, ByteView data) {
     return out;
 }
 
+Bytes bn_param(const EVP_PKEY* key, const char* name, std::size_t pad) {
+    BIGNUM* raw = nullptr;
+    check(EVP_PKEY_get_bn_param(key, name, &raw) == 1, ErrorCode::KEY_UNSUPPORTED, name);
+    BigNum bn(raw);
+    Bytes out(pad ? pad : static_cast<std::size_t>(BN_num_bytes(bn.get())));
+    const bool ok = BN_bn2binpad(bn.get(), out.data(), static_cast<int>(out.size())) >= 0;
+    BN_clear(bn.get());  // private parameters too (a key imported to a token)
+    check(ok, ErrorCode::KEY_UNSUPPORTED, name);
+    return out;
+}
+
+std::string random_text(std::size_t bytes, Base64 alphabet) {
+    Bytes raw(bytes);
+    random_bytes(raw);
+    return base64_encode(raw, alphabet);
+}
+
 Bytes digest(const EVP_MD* md, ByteView data) {
     Bytes out(EVP_MAX_MD_SIZE);
     unsigned int n = 0;

@@ -69,5 +69,10 @@ Bytes sha256(ByteView data);
 Bytes digest(const EVP_MD* md, ByteView data);
 /// HMAC-SHA256 of the data under the key (32 bytes). Throws CRYPTO_FAILURE.
 Bytes hmac_sha256(ByteView key, ByteView data);
+/// A key's big-number parameter (OSSL_PKEY_PARAM_…) big-endian, left-padded to `pad` bytes
+/// when given. Throws KEY_UNSUPPORTED when the key has none.
+Bytes bn_param(const EVP_PKEY* key, const char* name, std::size_t pad = 0);
+/// base64 (or base64url) of `bytes` random bytes: nonces, session and access tokens.
+std::string random_text(std::size_t bytes, Base64 alphabet);
 
 }  // namespace tanba::ossl
