@@ -54,7 +54,7 @@ void register_auth(CLI::App& app, Context& ctx) {
         revocation::OnlineRevocation online(ctx.http, ctx.clock);
         const auto validator = make_validator(load_trust(o->trust), o->trust.offline ? nullptr : &online);
         const auth::LoginPolicy policy{o->origin, &validator, options.revocation};
-        const auto id = auth::verify_login(token, o->nonce, policy, options.at);
+        const auto id = auth::verify_login(token, o->nonce, policy, *options.at);
         if (o->trust.json) {
             std::cout << auth::to_json(id) << "\n";
             return;

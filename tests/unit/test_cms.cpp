@@ -91,6 +91,25 @@ TEST_CASE("our signature carries the CAdES-B-B signed attributes and verifies") 
     CHECK(codes == std::vector<std::string>{"REVOCATION_NOT_CHECKED"});  // a warning only
 }
 
+TEST_CASE("options left at their defaults validate at the current time") {
+    Fixture f;
+    const Bytes sig = f.sign(f.alice);
+    cms::VerifyOptions o;  // no validation time given
+    o.validation.revocation = validation::RevocationMode::Off;
+    const auto before = f.clock.now();
+    const auto r = cms::verify(sig, f.content, f.validator(), o);
+    CHECK(r.valid());
+    CHECK(r.validation_time >= before);
+    CHECK(r.validation_time <= f.clock.now());
+    REQUIRE(r.signers.size() == 1);
+    CHECK(r.signers[0].validation_time >= before);
+    validation::ValidationOptions vo;  // the validator on its own: the same default
+    vo.revocation = validation::RevocationMode::Off;
+    const auto path = f.validator().validate(*f.alice.cert, vo);
+    CHECK(path.valid());
+    CHECK(path.validation_time >= before);
+}
+
 TEST_CASE("a contentType attribute that differs from the encapsulated type is refused") {
     Fixture f;
     auto cms = parse(f.sign(f.alice));

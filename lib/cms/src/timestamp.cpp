@@ -23,7 +23,7 @@ constexpr const char* kTimeStampingEku = "1.3.6.1.5.5.7.3.8";
 TimestampReport verify_token(ByteView token, const TimestampSubject& subject, const validation::Validator& validator,
                              const VerifyOptions& o, bool& imprint_ok) {
     TimestampReport ts;
-    ts.report.validation_time = o.validation.at;
+    ts.report.validation_time = *o.validation.at;
     imprint_ok = false;
     auto invalid = [&](const std::string& why, FindingCode code = FindingCode::TIMESTAMP_INVALID) {
         ts.report.add(code, Severity::Error, why, 0);
@@ -118,12 +118,18 @@ std::optional<TimestampReport> check_timestamp(CMS_SignerInfo* si, const validat
     return ts;
 }
 
+VerifyOptions with_time(const VerifyOptions& options) {
+    VerifyOptions o = options;
+    if (!o.validation.at) o.validation.at = SystemClock().now();
+    return o;
+}
+
 }  // namespace detail
 
 TimestampReport verify_timestamp(ByteView token, const TimestampSubject& subject, const validation::Validator& validator,
                                  const VerifyOptions& options) {
     bool imprint_ok = false;
-    return detail::verify_token(token, subject, validator, options, imprint_ok);
+    return detail::verify_token(token, subject, validator, detail::with_time(options), imprint_ok);
 }
 
 bool is_timestamp_token(ByteView data) {

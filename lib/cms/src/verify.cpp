@@ -199,7 +199,7 @@ namespace {
 SignatureReport verify_content(ByteView der, detail::Content content, const validation::Validator& validator,
                                const VerifyOptions& o) {
     SignatureReport out;
-    out.validation_time = o.validation.at;
+    out.validation_time = *o.validation.at;
     out.time_source = o.time_source;
     detail::ParsedSignedData parsed;
     std::vector<x509::Certificate> embedded;
@@ -227,7 +227,7 @@ SignatureReport verify_content(ByteView der, detail::Content content, const vali
     for (int i = 0; i < sk_CMS_SignerInfo_num(infos); ++i) {
         CMS_SignerInfo* si = sk_CMS_SignerInfo_value(infos, i);
         SignerReport s;
-        s.validation_time = o.validation.at;
+        s.validation_time = *o.validation.at;
         s.time_source = o.time_source;
         s.signing_time = signing_time(si);
         s.certificate = find_signer(si, embedded);
@@ -236,7 +236,7 @@ SignatureReport verify_content(ByteView der, detail::Content content, const vali
             s.certificate = find_signer(si, *known);
         }
         validation::ValidationReport sig;
-        sig.validation_time = o.validation.at;
+        sig.validation_time = *o.validation.at;
         if (!s.certificate) {
             sig.add(FindingCode::SIGNER_CERTIFICATE_MISSING, Severity::Error);
             sig.conclude();
@@ -257,7 +257,7 @@ SignatureReport verify_content(ByteView der, detail::Content content, const vali
             at.at = *s.timestamp->time;
             s.time_source = TimeSource::Timestamp;
         }
-        s.validation_time = at.at;
+        s.validation_time = *at.at;
         auto path = validator.validate(*s.certificate, at, embedded);
         path.findings.insert(path.findings.begin(), sig.findings.begin(), sig.findings.end());
         path.conclude();
@@ -272,12 +272,12 @@ SignatureReport verify_content(ByteView der, detail::Content content, const vali
 
 SignatureReport verify(ByteView der, std::optional<ByteView> content, const validation::Validator& validator,
                        const VerifyOptions& o) {
-    return verify_content(der, detail::Content{content}, validator, o);
+    return verify_content(der, detail::Content{content}, validator, detail::with_time(o));
 }
 
 SignatureReport verify(ByteView der, const DocumentDigests& detached, const validation::Validator& validator,
                        const VerifyOptions& o) {
-    return verify_content(der, detail::Content{std::nullopt, &detached}, validator, o);
+    return verify_content(der, detail::Content{std::nullopt, &detached}, validator, detail::with_time(o));
 }
 
 namespace {

@@ -164,7 +164,7 @@ Engine::Status Engine::crl_status(const Path& path, std::size_t i, const Validat
                 r.add(FindingCode::CRL_UNUSABLE, Severity::Warning, weak, idx);
                 continue;
             }
-            if (!usable(crl, o.at)) {
+            if (!usable(crl, *o.at)) {
                 r.add(FindingCode::CRL_UNUSABLE, Severity::Warning, crl.problem().empty() ? "past its nextUpdate" : crl.problem(), idx);
                 continue;
             }
@@ -180,7 +180,7 @@ Engine::Status Engine::crl_status(const Path& path, std::size_t i, const Validat
             for (const Crl* delta_ptr : crls) {
                 const Crl& d = *delta_ptr;
                 if (!d.is_delta() || !same_name(d.issuer(), crl.issuer()) || d.scope_der() != crl.scope_der()) continue;
-                if (!crl.number() || !d.number() || !usable(d, o.at)) continue;
+                if (!crl.number() || !d.number() || !usable(d, *o.at)) continue;
                 auto less = [](const Bytes& a, const Bytes& b) {  // big-endian magnitudes
                     return a.size() != b.size() ? a.size() < b.size() : a < b;
                 };
@@ -202,7 +202,7 @@ Engine::Status Engine::crl_status(const Path& path, std::size_t i, const Validat
         if (listed) break;
     }
     if (listed) {
-        if (listed->revoked_at > o.at) {
+        if (listed->revoked_at > *o.at) {
             r.add(FindingCode::REVOKED_LATER, Severity::Warning, "revoked at " + format_rfc3339(listed->revoked_at), idx);
             return covered == revocation::kAllReasons ? Status::RevokedLater : Status::Unknown;
         }

@@ -78,7 +78,7 @@ std::optional<Engine::Status> Engine::ocsp_status(const Path& path, std::size_t 
             r.add(FindingCode::OCSP_UNUSABLE, Severity::Warning, "its signature does not verify", idx);
             continue;
         }
-        if (!fresh(*single, o.at)) {
+        if (!fresh(*single, *o.at)) {
             r.add(FindingCode::OCSP_UNUSABLE, Severity::Warning, "stale at the validation time", idx);
             continue;
         }
@@ -88,7 +88,7 @@ std::optional<Engine::Status> Engine::ocsp_status(const Path& path, std::size_t 
             case revocation::OcspStatus::Revoked: {
                 const TimePoint when = single->revoked_at.value_or(TimePoint{});
                 const std::string detail = std::string(revocation::to_string(single->reason)) + ", " + format_rfc3339(when) + " (OCSP)";
-                if (when > o.at) {
+                if (when > *o.at) {
                     r.add(FindingCode::REVOKED_LATER, Severity::Warning, detail, idx);
                     return Status::RevokedLater;
                 }

@@ -170,7 +170,7 @@ void Engine::check_certificate(const CertFacts& c, Role role, const ValidationOp
 
 void Engine::check_trusted_leaf(const CertFacts& leaf, const ValidationOptions& o, ValidationReport& r) const {
     check_certificate(leaf, Role::Issued, o, 0, r);
-    check_validity(leaf, o.at, 0, r);
+    check_validity(leaf, *o.at, 0, r);
     if (leaf.unknown_critical) r.add(FindingCode::UNKNOWN_CRITICAL_EXTENSION, Severity::Error, *leaf.unknown_critical, 0);
     check_leaf(leaf, o, r);
 }
@@ -190,7 +190,7 @@ void Engine::check_path(const Path& path, const ValidationOptions& o, Validation
         if (anchor.key_unsupported && !public_key(anchor)) r.add(FindingCode::ALGORITHM_UNSUPPORTED, Severity::Error, "public key", anchor_idx);
     } else {
         check_certificate(anchor, Role::Anchor, o, anchor_idx, r);
-        check_validity(anchor, o.at, anchor_idx, r);
+        check_validity(anchor, *o.at, anchor_idx, r);
         if (anchor.unknown_critical) r.add(FindingCode::UNKNOWN_CRITICAL_EXTENSION, Severity::Error, *anchor.unknown_critical, anchor_idx);
         if (anchor.mappings && maps_any_policy(anchor)) r.add(FindingCode::POLICY_MAPPING_INVALID, Severity::Error, {}, anchor_idx);
         initial_policy_set = anchor_policy_set(anchor, std::move(initial_policy_set), st.policy_mapping > 0);
@@ -206,7 +206,7 @@ void Engine::check_path(const Path& path, const ValidationOptions& o, Validation
         // (a): the signature is checked while building; validity and chaining here.
         if (path[i - 1]->gost_key)
             if (auto order = gost_order(c, *path[i - 1])) r.add(FindingCode::GOST_SIGNATURE_ORDER, Severity::Info, *order, idx);
-        check_validity(c, o.at, idx, r);
+        check_validity(c, *o.at, idx, r);
         // (b)-(c)
         if (!(c.self_issued && !last)) {
             for (const NAME_CONSTRAINTS* nc : st.constraints) {

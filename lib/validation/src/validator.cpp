@@ -167,8 +167,10 @@ std::optional<std::string> Engine::gost_order(const CertFacts& child, const Cert
     return std::string(x509::gost_order_text(it->second == Signed::GostNca ? x509::GostOrder::Nca : x509::GostOrder::Rfc4491));
 }
 
-ValidationReport Engine::validate(const x509::Certificate& leaf, const ValidationOptions& o,
+ValidationReport Engine::validate(const x509::Certificate& leaf, const ValidationOptions& options,
                                   std::span<const x509::Certificate> extra) const {
+    ValidationOptions o = options;
+    if (!o.at) o.at = SystemClock().now();
     Budget budget{std::chrono::steady_clock::now() + o.limits.time_budget, o.limits.max_signature_checks, false, {}};
     for (const auto& c : extra) budget.extra.push_back(facts(c));
     auto report = validate(*facts(leaf), o, budget, 0);
@@ -186,7 +188,7 @@ void Engine::second_opinion(const x509::Certificate& leaf, const ValidationOptio
     for (const auto& c : extra) in.untrusted.push_back(c.der());
     for (const auto& a : anchors_) in.anchors.push_back(a->cert.der());
     for (const auto& c : crls_) in.crls.push_back(c.der());
-    in.unix_time = std::chrono::duration_cast<std::chrono::seconds>(o.at.time_since_epoch()).count();
+    in.unix_time = std::chrono::duration_cast<std::chrono::seconds>(o.at->time_since_epoch()).count();
     if (o.host) in.host = *o.host;
     const auto opinion = gost::botan_path_validation(in);
     report.cross_check = ValidationReport::CrossCheck{opinion.valid, opinion.reason};
@@ -234,7 +236,7 @@ ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions
     auto evaluate = [&]() -> std::optional<ValidationReport> {
         Path path(chain.rbegin(), chain.rend());
         ValidationReport r;
-        r.validation_time = o.at;
+        r.validation_time = *o.at;
         for (std::size_t i = path.size(); i-- > 0;) r.chain.push_back(ChainElement{path[i]->cert, i == 0, {}});
         check_path(path, o, r);
         const bool structural_errors = std::any_of(r.findings.begin(), r.findings.end(),
@@ -260,7 +262,7 @@ ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions
         }
         if (budget.exhausted) return std::nullopt;
         auto candidates = untrusted_named(cur.issuer(), cur.issuer_hash, budget);
-        order_candidates(candidates, cur, o.at);
+        order_candidates(candidates, cur, *o.at);
         for (const CertFacts* c : candidates) {
             if (in_path(chain, *c)) continue;
             const int depth = static_cast<int>(std::count_if(chain.begin() + 1, chain.end(), [](const CertFacts* f) {
@@ -286,7 +288,7 @@ ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions
     // A leaf that is itself a trust anchor is valid as such.
     if (is_anchor(leaf)) {
         ValidationReport r;
-        r.validation_time = o.at;
+        r.validation_time = *o.at;
         r.chain.push_back(ChainElement{leaf.cert, true, {}});
         check_trusted_leaf(leaf, o, r);
         r.conclude();
@@ -296,7 +298,7 @@ ValidationReport Engine::validate(const CertFacts& leaf, const ValidationOptions
     if (first_failure) return std::move(*first_failure);
 
     ValidationReport r;
-    r.validation_time = o.at;
+    r.validation_time = *o.at;
     r.chain.push_back(ChainElement{leaf.cert, false, {}});
     if (budget.exhausted) r.add(FindingCode::PATH_LIMIT, Severity::Error);
     else if (too_deep) r.add(FindingCode::DEPTH_EXCEEDED, Severity::Error, "maximum depth " + std::to_string(o.limits.max_depth));

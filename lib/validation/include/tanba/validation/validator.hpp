@@ -56,7 +56,8 @@ struct Limits {
 };
 
 struct ValidationOptions {
-    TimePoint at;                               // validation time
+    /// The validation time; unset: the current time (the system clock when validate() is called).
+    std::optional<TimePoint> at;
     Purpose purpose = Purpose::Any;
     std::optional<std::string> eku;             // dotted OID the leaf's EKU must allow
     std::optional<std::string> host, ip, email; // the leaf must be issued for these
