@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "exit_codes.hpp"
+#include "tanba/base/version.hpp"
 
 namespace tanba::cli {
 namespace {
@@ -161,7 +162,7 @@ std::vector<std::string> option_names(CLI::App& cmd) {
 std::unique_ptr<CLI::App> make_app(Context& ctx) {
     auto app = std::make_unique<CLI::App>("tanba — PKI and electronic signatures for e-government (IIN/BIN/PINFL, NCA layout)", "tanba");
     app->option_defaults()->always_capture_default();
-    app->set_version_flag("--version", std::string("tanba 0.1.0"));
+    app->set_version_flag("--version", std::string("tanba ") + kVersion);
     app->require_subcommand(1);
     app->fallthrough();  // the global flags below are accepted after a command too
     app->add_flag("-q,--quiet", ctx.quiet, "only results and errors: no progress or what-was-done lines");

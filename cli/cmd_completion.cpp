@@ -7,6 +7,7 @@
 
 #include "app.hpp"
 #include "tanba/base/file_io.hpp"
+#include "tanba/base/version.hpp"
 
 namespace tanba::cli {
 namespace {
@@ -117,7 +118,7 @@ std::string page_name(const std::string& path) {
 std::string man_page(const Node& n) {
     const std::string title = page_name(n.path);
     std::ostringstream s;
-    s << ".TH " << roff_escape(title) << " 1 \"\" \"tanba 0.1.0\" \"tanba manual\"\n"
+    s << ".TH " << roff_escape(title) << " 1 \"\" \"tanba " << kVersion << "\" \"tanba manual\"\n"
       << ".SH NAME\n" << roff_escape(title) << " \\- " << roff_escape(n.app->get_description()) << "\n"
       << ".SH SYNOPSIS\n.B tanba" << (n.path.empty() ? "" : " " + roff_escape(n.path)) << "\n";
     for (CLI::Option* o : options_of(*n.app))

@@ -4,6 +4,7 @@
 
 #include "common.hpp"
 #include "tanba/ident/identifiers.hpp"
+#include "tanba/ident/json.hpp"
 
 namespace tanba::cli {
 namespace {
@@ -22,51 +23,9 @@ ident::CheckResult check_one(const std::string& id, const std::string& type) {
     return ident::check(id, *ident::id_type_from_string(type));
 }
 
-std::string date_text(std::chrono::year_month_day d) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(d.year()), unsigned(d.month()), unsigned(d.day()));
-    return buf;
-}
-
 std::chrono::year_month_day parse_date(const std::string& s) {
     auto t = parse_rfc3339(s);
     return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)};
-}
-
-nlohmann::ordered_json decoded(const std::string& id, ident::IdType type) {
-    nlohmann::ordered_json j{{"id", id}, {"type", ident::to_string(type)}};
-    switch (type) {
-        case ident::IdType::Iin: {
-            auto v = ident::parse_iin(id);
-            j["birthDate"] = date_text(v.birth_date);
-            j["sex"] = ident::to_string(v.sex);
-            j["serial"] = v.serial;
-            break;
-        }
-        case ident::IdType::Bin: {
-            auto v = ident::parse_bin(id);
-            j["registrationYear"] = v.registration_year;
-            j["registrationMonth"] = v.registration_month;
-            j["entityType"] = v.entity_type;
-            j["entityTypeName"] = ident::entity_type_name(v.entity_type);
-            j["attribute"] = v.attribute;
-            j["attributeName"] = ident::attribute_name(v.attribute);
-            j["serial"] = v.serial;
-            break;
-        }
-        case ident::IdType::Pinfl: {
-            auto v = ident::parse_pinfl(id);
-            j["birthDate"] = date_text(v.birth_date);
-            j["sex"] = ident::to_string(v.sex);
-            j["district"] = v.district;
-            j["serial"] = v.serial;
-            break;
-        }
-        case ident::IdType::Tin:
-            j["holder"] = id[0] <= '3' ? "legal entity" : "individual";
-            break;
-    }
-    return j;
 }
 
 }  // namespace
@@ -82,15 +41,13 @@ void register_id(CLI::App& app, Context& ctx) {
     check->add_option("--type", opts->type, "iin, bin, pinfl, tin or auto")->check(CLI::IsMember(types));
     check->add_flag("--json", opts->json, "one JSON document");
     check->callback([opts, &ctx] {
-        nlohmann::json results = nlohmann::json::array();
+        nlohmann::ordered_json results = nlohmann::ordered_json::array();
         for (const auto& v : opts->ids) {
             auto r = check_one(v, opts->type);
-            std::string reason = r.valid() ? "OK" : std::string(to_string(*r.failure));
+            const std::string reason = r.valid() ? "OK" : std::string(to_string(*r.failure));
             if (!r.valid()) ctx.exit_code = 1;
             if (opts->json) {
-                nlohmann::json j{{"id", v}, {"type", ident::to_string(r.type)}, {"valid", r.valid()}, {"code", reason}};
-                if (!r.valid()) j["message"] = info(*r.failure).message;
-                results.push_back(j);
+                results.push_back(ident::check_json(v, r));
             } else {
                 std::cout << v << "\t" << ident::to_string(r.type) << "\t" << (r.valid() ? "valid" : "invalid") << "\t"
                           << reason;
@@ -98,7 +55,7 @@ void register_id(CLI::App& app, Context& ctx) {
                 std::cout << "\n";
             }
         }
-        if (opts->json) print_json({{"results", results}});
+        if (opts->json) print_ordered_json(nlohmann::ordered_json{{"results", results}});
     });
 
     auto* show = id->add_subcommand("show", "decode an identifier's fields");
@@ -109,7 +66,7 @@ void register_id(CLI::App& app, Context& ctx) {
         const auto& v = opts->ids.front();
         auto r = check_one(v, opts->type);
         if (!r.valid()) throw Error(*r.failure, std::string(ident::to_string(r.type)) + " '" + v + "'");
-        auto j = decoded(v, r.type);
+        auto j = ident::decoded_json(v, r.type);
         if (opts->json) return print_ordered_json(j);
         for (auto& [k, val] : j.items()) std::cout << k << ": " << (val.is_string() ? val.get<std::string>() : val.dump()) << "\n";
     });

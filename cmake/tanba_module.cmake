@@ -68,8 +68,12 @@ function(tanba_module name)
   add_library(tanba_${name} STATIC ${M_SOURCES})
   add_library(tanba::${name} ALIAS tanba_${name})
   target_include_directories(tanba_${name}
-    PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+    PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>
     PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  set_target_properties(tanba_${name} PROPERTIES EXPORT_NAME ${name} OUTPUT_NAME tanba_${name})
+  set_property(GLOBAL APPEND PROPERTY TANBA_MODULES ${name})
+  install(TARGETS tanba_${name} EXPORT tanbaTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev)
+  install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT dev)
   tanba_link_declared(tanba_${name} ${name} PUBLIC)
   target_link_libraries(tanba_${name} PRIVATE ${M_SYSTEM_LIBS})
 endfunction()

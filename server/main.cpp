@@ -17,6 +17,7 @@
 #include "metrics.hpp"
 #include "routes.hpp"
 #include "services.hpp"
+#include "tanba/base/version.hpp"
 #include "tanba/frontend/process.hpp"
 #include "tanba/ossl/runtime.hpp"
 
@@ -210,7 +211,7 @@ int main(int argc, char** argv) {
     tanba::ossl::Runtime openssl;
     Flags f;
     CLI::App app{"tanba-server — OCSP responder, CRL and CA certificate distribution, RFC 3161 TSA for tanba CAs"};
-    app.set_version_flag("--version", std::string("tanba-server 0.1.0"));
+    app.set_version_flag("--version", std::string("tanba-server ") + kVersion);
     app.add_option("--config", f.config, "TOML configuration (server/tanba-server.toml.example)");
     app.add_option("--listen", f.listen, "ADDR:PORT to listen on (default 127.0.0.1:8080; port 0: any)");
     app.add_option("--ca", f.cas, "a CA directory to serve (repeat for several)");

@@ -68,16 +68,32 @@ bool& secure_heap_locked() {
 }
 }  // namespace
 
-Runtime::Runtime()
-    : legacy_(OSSL_PROVIDER_load(nullptr, "legacy")), default_(OSSL_PROVIDER_load(nullptr, "default")) {
-    // Providers are reference-counted by OpenSSL; OBJ_create is guarded by the lookup.
-    static std::mutex oid_mutex;
-    std::lock_guard lock(oid_mutex);
-    if (!CRYPTO_secure_malloc_initialized()) secure_heap_locked() = CRYPTO_secure_malloc_init(kSecureHeapBytes, 64) == 1;
+namespace {
+std::mutex& setup_mutex() {
+    static std::mutex m;
+    return m;
+}
+
+void register_oids_locked() {
     for (const auto& o : kOids) {
         std::string oid(o.oid), sn(o.short_name), ln(o.long_name);
         if (OBJ_txt2nid(oid.c_str()) == NID_undef) OBJ_create(oid.c_str(), sn.c_str(), ln.c_str());
     }
+}
+}  // namespace
+
+void register_national_oids() {
+    std::lock_guard lock(setup_mutex());
+    register_oids_locked();
+    clear_errors();
+}
+
+Runtime::Runtime()
+    : legacy_(OSSL_PROVIDER_load(nullptr, "legacy")), default_(OSSL_PROVIDER_load(nullptr, "default")) {
+    // Providers are reference-counted by OpenSSL; OBJ_create is guarded by the lookup.
+    std::lock_guard lock(setup_mutex());
+    if (!CRYPTO_secure_malloc_initialized()) secure_heap_locked() = CRYPTO_secure_malloc_init(kSecureHeapBytes, 64) == 1;
+    register_oids_locked();
     clear_errors();  // a missing legacy provider only matters for legacy PKCS#12, reported there
 }
 

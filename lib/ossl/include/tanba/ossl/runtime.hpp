@@ -22,6 +22,11 @@ std::span<const NationalOid> national_oids();
 /// The entry for a dotted OID, or nullptr.
 const NationalOid* find_national_oid(std::string_view dotted);
 
+/// Registers the national OIDs with OpenSSL so they print by name (what Runtime does, without
+/// touching providers or the secure heap: for a library loaded into another program, e.g. the C
+/// API). Thread-safe; a second call does nothing.
+void register_national_oids();
+
 /// Owns what OpenSSL needs for tanba in this process: the default and legacy providers (the
 /// legacy one reads NCA's RC2/3DES-encrypted PKCS#12 files), the national OIDs registered
 /// so they print by name, and OpenSSL's secure heap (kSecureHeapBytes, locked in memory where

@@ -1,0 +1,225 @@
+// The C ABI over the C++ library: parses the caller's JSON once into a verifier, calls
+// lib/cms, lib/validation and lib/ident, and answers with their JSON. Every entry point
+// catches everything: no exception crosses into C.
+#include "tanba/tanba.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tanba/base/version.hpp"
+#include "tanba/cms/verify.hpp"
+#include "tanba/ident/json.hpp"
+#include "tanba/net/http_client.hpp"
+#include "tanba/ossl/runtime.hpp"
+#include "tanba/revocation/fetch.hpp"
+#include "tanba/validation/validator.hpp"
+
+using namespace tanba;
+
+struct tanba_verifier {
+    std::unique_ptr<net::HttpClient> http;
+    SystemClock clock;
+    std::unique_ptr<revocation::OnlineRevocation> online;
+    std::optional<validation::Validator> validator;
+    cms::VerifyOptions options;
+};
+
+namespace {
+
+constexpr std::size_t kMaxOptionsBytes = 64u << 20;  // trust bundles and CRLs included
+
+thread_local std::string last_error;
+
+Error invalid(const std::string& what) { return Error(ErrorCode::INVALID_ARGUMENT, what); }
+
+// Runs f; 0, or the code of what it threw (described in last_error).
+template <class F>
+int guarded(F&& f) noexcept {
+    try {
+        last_error.clear();
+        static const bool named = (ossl::register_national_oids(), true);  // once per process
+        (void)named;
+        f();
+        return TANBA_OK;
+    } catch (const Error& e) {
+        last_error = std::string(to_string(e.code())) + ": " + e.context();
+        for (const auto& c : e.causes()) last_error += "; " + c;
+        return static_cast<int>(e.code());
+    } catch (const std::bad_alloc&) {
+        last_error = "INTERNAL: out of memory";
+    } catch (const std::exception& e) {
+        last_error = std::string("INTERNAL: ") + e.what();
+    } catch (...) {
+        last_error = "INTERNAL: unknown exception";
+    }
+    return static_cast<int>(ErrorCode::INTERNAL);
+}
+
+// A malloc'd NUL-terminated copy, for tanba_free().
+char* copy_out(const std::string& s) {
+    auto* p = static_cast<char*>(std::malloc(s.size() + 1));
+    if (!p) throw std::bad_alloc();
+    std::memcpy(p, s.data(), s.size() + 1);
+    return p;
+}
+
+ByteView bytes_in(const std::uint8_t* p, std::size_t n, const char* what) {
+    if (!p && n) throw invalid(std::string(what) + " is NULL with a length of " + std::to_string(n));
+    return ByteView(p, n);
+}
+
+template <class T>
+T* required(T* p, const char* what) {
+    if (!p) throw invalid(std::string(what) + " is NULL");
+    return p;
+}
+
+// A JSON array of strings under `key` (absent: empty).
+std::vector<std::string> strings(const nlohmann::json& j, const char* key) {
+    std::vector<std::string> out;
+    const auto it = j.find(key);
+    if (it == j.end()) return out;
+    if (!it->is_array()) throw invalid(std::string("options: \"") + key + "\" is not an array of strings");
+    for (const auto& v : *it) {
+        if (!v.is_string()) throw invalid(std::string("options: \"") + key + "\" is not an array of strings");
+        out.push_back(v.get<std::string>());
+    }
+    return out;
+}
+
+std::vector<x509::Certificate> certificates(const std::vector<std::string>& pems) {
+    std::vector<x509::Certificate> out;
+    for (const auto& p : pems)
+        for (auto& c : x509::Certificate::load_all(as_bytes(p))) out.push_back(std::move(c));
+    return out;
+}
+
+// A CRL given as PEM (one or several) or as base64 of its DER.
+std::vector<revocation::Crl> crls(const std::vector<std::string>& texts) {
+    std::vector<revocation::Crl> out;
+    for (const auto& t : texts) {
+        std::optional<Bytes> der;
+        if (!t.starts_with("-----BEGIN")) {
+            der = base64_decode(t);
+            if (!der) throw invalid("options: a \"crls\" entry is neither PEM nor base64 DER");
+        }
+        for (auto& c : revocation::Crl::load_all(der ? ByteView(*der) : as_bytes(t))) out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::string text_option(const nlohmann::json& j, const char* key) {
+    const auto it = j.find(key);
+    if (it == j.end()) return {};
+    if (!it->is_string()) throw invalid(std::string("options: \"") + key + "\" is not a string");
+    return it->get<std::string>();
+}
+
+std::unique_ptr<tanba_verifier> make_verifier(std::string_view options_json) {
+    if (options_json.size() > kMaxOptionsBytes) throw Error(ErrorCode::INPUT_TOO_LARGE, "options_json is over 64 MiB");
+    const auto j = nlohmann::json::parse(options_json, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) throw invalid("options_json is not a JSON object");
+    for (const auto& [key, _] : j.items())
+        if (key != "trust" && key != "intermediates" && key != "crls" && key != "at" && key != "revocation" && key != "offline" &&
+            key != "level")
+            throw invalid("options: unknown key \"" + key + "\"");
+    auto v = std::make_unique<tanba_verifier>();
+    auto anchors = certificates(strings(j, "trust"));
+    if (anchors.empty()) throw invalid("options: \"trust\" holds no certificate (give the trust anchors as PEM)");
+    if (const auto at = text_option(j, "at"); !at.empty()) {
+        v->options.validation.at = parse_rfc3339(at);
+        v->options.time_source = cms::TimeSource::Requested;
+    }
+    using validation::RevocationMode;
+    const auto mode = text_option(j, "revocation");
+    if (mode == "soft") v->options.validation.revocation = RevocationMode::Soft;
+    else if (mode == "off") v->options.validation.revocation = RevocationMode::Off;
+    else if (!mode.empty() && mode != "require") throw invalid("options: \"revocation\" is require, soft or off");
+    const auto level = text_option(j, "level");
+    if (level == "T") v->options.level = cms::SignatureLevel::T;
+    else if (!level.empty() && level != "B") throw invalid("options: \"level\" is B or T");
+    bool offline = false;
+    if (const auto it = j.find("offline"); it != j.end()) {
+        if (!it->is_boolean()) throw invalid("options: \"offline\" is not true or false");
+        offline = it->get<bool>();
+    }
+    if (!offline) {
+        v->http = net::make_curl_client();
+        v->online = std::make_unique<revocation::OnlineRevocation>(*v->http, v->clock);
+    }
+    v->validator.emplace(std::move(anchors), certificates(strings(j, "intermediates")), crls(strings(j, "crls")),
+                         std::vector<revocation::OcspResponse>{}, v->online.get());
+    return v;
+}
+
+}  // namespace
+
+extern "C" {
+
+int tanba_verifier_new(const char* options_json, tanba_verifier** out) {
+    return guarded([&] {
+        required(out, "out");
+        *out = make_verifier(required(options_json, "options_json")).release();
+    });
+}
+
+void tanba_verifier_free(tanba_verifier* verifier) { delete verifier; }
+
+int tanba_verify_cms(tanba_verifier* verifier, const std::uint8_t* cms, std::size_t cms_len, const std::uint8_t* content,
+                     std::size_t content_len, char** report_json) {
+    return guarded([&] {
+        required(verifier, "verifier");
+        required(report_json, "report_json");
+        const ByteView signature = bytes_in(required(cms, "cms"), cms_len, "cms");
+        const std::optional<ByteView> document = content ? std::optional<ByteView>(bytes_in(content, content_len, "content")) : std::nullopt;
+        if (!content && content_len) throw invalid("content is NULL with a length of " + std::to_string(content_len));
+        const auto report = cms::verify(signature, document, *verifier->validator, verifier->options);
+        *report_json = copy_out(cms::to_json(report).dump(2));
+    });
+}
+
+int tanba_certificate_info(const std::uint8_t* der, std::size_t len, char** info_json) {
+    return guarded([&] {
+        required(info_json, "info_json");
+        const auto cert = x509::Certificate::load(bytes_in(required(der, "der"), len, "der"));
+        *info_json = copy_out(validation::to_json(x509::describe(cert)).dump(2));
+    });
+}
+
+int tanba_identifier_check(const char* kind, const char* value, char** json) {
+    return guarded([&] {
+        required(json, "json");
+        const std::string k = required(kind, "kind"), id = required(value, "value");
+        ident::CheckResult r;
+        if (k == "auto") r = ident::check_auto(id);
+        else if (const auto type = ident::id_type_from_string(k)) r = ident::check(id, *type);
+        else throw invalid("kind is iin, bin, pinfl, tin or auto, not \"" + k + "\"");
+        auto j = ident::check_json(id, r);
+        if (r.valid()) {
+            const auto fields = ident::decoded_json(id, r.type);
+            for (auto it = fields.begin(); it != fields.end(); ++it)
+                if (it.key() != "id" && it.key() != "type") j[it.key()] = it.value();
+        }
+        *json = copy_out(j.dump(2));
+    });
+}
+
+void tanba_free(void* p) { std::free(p); }
+
+const char* tanba_version(void) { return kVersion; }
+
+const char* tanba_last_error(void) { return last_error.c_str(); }
+
+const char* tanba_error_name(int code) {
+    for (const auto& c : all_error_codes())
+        if (static_cast<int>(c.code) == code) return c.name.data();
+    return nullptr;
+}
+
+}  // extern "C"
