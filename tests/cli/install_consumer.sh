@@ -111,6 +111,39 @@ set +e; ./pc-verify_c junk.p7s cases/att.p7s > /dev/null 2> c-err.txt; rc=$?; se
 [ "$rc" -eq 2 ] && grep -q "^CERT_DECODE_FAILED\|^INVALID_ARGUMENT" c-err.txt || fail "a bad trust file from C: rc $rc, $(cat c-err.txt)"
 ok
 
+# examples/, built against the installed package and run on certs-samples/.
+cmake -S "$TANBA_SOURCE/examples" -B examples -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$PREFIX" > examples.log 2>&1 \
+  && cmake --build examples >> examples.log 2>&1 || fail "building examples/: $(grep -v '^\[' examples.log | tail -20)"
+ok
+EX=$WORK/examples SAMPLES=$TANBA_SOURCE/certs-samples/pki
+(cd "$SAMPLES" && "$EX/verify_signature" document.attached.p7s roots.pem --crl issuing-rsa.crl --crl root-rsa.crl) > ex-att.txt \
+  || fail "verify_signature on the sample: $(cat ex-att.txt)"
+grep -q "^VALID" ex-att.txt || fail "verify_signature: $(head -3 ex-att.txt)"
+contains ex-att.txt "IIN 920314443217"
+set +e; (cd "$SAMPLES" && "$EX/verify_signature" document.revoked.p7s roots.pem --crl issuing-ec.crl --crl root-ec.crl) > ex-rev.txt; rc=$?; set -e
+[ "$rc" -eq 1 ] && grep -q "^INVALID" ex-rev.txt && grep -q "CERT_REVOKED\|REVOKED" ex-rev.txt || fail "verify_signature on the revoked sample: rc $rc $(cat ex-rev.txt)"
+ok
+"$EX/certificate_info" "$SAMPLES/legal-ceo.pem" > ex-info.txt || fail "certificate_info: $(cat ex-info.txt)"
+contains ex-info.txt '"value": "940140000385"'
+contains ex-info.txt "first head (CEO)"
+contains ex-info.txt '"birthDate": "1975-11-02"'
+(cd "$SAMPLES" && PYTHONPATH=$PREFIX/lib/python3/dist-packages $PY "$TANBA_SOURCE/examples/verify.py" document.cades-t.p7s roots.pem \
+  --crl issuing-ec.crl --crl root-ec.crl) > ex-py.txt || fail "examples/verify.py: $(cat ex-py.txt)"
+contains ex-py.txt "BIN 940140000385"
+# Sign with a key on a SoftHSM2 token through examples/sign_pkcs11; tanba and openssl verify it.
+softhsm_token card
+URI=$("$TANBA" token keygen --uri "pkcs11:token=card;object=sign" --algo ecdsa-p256 --pin-file pin.txt 2> /dev/null)
+"$TANBA" csr new --key "$URI" --pin-file pin.txt --iin "$IIN" --surname ТЕСТОВ --given КАРТА --out card.csr 2> /dev/null
+"$TANBA" ca issue --dir root --profile citizen-sign --csr card.csr --out card.pem --no-passphrase 2> /dev/null
+TANBA_PIN=$(cat pin.txt) "$EX/sign_pkcs11" cases/doc.txt "$URI" card.pem card.p7s > ex-sign.txt || fail "sign_pkcs11: $(cat ex-sign.txt)"
+"$TANBA" verify card.p7s --content cases/doc.txt --trust cases/root.pem --crl cases/root.crl --offline > ex-sign-verify.txt \
+  || fail "the token signature does not verify: $(cat ex-sign-verify.txt)"
+grep -q "^VALID" ex-sign-verify.txt || fail "the token signature: $(head -3 ex-sign-verify.txt)"
+ok
+openssl cms -verify -binary -inform DER -in card.p7s -content cases/doc.txt -CAfile cases/root.pem -out /dev/null 2> ex-sign-openssl.txt \
+  || fail "openssl does not verify the token signature: $(cat ex-sign-openssl.txt)"
+ok
+
 # One verifier, 8 threads x 1,000 verifications (under ThreadSanitizer: scripts/tsan).
 printf '{"trust": [%s], "crls": [%s], "at": "%s", "offline": true}\n' "$($PY -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' cases/root.pem)" \
   "$($PY -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' cases/root.crl)" "$AT" > threads.json
