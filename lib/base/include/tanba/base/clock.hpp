@@ -8,23 +8,27 @@ namespace tanba {
 
 using TimePoint = std::chrono::sys_seconds;
 
+/// Where "now" comes from.
 class Clock {
 public:
     virtual ~Clock() = default;
-    virtual TimePoint now() const = 0;
+    virtual TimePoint now() const = 0;  ///< The current time, in whole seconds.
 };
 
+/// The system's wall clock.
 class SystemClock final : public Clock {
 public:
+    /// std::chrono::system_clock's now, in whole seconds.
     TimePoint now() const override {
         return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     }
 };
 
+/// A clock that always says the same time (tests, `--at`).
 class FixedClock final : public Clock {
 public:
-    explicit FixedClock(TimePoint t) : t_(t) {}
-    TimePoint now() const override { return t_; }
+    explicit FixedClock(TimePoint t) : t_(t) {}  ///< A clock stopped at t.
+    TimePoint now() const override { return t_; }  ///< The time it was made with.
 
 private:
     TimePoint t_;

@@ -21,15 +21,15 @@ enum class ErrorCode : std::uint16_t {
 
 struct ErrorCodeInfo {
     ErrorCode code;
-    std::string_view name;     // stable name, e.g. "ID_BAD_CHECK_DIGIT"
-    bool retryable;            // the same call may succeed later
-    std::string_view message;  // default human text
+    std::string_view name;     ///< stable name, e.g. "ID_BAD_CHECK_DIGIT"
+    bool retryable;            ///< the same call may succeed later
+    std::string_view message;  ///< default human text
 };
 
 /// Every code in table order.
 std::span<const ErrorCodeInfo> all_error_codes();
-const ErrorCodeInfo& info(ErrorCode code);
-std::string_view to_string(ErrorCode code);
+const ErrorCodeInfo& info(ErrorCode code);  ///< The table entry of a code (name, retryable, message).
+std::string_view to_string(ErrorCode code);  ///< The stable name of a code, e.g. "CMS_DECODE_FAILED".
 /// Looks a code up by its stable name; returns false when unknown.
 bool error_code_from_string(std::string_view name, ErrorCode& out);
 
@@ -39,10 +39,10 @@ public:
     /// causes: lower-level detail, typically the captured OpenSSL error queue.
     Error(ErrorCode code, std::string context, std::vector<std::string> causes = {});
 
-    ErrorCode code() const noexcept { return code_; }
-    const std::string& context() const noexcept { return context_; }
-    const std::vector<std::string>& causes() const noexcept { return causes_; }
-    bool retryable() const noexcept { return info(code_).retryable; }
+    ErrorCode code() const noexcept { return code_; }  ///< The stable code.
+    const std::string& context() const noexcept { return context_; }  ///< What was being done, on what.
+    const std::vector<std::string>& causes() const noexcept { return causes_; }  ///< Lower-level detail (e.g. OpenSSL's error queue).
+    bool retryable() const noexcept { return info(code_).retryable; }  ///< True when the same call may succeed later.
 
 private:
     ErrorCode code_;

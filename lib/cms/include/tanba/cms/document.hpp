@@ -21,13 +21,13 @@ public:
     /// then ALGORITHM_UNSUPPORTED).
     class Builder {
     public:
-        explicit Builder(const std::vector<std::string>& algorithms);
+        explicit Builder(const std::vector<std::string>& algorithms);  ///< Digests with these algorithms (dotted OIDs) at once.
         ~Builder();
         Builder(const Builder&) = delete;
         Builder& operator=(const Builder&) = delete;
-        void update(ByteView chunk);
-        std::uint64_t size() const { return size_; }
-        DocumentDigests finish();
+        void update(ByteView chunk);  ///< Adds the next bytes of the document.
+        std::uint64_t size() const { return size_; }  ///< Bytes given so far.
+        DocumentDigests finish();  ///< The digests of everything given to update().
 
     private:
         struct State;
@@ -37,7 +37,7 @@ public:
 
     /// The document's digest with this algorithm (dotted OID), when it was computed.
     std::optional<ByteView> digest(const std::string& algorithm) const;
-    std::uint64_t size() const { return size_; }
+    std::uint64_t size() const { return size_; }  ///< The document's size in bytes.
 
 private:
     std::map<std::string, Bytes> digests_;

@@ -23,11 +23,11 @@ inline constexpr const char* kIdData = "1.2.840.113549.1.7.1";
 
 struct SignOptions {
     Attachment attachment = Attachment::Attached;
-    keys::SignOptions algorithm;                 // digest (SHA-256/384/512) and RSA padding
-    TimePoint signing_time;                      // the signingTime attribute (a claim)
-    std::vector<x509::Certificate> chain;        // added beside the signer's certificate
-    Certificates certificates = Certificates::SignerAndChain;   // None: no certificates at all
-    std::string content_type = kIdData;          // eContentType (dotted OID), e.g. id-ct-TSTInfo
+    keys::SignOptions algorithm;                 ///< digest (SHA-256/384/512) and RSA padding
+    TimePoint signing_time;                      ///< the signingTime attribute (a claim)
+    std::vector<x509::Certificate> chain;        ///< added beside the signer's certificate
+    Certificates certificates = Certificates::SignerAndChain;   ///< None: no certificates at all
+    std::string content_type = kIdData;          ///< eContentType (dotted OID), e.g. id-ct-TSTInfo
     /// When set, makes the signature CAdES-B-T: called with the new signer's signature value,
     /// returns an RFC 3161 token (ContentInfo DER) over it, which is added as the
     /// signature-time-stamp (id-aa-signatureTimeStampToken). Its errors propagate.

@@ -22,10 +22,10 @@ enum class TimeSource { Current, Requested, Timestamp };
 enum class SignatureLevel { B, T };
 
 struct VerifyOptions {
-    validation::ValidationOptions validation;   // purpose defaults to Sign for documents
+    validation::ValidationOptions validation;   ///< purpose defaults to Sign for documents
     TimeSource time_source = TimeSource::Current;
     SignatureLevel level = SignatureLevel::B;
-    bool allow_plain_cms = false;               // accept signers without signed attributes
+    bool allow_plain_cms = false;               ///< accept signers without signed attributes
     /// Signature-time-stamps are followed only at the top (a token's own are not): set by the
     /// verifier when it verifies a token; leave it at 0.
     int nesting = 0;
@@ -34,33 +34,33 @@ struct VerifyOptions {
 
 /// A signature-time-stamp (CAdES-T) and what was found about it.
 struct TimestampReport {
-    std::optional<TimePoint> time;              // genTime, when the token could be read
-    std::string policy;                         // the TSA policy OID
+    std::optional<TimePoint> time;              ///< genTime, when the token could be read
+    std::string policy;                         ///< the TSA policy OID
     std::optional<x509::Certificate> tsa;
-    validation::ValidationReport report;        // the token's signature and the TSA's path
-    bool valid = false;                         // verified, over this signature value, TSA trusted
+    validation::ValidationReport report;        ///< the token's signature and the TSA's path
+    bool valid = false;                         ///< verified, over this signature value, TSA trusted
 };
 
 struct SignerReport {
-    validation::ValidationReport report;        // signature findings first, then the path's
+    validation::ValidationReport report;        ///< signature findings first, then the path's
     std::optional<x509::Certificate> certificate;
-    std::optional<TimePoint> signing_time;      // claimed by the signer
-    std::optional<TimestampReport> timestamp;   // present when the signer carries one
+    std::optional<TimePoint> signing_time;      ///< claimed by the signer
+    std::optional<TimestampReport> timestamp;   ///< present when the signer carries one
     /// The signature (and its signed attributes) verified with the certificate's key, whatever
     /// the certificate's path says: what the report's errors are about when this is false.
     bool signature_verified = false;
-    TimePoint validation_time{};                // when the signer's certificate was checked
+    TimePoint validation_time{};                ///< when the signer's certificate was checked
     TimeSource time_source = TimeSource::Current;
 };
 
 struct SignatureReport {
     validation::Indication indication = validation::Indication::Indeterminate;
     validation::SubIndication sub_indication = validation::SubIndication::None;
-    std::vector<validation::Finding> findings;  // about the whole signature
+    std::vector<validation::Finding> findings;  ///< about the whole signature
     std::vector<SignerReport> signers;
     TimePoint validation_time;
     TimeSource time_source = TimeSource::Current;
-    bool valid() const { return indication == validation::Indication::Valid; }
+    bool valid() const { return indication == validation::Indication::Valid; }  ///< indication is VALID.
 };
 
 /// Verifies every signer. `content` is required for detached signatures. A signer's
@@ -81,7 +81,7 @@ SignatureReport verify(ByteView cms, const DocumentDigests& detached, const vali
 struct TimestampSubject {
     ByteView data;
     std::optional<Bytes> digest;
-    std::optional<Bytes> nonce;   // big-endian magnitude
+    std::optional<Bytes> nonce;   ///< big-endian magnitude
 };
 
 /// An RFC 3161 token on its own: the imprint over the subject (TIMESTAMP_IMPRINT_MISMATCH),
@@ -105,6 +105,6 @@ bool is_timestamp_token(ByteView data);
 nlohmann::json to_json(const SignatureReport& report);
 /// time, indication, subIndication, policy, tsa, findings, chain, revocationPolicy.
 nlohmann::json to_json(const TimestampReport& report);
-std::string to_text(const SignatureReport& report);
+std::string to_text(const SignatureReport& report);  ///< The report as `tanba verify` prints it.
 
 }  // namespace tanba::cms

@@ -12,21 +12,21 @@
 
 namespace tanba::keys {
 
-enum class KeyAlgorithm { Rsa, EcP256, EcP384, Ed25519, Gost2015_512, Gost2004 };  // GOST: Kazakhstan's NCA algorithms (keys::GostKey)
-enum class HashAlg { Sha256, Sha384, Sha512, None };  // None: the algorithm hashes itself (Ed25519)
+enum class KeyAlgorithm { Rsa, EcP256, EcP384, Ed25519, Gost2015_512, Gost2004 };  ///< GOST: Kazakhstan's NCA algorithms (keys::GostKey)
+enum class HashAlg { Sha256, Sha384, Sha512, None };  ///< None: the algorithm hashes itself (Ed25519)
 enum class RsaPadding { Pkcs1v15, Pss };
 
 /// A key type and size as named on the command line: rsa-2048, rsa-3072, rsa-4096,
 /// ecdsa-p256, ecdsa-p384, ed25519, gost2015-512, gost2004.
 struct KeySpec {
     KeyAlgorithm algorithm;
-    int bits;  // RSA modulus size, curve size (256/384), or 256 for Ed25519
+    int bits;  ///< RSA modulus size, curve size (256/384), or 256 for Ed25519
 };
 /// Throws KEY_UNSUPPORTED for names not listed above.
 KeySpec parse_key_spec(std::string_view name);
-std::string to_string(const KeySpec& spec);
-std::string_view to_string(KeyAlgorithm a);
-std::string_view to_string(HashAlg h);
+std::string to_string(const KeySpec& spec);  ///< The name parse_key_spec() takes, e.g. "ecdsa-p256".
+std::string_view to_string(KeyAlgorithm a);  ///< The algorithm's name.
+std::string_view to_string(HashAlg h);  ///< "sha256", "sha384", "sha512", …
 
 struct SignOptions {
     HashAlg hash = HashAlg::Sha256;
@@ -43,7 +43,7 @@ class Signer {
 public:
     virtual ~Signer() = default;
 
-    virtual KeySpec spec() const = 0;
+    virtual KeySpec spec() const = 0;  ///< The key's algorithm and size.
     /// The public key: a handle without the private part (for key identifiers and checks);
     /// nullptr for a key OpenSSL cannot hold (GOST: use public_key_der()).
     virtual const EVP_PKEY* public_key() const = 0;
@@ -81,8 +81,8 @@ Bytes sign_with(EVP_PKEY* key, ByteView message, const SignOptions& options);
 
 /// ECDSA signatures between DER (what sign() makes and verify() takes) and r‖s, each of
 /// `half` bytes (JOSE, Web eID). nullopt for input that is not such a signature.
-std::optional<Bytes> ecdsa_der_from_raw(ByteView raw);
-std::optional<Bytes> ecdsa_raw_from_der(ByteView der, std::size_t half);
+std::optional<Bytes> ecdsa_der_from_raw(ByteView raw);  ///< r‖s → DER.
+std::optional<Bytes> ecdsa_raw_from_der(ByteView der, std::size_t half);  ///< DER → r‖s of `half` bytes each.
 
 /// Verifies a signature made by sign() with the public key (used by tests and self-checks).
 bool verify(const EVP_PKEY* key, ByteView message, ByteView signature, const SignOptions& options);

@@ -13,8 +13,8 @@
 namespace tanba::net {
 
 struct HttpLimits {
-    std::chrono::milliseconds timeout{5000};   // connection and whole transfer
-    std::size_t max_bytes = 64u << 20;         // body size cap
+    std::chrono::milliseconds timeout{5000};   ///< connection and whole transfer
+    std::size_t max_bytes = 64u << 20;         ///< body size cap
 };
 
 /// One request: GET without a body, else the method given (POST, PUT, DELETE).
@@ -22,13 +22,13 @@ struct HttpRequest {
     std::string method = "GET";
     std::string url;
     Bytes body;
-    std::string content_type;                                 // with a body
-    std::vector<std::pair<std::string, std::string>> headers; // Authorization, Idempotency-Key, ...
+    std::string content_type;                                 ///< with a body
+    std::vector<std::pair<std::string, std::string>> headers; ///< Authorization, Idempotency-Key, ...
 };
 
 struct HttpResponse {
     long status = 0;
-    std::string content_type;  // as sent, parameters included
+    std::string content_type;  ///< as sent, parameters included
     Bytes body;
 };
 
@@ -42,7 +42,7 @@ public:
 
     /// The body of a 200 answer; another status is FETCH_FAILED too.
     Bytes get(const std::string& url, const HttpLimits& limits);
-    Bytes post(const std::string& url, ByteView body, const std::string& content_type, const HttpLimits& limits);
+    Bytes post(const std::string& url, ByteView body, const std::string& content_type, const HttpLimits& limits);  ///< POSTs body; the body of a 200 answer (another status is FETCH_FAILED).
 };
 
 /// The libcurl client (one easy handle per transfer).

@@ -19,7 +19,7 @@ enum class Reason {
     CessationOfOperation = 5, CertificateHold = 6, RemoveFromCrl = 8, PrivilegeWithdrawn = 9,
     AaCompromise = 10,
 };
-std::string_view to_string(Reason r);
+std::string_view to_string(Reason r);  ///< The RFC 5280 name, e.g. "keyCompromise".
 /// A reason from its RFC 5280 name, any case, dashes and underscores ignored
 /// ("keyCompromise", "key-compromise"); nullopt for others (removeFromCRL is not one).
 std::optional<Reason> reason_from_string(std::string_view name);
@@ -27,7 +27,7 @@ std::optional<Reason> reason_from_string(std::string_view name);
 /// ReasonFlags (RFC 5280 §4.2.1.13) as a bit mask: bit 1 keyCompromise … 6 certificateHold,
 /// 7 privilegeWithdrawn, 8 aACompromise (bit 0 is unused). Not the same numbers as Reason.
 using ReasonMask = unsigned;
-constexpr ReasonMask kAllReasons = 0x1FE;  // bits 1-8
+constexpr ReasonMask kAllReasons = 0x1FE;  ///< bits 1-8
 
 struct RevokedEntry {
     Bytes serial;
@@ -39,7 +39,7 @@ struct RevokedEntry {
 /// The issuingDistributionPoint extension, flattened.
 struct Scope {
     bool present = false;
-    const DIST_POINT_NAME* name = nullptr;  // borrowed from the CRL; dpname set to full names
+    const DIST_POINT_NAME* name = nullptr;  ///< borrowed from the CRL; dpname set to full names
     bool only_user = false;
     bool only_ca = false;
     bool only_attribute = false;
@@ -54,17 +54,17 @@ public:
     /// All X509 CRL blocks of PEM input, or one DER CRL.
     static std::vector<Crl> load_all(ByteView data);
 
-    const Bytes& der() const { return state_->der; }
-    X509_CRL* get() const { return state_->crl.get(); }
-    const X509_NAME* issuer() const;
-    TimePoint this_update() const;
-    std::optional<TimePoint> next_update() const;
+    const Bytes& der() const { return state_->der; }  ///< The CRL as received (DER).
+    X509_CRL* get() const { return state_->crl.get(); }  ///< OpenSSL's parsed CRL (owned by this object).
+    const X509_NAME* issuer() const;  ///< The issuer name.
+    TimePoint this_update() const;  ///< thisUpdate.
+    std::optional<TimePoint> next_update() const;  ///< nextUpdate, when present.
     /// cRLNumber / deltaCRLIndicator (base CRL number), big-endian magnitude.
     const std::optional<Bytes>& number() const { return state_->number; }
-    const std::optional<Bytes>& delta_base() const { return state_->delta_base; }
-    bool is_delta() const { return state_->delta_base.has_value(); }
-    const std::optional<Bytes>& authority_key_id() const { return state_->aki; }
-    const Scope& scope() const { return state_->scope; }
+    const std::optional<Bytes>& delta_base() const { return state_->delta_base; }  ///< deltaCRLIndicator's base CRL number (delta CRLs).
+    bool is_delta() const { return state_->delta_base.has_value(); }  ///< A delta CRL.
+    const std::optional<Bytes>& authority_key_id() const { return state_->aki; }  ///< authorityKeyIdentifier's key id, when present.
+    const Scope& scope() const { return state_->scope; }  ///< What the issuingDistributionPoint limits it to.
     /// The issuingDistributionPoint extension's DER (empty when absent): a delta CRL covers
     /// the same scope as its complete CRL when these are equal.
     const Bytes& scope_der() const { return state_->idp_der; }
@@ -78,7 +78,7 @@ public:
     /// The entry for `serial` of a certificate issued by `cert_issuer` (for an indirect CRL,
     /// entries name their certificate issuer; otherwise it must be this CRL's issuer).
     std::optional<RevokedEntry> find(const x509::Certificate& cert) const;
-    bool signature_valid(const EVP_PKEY* key) const;
+    bool signature_valid(const EVP_PKEY* key) const;  ///< The CRL's signature verifies with key.
 
 private:
     struct State {

@@ -17,8 +17,8 @@
 namespace tanba::revocation {
 
 /// HTTP(S) URIs of the CRL distribution points / AIA OCSP responders.
-std::vector<std::string> crl_urls(const x509::Certificate& cert);
-std::vector<std::string> ocsp_urls(const x509::Certificate& cert);
+std::vector<std::string> crl_urls(const x509::Certificate& cert);  ///< CRL distribution points (HTTP(S)).
+std::vector<std::string> ocsp_urls(const x509::Certificate& cert);  ///< AIA OCSP responders (HTTP(S)).
 
 /// An OCSP request (DER) for `cert`: one SHA-1 CertID, no nonce (what responders answer from
 /// a cache).
@@ -57,7 +57,7 @@ struct OnlineOptions {
 /// fetches each CRL and OCSP response once.
 class OnlineRevocation final : public RevocationSource {
 public:
-    OnlineRevocation(net::HttpClient& http, const Clock& clock, OnlineOptions options = {});
+    OnlineRevocation(net::HttpClient& http, const Clock& clock, OnlineOptions options = {});  ///< Fetches through http; clock decides freshness. Both must outlive it.
     ~OnlineRevocation() override;
 
     std::vector<std::shared_ptr<const OcspResponse>> ocsp(const x509::Certificate& cert, const x509::Certificate& issuer,

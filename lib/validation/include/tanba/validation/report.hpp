@@ -33,8 +33,8 @@ enum class Severity { Error, Warning, Info };
 struct Finding {
     FindingCode code;
     Severity severity = Severity::Error;
-    std::string message;          // the table's message, with details appended
-    std::optional<int> certificate;  // index into ValidationReport::chain (0 = the leaf)
+    std::string message;          ///< the table's message, with details appended
+    std::optional<int> certificate;  ///< index into ValidationReport::chain (0 = the leaf)
 };
 
 /// A finding with the table's message, `detail` appended after ": " when given.
@@ -42,17 +42,17 @@ Finding make_finding(FindingCode code, Severity severity, std::string detail = {
 
 /// What the table says an error finding means.
 Indication indication_of(FindingCode c);
-SubIndication sub_indication_of(FindingCode c);
-std::string_view to_string(FindingCode c);
-std::string_view message_of(FindingCode c);
-std::string_view to_string(Indication i);       // "VALID", "INVALID", "INDETERMINATE"
-std::string_view to_string(SubIndication s);    // "REVOKED", ... ; "" for None
-std::string_view to_string(Severity s);         // "error", "warning", "info"
+SubIndication sub_indication_of(FindingCode c);  ///< What the table says an error finding's sub-indication is.
+std::string_view to_string(FindingCode c);  ///< The finding's stable name, e.g. "CERT_REVOKED".
+std::string_view message_of(FindingCode c);  ///< The table's message for a finding.
+std::string_view to_string(Indication i);       ///< "VALID", "INVALID", "INDETERMINATE"
+std::string_view to_string(SubIndication s);    ///< "REVOKED", ... ; "" for None
+std::string_view to_string(Severity s);         ///< "error", "warning", "info"
 
 struct ChainElement {
     x509::Certificate certificate;
     bool trust_anchor = false;
-    std::string revocation;       // "good", "revoked", "unknown", "not checked", "" for anchors
+    std::string revocation;       ///< "good", "revoked", "unknown", "not checked", "" for anchors
 };
 
 struct ValidationReport {
@@ -60,13 +60,13 @@ struct ValidationReport {
     SubIndication sub_indication = SubIndication::None;
     TimePoint validation_time;
     std::vector<Finding> findings;
-    std::vector<ChainElement> chain;  // leaf first, trust anchor last; empty when none was found
-    std::vector<std::string> policies;  // user-constrained policy set (dotted OIDs; 2.5.29.32.0 = any)
+    std::vector<ChainElement> chain;  ///< leaf first, trust anchor last; empty when none was found
+    std::vector<std::string> policies;  ///< user-constrained policy set (dotted OIDs; 2.5.29.32.0 = any)
     struct CrossCheck {
         bool valid;
         std::string reason;
     };
-    std::optional<CrossCheck> cross_check;  // Botan's verdict, when asked for
+    std::optional<CrossCheck> cross_check;  ///< Botan's verdict, when asked for
     /// The revocation policy applied: "require", "soft" or "off", and whether a revocation
     /// source (the network) was consulted beside the given CRLs and OCSP responses.
     struct RevocationPolicy {
@@ -77,10 +77,11 @@ struct ValidationReport {
     /// The trust-anchor model applied: "rfc5280" (name and key) or "rfc5937" (constrained).
     std::string anchor_constraints;
 
-    bool valid() const { return indication == Indication::Valid; }
+    bool valid() const { return indication == Indication::Valid; }  ///< indication is VALID.
     /// Sets indication and sub-indication from the error findings: the first INVALID one
     /// wins, else the first INDETERMINATE one, else VALID.
     void conclude();
+    /// Appends make_finding(code, severity, detail, cert).
     void add(FindingCode code, Severity severity, std::string detail = {}, std::optional<int> cert = {});
 };
 

@@ -27,7 +27,7 @@ enum class Purpose { Any, Sign, Auth };
 /// Require: a certificate whose status is unknown makes the result INDETERMINATE.
 /// Soft: unknown status is a warning. Off: revocation is not checked (a warning says so).
 enum class RevocationMode { Off, Soft, Require };
-std::string_view to_string(RevocationMode m);
+std::string_view to_string(RevocationMode m);  ///< "off", "soft", "require".
 
 /// What a trust anchor's certificate contributes to a path. NameAndKey (RFC 5280 §6.1.1 (d),
 /// the default): only its name and public key (a weak or unusable key is still refused);
@@ -36,13 +36,13 @@ std::string_view to_string(RevocationMode m);
 /// pathLenConstraint, nameConstraints, certificatePolicies (intersected with the initial
 /// policy set), policyMappings, policyConstraints, inhibitAnyPolicy and EKU.
 enum class AnchorConstraints { NameAndKey, Constrained };
-std::string_view to_string(AnchorConstraints a);  // "rfc5280" / "rfc5937"
+std::string_view to_string(AnchorConstraints a);  ///< "rfc5280" / "rfc5937"
 
 inline constexpr const char* kAnyPolicy = "2.5.29.32.0";
 
 /// RFC 5280 §6.1.1 inputs (c)-(f).
 struct PolicyInputs {
-    std::vector<std::string> initial_policy_set{kAnyPolicy};  // dotted OIDs
+    std::vector<std::string> initial_policy_set{kAnyPolicy};  ///< dotted OIDs
     bool explicit_policy = false;
     bool inhibit_policy_mapping = false;
     bool inhibit_any_policy = false;
@@ -50,8 +50,8 @@ struct PolicyInputs {
 
 /// Caps that make path building fail fast (PATH_LIMIT) on hostile pools.
 struct Limits {
-    int max_depth = 10;                        // intermediate CAs (self-issued ones not counted)
-    std::size_t max_signature_checks = 4096;   // per validation
+    int max_depth = 10;                        ///< intermediate CAs (self-issued ones not counted)
+    std::size_t max_signature_checks = 4096;   ///< per validation
     std::chrono::milliseconds time_budget{3000};
 };
 
@@ -59,8 +59,8 @@ struct ValidationOptions {
     /// The validation time; unset: the current time (the system clock when validate() is called).
     std::optional<TimePoint> at;
     Purpose purpose = Purpose::Any;
-    std::optional<std::string> eku;             // dotted OID the leaf's EKU must allow
-    std::optional<std::string> host, ip, email; // the leaf must be issued for these
+    std::optional<std::string> eku;             ///< dotted OID the leaf's EKU must allow
+    std::optional<std::string> host, ip, email; ///< the leaf must be issued for these
     PolicyInputs policy;
     AnchorConstraints anchor = AnchorConstraints::NameAndKey;
     Limits limits;
@@ -82,12 +82,13 @@ struct ValidationOptions {
 /// source must outlive the validator.
 class Validator {
 public:
+    /// Parses and indexes the trust material once; `online` (may be null) must outlive it.
     Validator(std::vector<x509::Certificate> anchors, std::vector<x509::Certificate> untrusted,
               std::vector<revocation::Crl> crls, std::vector<revocation::OcspResponse> ocsp = {},
               revocation::RevocationSource* online = nullptr);
     ~Validator();
-    Validator(Validator&&) noexcept;
-    Validator& operator=(Validator&&) noexcept;
+    Validator(Validator&&) noexcept;  ///< Moves (the source is left empty).
+    Validator& operator=(Validator&&) noexcept;  ///< Moves (the source is left empty).
 
     /// Never throws for anything about the certificates: problems are findings.
     /// `extra_untrusted`: certificates that came with the object (e.g. a CMS), used for this

@@ -28,8 +28,8 @@ public:
     /// DER this process assembled and signed itself: parsed only when first needed.
     static Certificate from_trusted_der(Bytes der);
 
-    const Bytes& der() const { return state_->der; }
-    std::string pem() const;
+    const Bytes& der() const { return state_->der; }  ///< The certificate as encoded (DER).
+    std::string pem() const;  ///< The certificate as PEM.
     /// Borrowed handle; valid as long as this object. Parses on first use (trusted DER).
     X509* get() const;
 
@@ -37,20 +37,20 @@ public:
     const EVP_PKEY* public_key() const;
     /// The SubjectPublicKeyInfo as encoded (any algorithm, GOST too).
     Bytes public_key_der() const;
-    Bytes serial() const;             // big-endian magnitude
-    std::string serial_hex() const;   // lower-case hex, no leading zero bytes; "-" first when negative
-    TimePoint not_before() const;
-    TimePoint not_after() const;
+    Bytes serial() const;             ///< big-endian magnitude
+    std::string serial_hex() const;   ///< lower-case hex, no leading zero bytes; "-" first when negative
+    TimePoint not_before() const;  ///< notBefore.
+    TimePoint not_after() const;  ///< notAfter.
     /// notBefore <= t <= notAfter.
     bool valid_at(TimePoint t) const { return not_before() <= t && t <= not_after(); }
-    bool is_ca() const;
+    bool is_ca() const;  ///< basicConstraints cA is true.
     /// basicConstraints pathLenConstraint, or nullopt when absent.
     std::optional<int> path_length() const;
-    bool self_signed() const;         // subject == issuer and the signature verifies with its own key
-    bool signed_by(const EVP_PKEY* key) const;  // the signature verifies with this key
-    std::string subject_text() const;
-    std::string issuer_text() const;
-    std::string sha256_fingerprint() const;   // lower-case hex
+    bool self_signed() const;         ///< subject == issuer and the signature verifies with its own key
+    bool signed_by(const EVP_PKEY* key) const;  ///< the signature verifies with this key
+    std::string subject_text() const;  ///< The subject as RFC 2253 text (UTF-8).
+    std::string issuer_text() const;  ///< The issuer as RFC 2253 text (UTF-8).
+    std::string sha256_fingerprint() const;   ///< lower-case hex
 
 private:
     struct State {
@@ -63,14 +63,14 @@ private:
 };
 
 enum class IdentifierStatus { Absent, Valid, Invalid };
-std::string_view to_string(IdentifierStatus s);
+std::string_view to_string(IdentifierStatus s);  ///< "absent", "valid", "invalid".
 
 /// An identifier found in a certificate: placeholders such as NCA's test "IIN123456789011"
 /// are reported as Invalid with the reason, never as errors.
 struct IdentifierField {
-    std::string value;                    // digits as found (prefix stripped)
+    std::string value;                    ///< digits as found (prefix stripped)
     IdentifierStatus status = IdentifierStatus::Absent;
-    std::optional<ErrorCode> failure;     // why it is invalid
+    std::optional<ErrorCode> failure;     ///< why it is invalid
 };
 
 struct Role {
@@ -81,33 +81,33 @@ struct Role {
 /// NCANode's classification by key usage: AUTH (digitalSignature + keyEncipherment),
 /// SIGN (digitalSignature + nonRepudiation); both bits set read as SIGN, like NCANode.
 enum class UsageClass { Auth, Sign, Unknown };
-std::string_view to_string(UsageClass u);
+std::string_view to_string(UsageClass u);  ///< "AUTH", "SIGN", "UNKNOWN".
 
 struct CertificateInfo {
-    std::string subject;          // RFC 2253 text
+    std::string subject;          ///< RFC 2253 text
     std::string issuer;
     std::string serial_hex;
     std::string sha256;
     SubjectIdentity identity;
     IdentifierField iin;
     IdentifierField bin;
-    IdentifierField pinfl;        // Uzbek layout (name.hpp): 1.2.860.3.16.1.2
-    IdentifierField tin;          // UID
-    IdentifierField legal_tin;    // 1.2.860.3.16.1.1
+    IdentifierField pinfl;        ///< Uzbek layout (name.hpp): 1.2.860.3.16.1.2
+    IdentifierField tin;          ///< UID
+    IdentifierField legal_tin;    ///< 1.2.860.3.16.1.1
     std::vector<NameAttribute> subject_attributes;
-    std::vector<NameTextFinding> subject_text_findings;  // names a CA should have refused
-    std::vector<std::string> key_usage;           // "digitalSignature", ...
-    std::vector<std::string> extended_key_usage;  // names where known, else dotted OIDs
-    std::vector<Role> roles;                      // NCA role OIDs found in the EKU
-    std::vector<std::string> policies;            // dotted OIDs
+    std::vector<NameTextFinding> subject_text_findings;  ///< names a CA should have refused
+    std::vector<std::string> key_usage;           ///< "digitalSignature", ...
+    std::vector<std::string> extended_key_usage;  ///< names where known, else dotted OIDs
+    std::vector<Role> roles;                      ///< NCA role OIDs found in the EKU
+    std::vector<std::string> policies;            ///< dotted OIDs
     UsageClass usage_class = UsageClass::Unknown;
     TimePoint not_before;
     TimePoint not_after;
     bool is_ca = false;
     std::optional<int> path_length;
-    std::string signature_algorithm;              // name where known, else dotted OID
+    std::string signature_algorithm;              ///< name where known, else dotted OID
     std::string public_key_algorithm;
-    int public_key_bits = 0;                      // 0 when OpenSSL cannot load the key (GOST)
+    int public_key_bits = 0;                      ///< 0 when OpenSSL cannot load the key (GOST)
 };
 
 /// Reads everything tanba reports about a certificate. Never throws for unusual content.
