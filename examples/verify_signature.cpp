@@ -9,10 +9,8 @@
 #include <optional>
 
 #include "tanba/base/file_io.hpp"
-#include "tanba/cms/verify.hpp"
-#include "tanba/net/http_client.hpp"
 #include "tanba/ossl/runtime.hpp"
-#include "tanba/revocation/fetch.hpp"
+#include "tanba/tanba.hpp"
 
 using namespace tanba;
 
@@ -22,22 +20,18 @@ int main(int argc, char** argv) try {
         return 2;
     }
     std::optional<Bytes> document;
-    std::vector<revocation::Crl> crls;
+    TrustOptions trust;  // now; revocation required (unknown status: INDETERMINATE); fetching allowed
+    trust.trust = x509::Certificate::load_all(read_file(argv[2]));
     for (int i = 3; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
         if (flag == "--content") document = read_file(argv[i + 1]);
         else if (flag == "--crl")
-            for (auto& c : revocation::Crl::load_all(read_file(argv[i + 1]))) crls.push_back(std::move(c));
+            for (auto& c : revocation::Crl::load_all(read_file(argv[i + 1]))) trust.crls.push_back(std::move(c));
         else throw Error(ErrorCode::USAGE, "unknown option " + flag);
     }
     ossl::Runtime openssl;  // once per program: OpenSSL's providers and the national OID names
-    SystemClock clock;
-    const auto http = net::make_curl_client();
-    revocation::OnlineRevocation online(*http, clock);  // CRLs and OCSP answers, fetched when needed
-    const validation::Validator validator(x509::Certificate::load_all(read_file(argv[2])), {}, std::move(crls), {}, &online);
-
-    cms::VerifyOptions options;  // now; revocation required (unknown status: INDETERMINATE)
-    const auto report = cms::verify(read_file(argv[1]), document ? std::optional<ByteView>(*document) : std::nullopt, validator, options);
+    const Verifier verifier(std::move(trust));  // parse once; thread-safe; verify as often as needed
+    const auto report = verifier.verify_cms(read_file(argv[1]), document ? std::optional<ByteView>(*document) : std::nullopt);
 
     std::cout << validation::to_string(report.indication) << "\n";
     for (const auto& s : report.signers) {

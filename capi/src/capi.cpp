@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <new>
 #include <optional>
 #include <string>
@@ -13,21 +12,14 @@
 #include <nlohmann/json.hpp>
 
 #include "tanba/base/version.hpp"
-#include "tanba/cms/verify.hpp"
 #include "tanba/ident/json.hpp"
-#include "tanba/net/http_client.hpp"
 #include "tanba/ossl/runtime.hpp"
-#include "tanba/revocation/fetch.hpp"
-#include "tanba/validation/validator.hpp"
+#include "tanba/tanba.hpp"
 
 using namespace tanba;
 
 struct tanba_verifier {
-    std::unique_ptr<net::HttpClient> http;
-    SystemClock clock;
-    std::unique_ptr<revocation::OnlineRevocation> online;
-    std::optional<validation::Validator> validator;
-    cms::VerifyOptions options;
+    tanba::Verifier verifier;
 };
 
 namespace {
@@ -121,7 +113,8 @@ std::string text_option(const nlohmann::json& j, const char* key) {
     return it->get<std::string>();
 }
 
-std::unique_ptr<tanba_verifier> make_verifier(std::string_view options_json) {
+// TrustOptions from the caller's JSON; unknown keys and wrong types are refused.
+TrustOptions trust_options(std::string_view options_json) {
     if (options_json.size() > kMaxOptionsBytes) throw Error(ErrorCode::INPUT_TOO_LARGE, "options_json is over 64 MiB");
     const auto j = nlohmann::json::parse(options_json, nullptr, false);
     if (j.is_discarded() || !j.is_object()) throw invalid("options_json is not a JSON object");
@@ -129,33 +122,25 @@ std::unique_ptr<tanba_verifier> make_verifier(std::string_view options_json) {
         if (key != "trust" && key != "intermediates" && key != "crls" && key != "at" && key != "revocation" && key != "offline" &&
             key != "level")
             throw invalid("options: unknown key \"" + key + "\"");
-    auto v = std::make_unique<tanba_verifier>();
-    auto anchors = certificates(strings(j, "trust"));
-    if (anchors.empty()) throw invalid("options: \"trust\" holds no certificate (give the trust anchors as PEM)");
-    if (const auto at = text_option(j, "at"); !at.empty()) {
-        v->options.validation.at = parse_rfc3339(at);
-        v->options.time_source = cms::TimeSource::Requested;
-    }
+    TrustOptions o;
+    o.trust = certificates(strings(j, "trust"));
+    if (o.trust.empty()) throw invalid("options: \"trust\" holds no certificate (give the trust anchors as PEM)");
+    o.intermediates = certificates(strings(j, "intermediates"));
+    o.crls = crls(strings(j, "crls"));
+    if (const auto at = text_option(j, "at"); !at.empty()) o.at = parse_rfc3339(at);
     using validation::RevocationMode;
     const auto mode = text_option(j, "revocation");
-    if (mode == "soft") v->options.validation.revocation = RevocationMode::Soft;
-    else if (mode == "off") v->options.validation.revocation = RevocationMode::Off;
+    if (mode == "soft") o.revocation = RevocationMode::Soft;
+    else if (mode == "off") o.revocation = RevocationMode::Off;
     else if (!mode.empty() && mode != "require") throw invalid("options: \"revocation\" is require, soft or off");
     const auto level = text_option(j, "level");
-    if (level == "T") v->options.level = cms::SignatureLevel::T;
+    if (level == "T") o.level = cms::SignatureLevel::T;
     else if (!level.empty() && level != "B") throw invalid("options: \"level\" is B or T");
-    bool offline = false;
     if (const auto it = j.find("offline"); it != j.end()) {
         if (!it->is_boolean()) throw invalid("options: \"offline\" is not true or false");
-        offline = it->get<bool>();
+        if (it->get<bool>()) o.network = Network::Offline;
     }
-    if (!offline) {
-        v->http = net::make_curl_client();
-        v->online = std::make_unique<revocation::OnlineRevocation>(*v->http, v->clock);
-    }
-    v->validator.emplace(std::move(anchors), certificates(strings(j, "intermediates")), crls(strings(j, "crls")),
-                         std::vector<revocation::OcspResponse>{}, v->online.get());
-    return v;
+    return o;
 }
 
 }  // namespace
@@ -165,7 +150,7 @@ extern "C" {
 int tanba_verifier_new(const char* options_json, tanba_verifier** out) {
     return guarded([&] {
         required(out, "out");
-        *out = make_verifier(required(options_json, "options_json")).release();
+        *out = new tanba_verifier{Verifier(trust_options(required(options_json, "options_json")))};
     });
 }
 
@@ -179,7 +164,7 @@ int tanba_verify_cms(tanba_verifier* verifier, const std::uint8_t* cms, std::siz
         const ByteView signature = bytes_in(required(cms, "cms"), cms_len, "cms");
         const std::optional<ByteView> document = content ? std::optional<ByteView>(bytes_in(content, content_len, "content")) : std::nullopt;
         if (!content && content_len) throw invalid("content is NULL with a length of " + std::to_string(content_len));
-        const auto report = cms::verify(signature, document, *verifier->validator, verifier->options);
+        const auto report = verifier->verifier.verify_cms(signature, document);
         *report_json = copy_out(cms::to_json(report).dump(2));
     });
 }
@@ -187,8 +172,7 @@ int tanba_verify_cms(tanba_verifier* verifier, const std::uint8_t* cms, std::siz
 int tanba_certificate_info(const std::uint8_t* der, std::size_t len, char** info_json) {
     return guarded([&] {
         required(info_json, "info_json");
-        const auto cert = x509::Certificate::load(bytes_in(required(der, "der"), len, "der"));
-        *info_json = copy_out(validation::to_json(x509::describe(cert)).dump(2));
+        *info_json = copy_out(validation::to_json(certificate_info(bytes_in(required(der, "der"), len, "der"))).dump(2));
     });
 }
 
