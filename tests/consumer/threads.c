@@ -8,24 +8,13 @@
 
 #include <tanba/tanba.h>
 
+#include "read_file.h"
+
 static tanba_verifier* verifier;
 static unsigned char* cms;
 static size_t cms_len;
 static char* first;
 static int count;
-
-static unsigned char* slurp(const char* path, size_t* len) {
-    FILE* f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char* p = malloc((size_t)n + 1);
-    *len = fread(p, 1, (size_t)n, f);
-    p[*len] = 0;
-    fclose(f);
-    return p;
-}
 
 static void* work(void* arg) {
     long* differing = arg;

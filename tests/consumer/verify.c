@@ -7,18 +7,7 @@
 
 #include <tanba/tanba.h>
 
-static unsigned char* slurp(const char* path, size_t* len) {
-    FILE* f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char* p = malloc((size_t)n + 1);
-    *len = fread(p, 1, (size_t)n, f);
-    p[*len] = 0;
-    fclose(f);
-    return p;
-}
+#include "read_file.h"
 
 /* A JSON string literal of text (PEM: newlines escaped). */
 static char* json_string(const char* text) {
