@@ -24,6 +24,10 @@ set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "PKI and electronic-signature toolkit: CLI 
  signs and verifies CMS/CAdES documents with full path validation, CRL and OCSP, and offers a
  C API (libtanba.so.0) and a Python package.")
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME tanba-server)
+if(BUILD_SHARED_LIBS)  # tanba-server links libtanba.so.0, which the tanba package carries
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${CMAKE_BINARY_DIR}/lib)
+  set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "tanba (= ${PROJECT_VERSION})")
+endif()
 set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_SERVER_DESCRIPTION "tanba-server: OCSP, CRLs, time-stamps and the identification server
  The revocation and time services of tanba CAs, smart-card logins (Web eID, NCALayer,

@@ -60,6 +60,24 @@ function(tanba_link_declared target name scope)
   endforeach()
 endfunction()
 
+# tanba_link_front_end(TARGET NAME): an executable (cli, server) links what the table gives NAME:
+# the modules' static archives, or with BUILD_SHARED_LIBS libtanba.so (which holds them all) and
+# NAME's own third-party libraries.
+function(tanba_link_front_end target name)
+  if(NOT BUILD_SHARED_LIBS)
+    tanba_link_declared(${target} ${name} PRIVATE)
+    return()
+  endif()
+  target_link_libraries(${target} PRIVATE tanba::tanba)
+  # Installed anywhere, the program finds the libtanba.so installed beside it.
+  set_target_properties(${target} PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
+  get_property(private GLOBAL PROPERTY TANBA_private_${name})
+  get_property(public GLOBAL PROPERTY TANBA_public_${name})
+  foreach(t IN LISTS public private)
+    target_link_libraries(${target} PRIVATE ${_tanba_target_${t}})
+  endforeach()
+endfunction()
+
 # tanba_module(NAME SOURCES... [SYSTEM_LIBS lib...])
 # Declares the static library tanba_<NAME> with the alias tanba::<NAME>; its public headers live
 # in <dir>/include/tanba/<NAME>/ and its private sources in <dir>/src/. SYSTEM_LIBS: threads, dl.

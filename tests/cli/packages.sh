@@ -16,6 +16,9 @@ deb() { echo "$WORK/debs/${1}_${VERSION}_amd64.deb"; }
 # Depends: computed (dpkg-shlibdeps for the binaries; the modules' libraries for -dev).
 dpkg-deb -f "$(deb tanba)" Depends | grep -q "libssl3" || fail "tanba's Depends lack libssl3: $(dpkg-deb -f "$(deb tanba)" Depends)"
 dpkg-deb -f "$(deb tanba-server)" Depends | grep -q "libspdlog" || fail "tanba-server's Depends lack spdlog"
+if ldd "$TANBA_SERVER" | grep -q libtanba.so; then  # a BUILD_SHARED_LIBS build: the server needs the tanba package
+  dpkg-deb -f "$(deb tanba-server)" Depends | grep -q "tanba (= $VERSION)" || fail "tanba-server does not depend on tanba $VERSION"
+fi
 dpkg-deb -f "$(deb libtanba-dev)" Depends | grep -q "tanba (= $VERSION), .*libssl-dev.*nlohmann-json3-dev" || fail "libtanba-dev's Depends: $(dpkg-deb -f "$(deb libtanba-dev)" Depends)"
 ok
 dpkg-deb -c "$(deb tanba)" > tanba.list
