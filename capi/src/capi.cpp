@@ -1,6 +1,6 @@
-// The C ABI over the C++ library: parses the caller's JSON once into a verifier, calls
-// lib/cms, lib/validation and lib/ident, and answers with their JSON. Every entry point
-// catches everything: no exception crosses into C.
+// The C ABI over the one-call C++ API (tanba.hpp) and lib/ident: parses the caller's JSON once
+// into a Verifier and answers with the reports' JSON. Every entry point catches everything: no
+// exception crosses into C.
 #include "tanba/tanba.h"
 
 #include <cstdlib>
@@ -30,13 +30,18 @@ thread_local std::string last_error;
 
 Error invalid(const std::string& what) { return Error(ErrorCode::INVALID_ARGUMENT, what); }
 
+// The national OIDs registered with OpenSSL, once per process (roles print by name).
+void name_national_oids() {
+    static const bool named = (ossl::register_national_oids(), true);
+    (void)named;
+}
+
 // Runs f; 0, or the code of what it threw (described in last_error).
 template <class F>
 int guarded(F&& f) noexcept {
     try {
         last_error.clear();
-        static const bool named = (ossl::register_national_oids(), true);  // once per process
-        (void)named;
+        name_national_oids();
         f();
         return TANBA_OK;
     } catch (const Error& e) {
