@@ -80,7 +80,7 @@ cmake -S "$TANBA_SOURCE/tests/consumer" -B consumer -G Ninja -DCMAKE_BUILD_TYPE=
   || fail "configuring the consumer: $(tail -20 consumer.log)"
 cmake --build consumer > consumer.log 2>&1 || fail "building the consumer: $(grep -v '^\[' consumer.log | head -30)"
 ok
-ldd consumer/verify_cms | grep -q "libtanba.so.0 => $PREFIX/lib/" || fail "verify_cms is not linked with the installed libtanba.so"
+ldd consumer/verify_cms > ldd.txt; grep -q "libtanba.so.0 => $PREFIX/lib/" ldd.txt || fail "verify_cms is not linked with the installed libtanba.so: $(grep tanba ldd.txt)"
 ok
 run_consumer cmake-shared consumer/verify_cms
 run_consumer cmake-static consumer/verify_cms_static
