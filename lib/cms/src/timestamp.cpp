@@ -118,10 +118,10 @@ std::optional<TimestampReport> check_timestamp(CMS_SignerInfo* si, const validat
     return ts;
 }
 
-VerifyOptions with_time(const VerifyOptions& options) {
-    VerifyOptions o = options;
-    if (!o.validation.at) o.validation.at = SystemClock().now();
-    return o;
+const VerifyOptions& with_time(const VerifyOptions& options, std::optional<VerifyOptions>& storage) {
+    if (options.validation.at) return options;
+    storage.emplace(options).validation.at = SystemClock().now();
+    return *storage;
 }
 
 }  // namespace detail
@@ -129,7 +129,8 @@ VerifyOptions with_time(const VerifyOptions& options) {
 TimestampReport verify_timestamp(ByteView token, const TimestampSubject& subject, const validation::Validator& validator,
                                  const VerifyOptions& options) {
     bool imprint_ok = false;
-    return detail::verify_token(token, subject, validator, detail::with_time(options), imprint_ok);
+    std::optional<VerifyOptions> timed;
+    return detail::verify_token(token, subject, validator, detail::with_time(options, timed), imprint_ok);
 }
 
 bool is_timestamp_token(ByteView data) {

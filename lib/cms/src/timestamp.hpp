@@ -8,8 +8,9 @@
 
 namespace tanba::cms::detail {
 
-/// The options with the validation time set: the current time when the caller left it unset.
-VerifyOptions with_time(const VerifyOptions& options);
+/// The options with the validation time set: `options` itself when it has one, else a copy in
+/// `storage` with the current time.
+const VerifyOptions& with_time(const VerifyOptions& options, std::optional<VerifyOptions>& storage);
 
 /// The signer's signature-time-stamp, verified: nullopt when it carries none (or when
 /// verifying a token itself). Problems are added to `signer` too, so that a signature with a

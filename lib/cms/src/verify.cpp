@@ -272,12 +272,14 @@ SignatureReport verify_content(ByteView der, detail::Content content, const vali
 
 SignatureReport verify(ByteView der, std::optional<ByteView> content, const validation::Validator& validator,
                        const VerifyOptions& o) {
-    return verify_content(der, detail::Content{content}, validator, detail::with_time(o));
+    std::optional<VerifyOptions> timed;
+    return verify_content(der, detail::Content{content}, validator, detail::with_time(o, timed));
 }
 
 SignatureReport verify(ByteView der, const DocumentDigests& detached, const validation::Validator& validator,
                        const VerifyOptions& o) {
-    return verify_content(der, detail::Content{std::nullopt, &detached}, validator, detail::with_time(o));
+    std::optional<VerifyOptions> timed;
+    return verify_content(der, detail::Content{std::nullopt, &detached}, validator, detail::with_time(o, timed));
 }
 
 namespace {

@@ -169,8 +169,9 @@ std::optional<std::string> Engine::gost_order(const CertFacts& child, const Cert
 
 ValidationReport Engine::validate(const x509::Certificate& leaf, const ValidationOptions& options,
                                   std::span<const x509::Certificate> extra) const {
-    ValidationOptions o = options;
-    if (!o.at) o.at = SystemClock().now();
+    std::optional<ValidationOptions> timed;  // a copy only when the caller left the time unset
+    if (!options.at) timed.emplace(options).at = SystemClock().now();
+    const ValidationOptions& o = timed ? *timed : options;
     Budget budget{std::chrono::steady_clock::now() + o.limits.time_budget, o.limits.max_signature_checks, false, {}};
     for (const auto& c : extra) budget.extra.push_back(facts(c));
     auto report = validate(*facts(leaf), o, budget, 0);
