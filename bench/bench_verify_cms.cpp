@@ -3,6 +3,8 @@
 // CRLs for both (1,000 entries on the issuing CA's), 1 KiB content, every signer's path and
 // revocation checked; beside the raw one-core P-256 verify rate (EVP_DigestVerify of the same
 // size), measured in the same run.
+#include <openssl/evp.h>
+
 #include <cstdio>
 #include <string>
 

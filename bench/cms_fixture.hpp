@@ -2,13 +2,11 @@
 // The CMS fixture the verification benchmarks share: an ECDSA P-256 signer under root ->
 // issuing CA, CRLs for both (1,000 entries on the issuing CA's), 64 signatures of 1 KiB
 // contents (attached), checked to verify.
-#include <openssl/x509.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,44 +16,26 @@
 #include "tanba/cms/verify.hpp"
 #include "tanba/keys/software_key.hpp"
 #include "tanba/ossl/codec.hpp"
+#include "tanba/revocation/crl_writer.hpp"
 
 namespace tanba::bench {
 
-
-
-// A CRL of `revoked` random serials, signed by the CA's key (bench fixture; the CA's own CRL
-// service comes with the revocation issue).
-revocation::Crl make_crl(const ca::CertificateAuthority& ca, const keys::SoftwareKey& key, int revoked, TimePoint now) {
-    ossl::Crl crl(X509_CRL_new());
-    X509_CRL_set_version(crl.get(), 1);
-    X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(ca.certificate().get()));
-    auto last = ossl::to_asn1_time(now - std::chrono::hours(1));
-    auto next = ossl::to_asn1_time(now + std::chrono::hours(24));
-    X509_CRL_set1_lastUpdate(crl.get(), last.get());
-    X509_CRL_set1_nextUpdate(crl.get(), next.get());
-    ossl::Asn1Integer number(ASN1_INTEGER_new());
-    ASN1_INTEGER_set(number.get(), 1);
-    X509_CRL_add1_ext_i2d(crl.get(), NID_crl_number, number.get(), 0, 0);
+/// A CRL of `revoked` random serials from the CA, written by the library's CrlWriter.
+inline revocation::Crl make_crl(const ca::CertificateAuthority& ca, const keys::Signer& key, int revoked, TimePoint now) {
+    revocation::CrlSpec spec;
+    spec.this_update = now - std::chrono::hours(1);
+    spec.next_update = now + std::chrono::hours(24);
+    spec.algorithm = keys::default_sign_options(key.spec().algorithm);
+    const x509::Certificate& issuer = ca.certificate();
+    revocation::CrlWriter writer(issuer, key, spec);
     for (int i = 0; i < revoked; ++i) {
-        X509_REVOKED* r = X509_REVOKED_new();
         std::uint8_t serial[16];
         ossl::random_bytes(serial);
         serial[0] |= 0x40;
-        auto s = ossl::integer_from_bytes(ByteView(serial, sizeof serial));
-        X509_REVOKED_set_serialNumber(r, s.get());
-        X509_REVOKED_set_revocationDate(r, last.get());
-        X509_CRL_add0_revoked(crl.get(), r);
+        writer.add(ByteView(serial, sizeof serial), spec.this_update, revocation::Reason::Unspecified);
     }
-    X509_CRL_sort(crl.get());
-    X509_CRL_sign(crl.get(), key.private_key(), EVP_sha256());
-    unsigned char* der = nullptr;
-    const int len = i2d_X509_CRL(crl.get(), &der);
-    Bytes out(der, der + len);
-    OPENSSL_free(der);
-    return revocation::Crl::from_der(out);
+    return revocation::Crl::from_der(writer.finish());
 }
-
-
 
 struct CmsFixture {
     std::filesystem::path dir;
@@ -67,8 +47,12 @@ struct CmsFixture {
     cms::VerifyOptions vo;
 
     explicit CmsFixture(const Clock& clock) {
-        char tmpl[] = "/tmp/tanba-bench-cms.XXXXXX";
-        dir = mkdtemp(tmpl);
+        char tmpl[] = "/tmp/tanba-bench-cms.XXXXXX";  // mkdtemp(3) fills in the Xs
+        if (!mkdtemp(tmpl)) {
+            std::perror("mkdtemp");
+            std::exit(1);
+        }
+        dir = tmpl;
         const auto p256 = keys::parse_key_spec("ecdsa-p256");
         auto root_key = std::make_unique<keys::SoftwareKey>(keys::SoftwareKey::generate(p256));
         const keys::SoftwareKey root_signer(ossl::up_ref(root_key->private_key()), "root");
