@@ -18,11 +18,6 @@ struct IdOptions {
     int serial = -1;
 };
 
-ident::CheckResult check_one(const std::string& id, const std::string& type) {
-    if (type == "auto") return ident::check_auto(id);
-    return ident::check(id, *ident::id_type_from_string(type));
-}
-
 std::chrono::year_month_day parse_date(const std::string& s) {
     auto t = parse_rfc3339(s);
     return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)};
@@ -43,7 +38,7 @@ void register_id(CLI::App& app, Context& ctx) {
     check->callback([opts, &ctx] {
         nlohmann::ordered_json results = nlohmann::ordered_json::array();
         for (const auto& v : opts->ids) {
-            auto r = check_one(v, opts->type);
+            auto r = ident::check(v, std::string_view(opts->type));
             const std::string reason = r.valid() ? "OK" : std::string(to_string(*r.failure));
             if (!r.valid()) ctx.exit_code = 1;
             if (opts->json) {
@@ -64,7 +59,7 @@ void register_id(CLI::App& app, Context& ctx) {
     show->add_flag("--json", opts->json, "JSON output");
     show->callback([opts] {
         const auto& v = opts->ids.front();
-        auto r = check_one(v, opts->type);
+        auto r = ident::check(v, std::string_view(opts->type));
         if (!r.valid()) throw Error(*r.failure, std::string(ident::to_string(r.type)) + " '" + v + "'");
         auto j = ident::decoded_json(v, r.type);
         if (opts->json) return print_ordered_json(j);

@@ -167,8 +167,8 @@ int tanba_verify_cms(tanba_verifier* verifier, const std::uint8_t* cms, std::siz
         required(verifier, "verifier");
         required(report_json, "report_json");
         const ByteView signature = bytes_in(required(cms, "cms"), cms_len, "cms");
-        const std::optional<ByteView> document = content ? std::optional<ByteView>(bytes_in(content, content_len, "content")) : std::nullopt;
-        if (!content && content_len) throw invalid("content is NULL with a length of " + std::to_string(content_len));
+        std::optional<ByteView> document;  // NULL content: an attached signature
+        if (content || content_len) document = bytes_in(content, content_len, "content");
         const auto report = verifier->verifier.verify_cms(signature, document);
         *report_json = copy_out(cms::to_json(report).dump(2));
     });
@@ -185,10 +185,7 @@ int tanba_identifier_check(const char* kind, const char* value, char** json) {
     return guarded([&] {
         required(json, "json");
         const std::string k = required(kind, "kind"), id = required(value, "value");
-        ident::CheckResult r;
-        if (k == "auto") r = ident::check_auto(id);
-        else if (const auto type = ident::id_type_from_string(k)) r = ident::check(id, *type);
-        else throw invalid("kind is iin, bin, pinfl, tin or auto, not \"" + k + "\"");
+        const auto r = ident::check(id, std::string_view(k));
         auto j = ident::check_json(id, r);
         if (r.valid()) {
             const auto fields = ident::decoded_json(id, r.type);

@@ -234,4 +234,10 @@ Bin generate_bin(int year, unsigned month, int entity_type, int attribute, int s
     throw Error(ErrorCode::ID_BAD_SERIAL, "no issuable serial from " + std::to_string(serial) + " to 99999");
 }
 
+CheckResult check(std::string_view text, std::string_view kind) {
+    if (kind == "auto") return check_auto(text);
+    if (const auto type = id_type_from_string(kind)) return check(text, *type);
+    throw Error(ErrorCode::INVALID_ARGUMENT, "kind is iin, bin, pinfl, tin or auto, not \"" + std::string(kind) + "\"");
+}
+
 }  // namespace tanba::ident

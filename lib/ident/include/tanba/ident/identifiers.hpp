@@ -74,6 +74,8 @@ CheckResult check_tin(std::string_view text);
 /// Detects the type (14 digits: PINFL; 12: IIN or BIN, whichever the digits fit best) and checks.
 CheckResult check_auto(std::string_view text);
 CheckResult check(std::string_view text, IdType type);  ///< Checks text as an identifier of the given type.
+/// `kind` "iin", "bin", "pinfl", "tin", or "auto" (check_auto). Throws INVALID_ARGUMENT for another kind.
+CheckResult check(std::string_view text, std::string_view kind);
 
 Iin parse_iin(std::string_view text);  ///< The decoded IIN; throws its failure code when invalid.
 Bin parse_bin(std::string_view text);  ///< The decoded BIN; throws its failure code when invalid.
